@@ -1,0 +1,79 @@
+# aisbx build. `make` leaves ./aisbx; `make check` runs every test lane.
+# Sources are picked up by wildcard so that a new module is just a new file.
+PREFIX ?= /usr/local
+BUILD ?= build
+CC ?= cc
+PKGS := libseccomp yajl libcap
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+OPT ?= -O2 -g
+# SAN=1: AddressSanitizer + UndefinedBehaviorSanitizer build (use its own BUILD dir).
+ifeq ($(SAN),1)
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SANLD := -fsanitize=address,undefined
+endif
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. \
+	-DAISBX_VERSION='"$(VERSION)"' -DAISBX_COMMIT='"$(COMMIT)"' \
+	$(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
+LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) $(LDLIBS)
+
+LIB_SRC := $(sort $(wildcard specs/*.c runtime/*.c))
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+all: aisbx
+
+aisbx: $(BUILD)/aisbx
+	cp $< $@
+
+$(BUILD)/aisbx: $(CMD_OBJ) $(BUILD)/libaisbx.a
+	$(CC) $(SANLD) -o $@ $(CMD_OBJ) $(BUILD)/libaisbx.a $(LDLIBS_ALL) $(LDFLAGS)
+
+$(BUILD)/libaisbx.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+# Unit tests: one binary per tests/test_*.c, linked against the library.
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libaisbx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(SANLD) -o $@ $< $(BUILD)/libaisbx.a $(LDLIBS_ALL) -lcmocka $(LDFLAGS)
+
+unit-bin: $(TEST_BIN)
+
+# Unit tests always run under ASan+UBSan, in their own build dir.
+unit:
+	$(MAKE) SAN=1 BUILD=build-san unit-bin
+	hack/run-unit.sh build-san/tests
+
+integration: aisbx
+	hack/run-integration.sh
+
+fuzz:
+	hack/fuzz.sh $(FUZZ_SECONDS)
+
+lint:
+	hack/lint.sh
+
+# The README's test command.
+check: aisbx
+	hack/check.sh
+
+demo: aisbx
+	hack/demo.sh
+
+install: aisbx
+	install -D -m 0755 aisbx $(DESTDIR)$(PREFIX)/bin/aisbx
+
+clean:
+	rm -rf build build-san build-fuzz aisbx
+
+.PHONY: all aisbx unit-bin unit integration fuzz lint check demo install clean
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

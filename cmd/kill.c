@@ -1,0 +1,14 @@
+#include "cmd/commands.h"
+#include "runtime/signals.h"
+
+COMMAND(kill)
+{
+    bool all = false;
+    int sig = 15;
+    const struct opt t[] = {{"all", 'a', OPT_FLAG, &all}, {NULL, 0, 0, NULL}};
+    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 1, 2, "kill", err) < 0)
+        return -1;
+    if (argc - i == 2 && signal_parse(argv[i + 1], &sig, err) < 0)
+        return -1;
+    return container_kill(ctx, argv[i], sig, all, err);
+}

@@ -1,0 +1,9 @@
+#include "cmd/commands.h"
+
+COMMAND(pause)
+{
+    const struct opt t[] = {{NULL, 0, 0, NULL}};
+    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 1, 1, "pause", err) < 0)
+        return -1;
+    return container_pause(ctx, argv[i], true, err);
+}

@@ -1,0 +1,24 @@
+#include "cmd/commands.h"
+
+void create_opts_table(struct create_options *o, long long *preserve, struct opt *out);
+
+COMMAND(run)
+{
+    struct create_options o = {.bundle = "."};
+    long long preserve = 0;
+    bool detach = false;
+    int status = 0;
+    struct opt t[9];
+    create_opts_table(&o, &preserve, t);
+    t[6] = (struct opt){"detach", 'd', OPT_FLAG, &detach};
+    t[7] = (struct opt){"keep", 0, OPT_FLAG, &(bool){false}};
+    t[8] = (struct opt){NULL, 0, 0, NULL};
+    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 1, 1, "run", err) < 0)
+        return -1;
+    if (preserve < 0 || preserve > 1024)
+        return aisbx_error_make(err, 0, "--preserve-fds must be between 0 and 1024");
+    o.preserve_fds = (int)preserve;
+    if (container_run(ctx, argv[i], &o, detach, &status, err) < 0)
+        return -1;
+    return status;
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# Cgroups at linux.cgroupsPath: membership and limits (v1 and v2 paths).
+
+load helpers
+
+mem_limit() {
+    if cgroup_v2; then cat "$(cgroup_file memory memory.max)"; else cat "$(cgroup_file memory memory.limit_in_bytes)"; fi
+}
+
+@test "cgroups: the container is in linux.cgroupsPath" {
+    set_long_running
+    start_ctr
+    local pid
+    pid=$(ctr_pid)
+    grep -qx "$pid" "$(cgroup_file pids cgroup.procs)"
+    grep -qx "$pid" "$(cgroup_file memory cgroup.procs)"
+    if cgroup_v2; then
+        grep -q "^0::$CGPATH\$" "/proc/$pid/cgroup"
+    else
+        grep -q ":pids:$CGPATH\$" "/proc/$pid/cgroup"
+    fi
+}
+
+@test "cgroups: pids.max from the config" {
+    set_long_running
+    update_config '.linux.resources.pids.limit = 100'
+    start_ctr
+    [ "$(cat "$(cgroup_file pids pids.max)")" = 100 ]
+}
+
+@test "cgroups: memory limit from the config" {
+    set_long_running
+    update_config '.linux.resources.memory.limit = 268435456'
+    start_ctr
+    [ "$(mem_limit)" = 268435456 ]
+}
+
+@test "cgroups: cpu shares / weight from the config" {
+    set_long_running
+    update_config '.linux.resources.cpu.shares = 512'
+    start_ctr
+    if cgroup_v2; then
+        [ -n "$(cat "$(cgroup_file cpu cpu.weight)")" ]
+    else
+        [ "$(cat "$(cgroup_file cpu cpu.shares)")" = 512 ]
+    fi
+}
+
+@test "cgroups: the pids limit is enforced" {
+    update_config '.linux.resources.pids.limit = 5'
+    run_sh 'for i in 1 2 3 4 5 6 7 8; do sleep 5 & done; wait'
+    [[ "$output" == *"can't fork"* ]] || [[ "$output" == *"Resource temporarily unavailable"* ]]
+}
+
+@test "cgroups: limits set at create, before start" {
+    set_long_running
+    update_config '.linux.resources.pids.limit = 77'
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$(cgroup_file pids pids.max)")" = 77 ]
+    grep -qx "$(ctr_pid)" "$(cgroup_file pids cgroup.procs)"
+}
+
+@test "cgroups: pids.max <= 256 even when the config sets none (overlay)" {
+    requires_aisbx "pids.max always set"
+    set_long_running
+    update_config 'del(.linux.resources.pids)'
+    start_ctr
+    local v
+    v=$(cat "$(cgroup_file pids pids.max)")
+    [ "$v" != max ]
+    [ "$v" -le 256 ]
+}
+
+@test "cgroups: a pids limit above the policy is capped (overlay)" {
+    requires_aisbx "pids.max <= 256"
+    set_long_running
+    update_config '.linux.resources.pids.limit = 100000'
+    start_ctr
+    [ "$(cat "$(cgroup_file pids pids.max)")" -le 256 ]
+}
+
+@test "cgroups: memory limit capped at 1 GiB (overlay)" {
+    requires_aisbx "memory <= 1 GiB"
+    set_long_running
+    update_config '.linux.resources.memory.limit = 4294967296'
+    start_ctr
+    [ "$(mem_limit)" -le 1073741824 ]
+}
+
+@test "cgroups: no memory limit in the config still gets 1 GiB (overlay)" {
+    requires_aisbx "memory <= 1 GiB"
+    set_long_running
+    update_config 'del(.linux.resources.memory)'
+    start_ctr
+    [ "$(mem_limit)" != max ]
+    [ "$(mem_limit)" -le 1073741824 ]
+}

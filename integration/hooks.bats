@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# OCI hooks: all six run, in order, with the state JSON on stdin.
+
+load helpers
+
+setup() {
+    setup_bundle
+    HOOKS=$TESTDIR/hooks
+    mkdir -p "$HOOKS"
+    chmod 777 "$HOOKS"
+    add_mount /hooks bind "$HOOKS" '["rbind","rw"]'
+}
+
+# A hook that saves its stdin as NAME.json and appends NAME to order. It runs
+# /bin/sh, which exists on the host and in the rootfs: createContainer and
+# startContainer may run inside the container, where $HOOKS is /hooks.
+hook_json() { # NAME
+    jq -nc --arg n "$1" --arg d "$HOOKS" \
+        '{"path": "/bin/sh", "args": ["sh", "-c", "d=\($d); [ -d $d ] || d=/hooks; cat > $d/\($n).json; echo \($n) >> $d/order; echo \"$HOOKVAR\" > $d/\($n).env", "hook"], "env": ["HOOKVAR=hv-\($n)"]}'
+}
+
+set_all_hooks() {
+    local h
+    for h in prestart createRuntime createContainer startContainer poststart poststop; do
+        update_config ".hooks.$h = [\$h]" --argjson h "$(hook_json $h)"
+    done
+}
+
+@test "hooks: all six run in order" {
+    set_all_hooks
+    update_config '.process.args = ["true"]'
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$HOOKS/order" | tr '\n' ' ')" = "prestart createRuntime createContainer " ]
+    rt_bg start "$ID"
+    [ "$status" -eq 0 ]
+    wait_for_status "$ID" stopped
+    [ "$(cat "$HOOKS/order" | tr '\n' ' ')" = "prestart createRuntime createContainer startContainer poststart " ]
+    run aisbx delete "$ID"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$HOOKS/order" | tr '\n' ' ')" = "prestart createRuntime createContainer startContainer poststart poststop " ]
+}
+
+@test "hooks: state JSON on stdin with the id, bundle and status" {
+    set_all_hooks
+    set_long_running
+    start_ctr
+    local pid
+    pid=$(ctr_pid)
+    wait_for test -s "$HOOKS/poststart.json"
+    run aisbx delete --force "$ID"
+    [ "$status" -eq 0 ]
+    local h
+    for h in prestart createRuntime createContainer startContainer poststart poststop; do
+        [ -s "$HOOKS/$h.json" ] || { echo "$h: no state on stdin" >&2; false; }
+        [ "$(jq -r .id "$HOOKS/$h.json")" = "$ID" ] || { echo "$h: wrong id" >&2; false; }
+        [ "$(jq -r .bundle "$HOOKS/$h.json")" = "$BUNDLE" ] || { echo "$h: wrong bundle" >&2; false; }
+        [[ "$(jq -r .ociVersion "$HOOKS/$h.json")" == 1.* ]]
+    done
+    for h in prestart createRuntime createContainer startContainer poststart; do
+        [ "$(jq -r .pid "$HOOKS/$h.json")" = "$pid" ] || { echo "$h: wrong pid" >&2; false; }
+    done
+    for h in prestart createRuntime createContainer; do
+        [ "$(jq -r .status "$HOOKS/$h.json")" = creating ] || { echo "$h: status $(jq -r .status "$HOOKS/$h.json")" >&2; false; }
+    done
+    [ "$(jq -r .status "$HOOKS/startContainer.json")" = created ]
+    [ "$(jq -r .status "$HOOKS/poststart.json")" = running ]
+    [ "$(jq -r .status "$HOOKS/poststop.json")" = stopped ]
+}
+
+@test "hooks: env from the hook definition" {
+    set_all_hooks
+    update_config '.process.args = ["true"]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -eq 0 ]
+    local h
+    for h in prestart createRuntime createContainer startContainer poststart poststop; do
+        [ "$(cat "$HOOKS/$h.env")" = "hv-$h" ] || { echo "$h: env '$(cat "$HOOKS/$h.env")'" >&2; false; }
+    done
+}
+
+@test "hooks: a failing prestart hook fails create, nothing keeps running" {
+    update_config '.hooks.prestart = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]'
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    aisbx delete --force "$ID" >/dev/null 2>&1 || true
+    run aisbx state "$ID"
+    [ "$status" -ne 0 ]
+    [ -z "$(cat "$(cgroup_file pids cgroup.procs)" 2>/dev/null)" ]
+}
+
+@test "hooks: a failing createRuntime hook fails create" {
+    update_config '.hooks.createRuntime = [{"path": "/bin/false"}]'
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+}
+
+@test "hooks: a hook timeout is enforced" {
+    update_config '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]'
+    set_long_running
+    local t0=$SECONDS
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [ $((SECONDS - t0)) -lt 20 ]
+}
+
+@test "hooks: poststop runs on delete --force of a running container" {
+    update_config '.hooks.poststop = [$h]' --argjson h "$(hook_json poststop)"
+    set_long_running
+    start_ctr
+    run aisbx delete --force "$ID"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$HOOKS/order")" = poststop ]
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env bats
+# What the hardening overlay changes in what a container sees (aisbx only; under
+# runc these configs give the opposite result). See docs/shared overlay.md.
+
+load helpers
+
+# A config that asks for everything unsafe: rw root, no nnp, no seccomp, host
+# namespaces, all capabilities. aisbx must still run it, with the floor applied.
+make_hostile() {
+    local all
+    all=$(jq -nc '["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FOWNER","CAP_KILL","CAP_SETGID","CAP_SETUID","CAP_SYS_ADMIN","CAP_SYS_PTRACE","CAP_NET_ADMIN","CAP_NET_RAW","CAP_MKNOD","CAP_SYS_MODULE","CAP_SYS_RAWIO"]')
+    update_config '.root.readonly = false | .process.noNewPrivileges = false | del(.linux.seccomp)
+        | .linux.namespaces = [{"type": "mount"}]
+        | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+        | .process.capabilities = {"bounding": $c, "effective": $c, "permitted": $c, "inheritable": $c, "ambient": $c}
+        | del(.linux.resources)' --argjson c "$all"
+}
+
+@test "overlay: the root is read-only even when the config says rw" {
+    requires_aisbx
+    update_config '.root.readonly = false'
+    run_sh 'touch /x'
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"Read-only file system"* ]]
+    [ ! -e "$BUNDLE/rootfs/x" ]
+}
+
+@test "overlay: no network, only lo, even without a network namespace in the config" {
+    requires_aisbx
+    update_config '.linux.namespaces |= map(select(.type != "network"))'
+    run_sh 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "; readlink /proc/self/ns/net'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = lo ]
+    [ "${#lines[@]}" -eq 2 ]
+    [ "${lines[1]}" != "$(host_ns net)" ]
+}
+
+@test "overlay: lo is up (localhost works)" {
+    requires_aisbx
+    run_sh 'grep -q "^lo " /proc/net/route 2>/dev/null; cat /sys/class/net/lo/flags 2>/dev/null || ip link show lo'
+    [ "$status" -eq 0 ]
+    [[ "$output" == *UP* ]] || [ $(( $(echo "$output" | tail -1) & 1 )) -eq 1 ]
+}
+
+@test "overlay: NoNewPrivs 1 and Seccomp 2 even when the config says otherwise" {
+    requires_aisbx
+    update_config '.process.noNewPrivileges = false | del(.linux.seccomp)'
+    run_sh 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status'
+    [ "$status" -eq 0 ]
+    echo "$output" | grep -qE '^NoNewPrivs:[[:space:]]+1$'
+    echo "$output" | grep -qE '^Seccomp:[[:space:]]+2$'
+}
+
+@test "overlay: a tmpfs /tmp is added when nothing is mounted there" {
+    requires_aisbx
+    run_sh 'grep " /tmp " /proc/self/mounts; echo x > /tmp/f && cat /tmp/f'
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "tmpfs /tmp tmpfs "* ]]
+    [[ "${lines[0]}" == *nosuid* ]] && [[ "${lines[0]}" == *nodev* ]]
+    [ "${lines[1]}" = x ]
+}
+
+@test "overlay: tmpfs mounts get a size cap" {
+    requires_aisbx
+    add_mount /scratch tmpfs tmpfs '[]'
+    run_sh 'df -k /scratch | tail -1 | awk "{ print \$2 }"'
+    [ "$status" -eq 0 ]
+    [ "$output" -le 65536 ]
+}
+
+@test "overlay: only the standard device nodes" {
+    requires_aisbx
+    update_config '.linux.devices = [{"path": "/dev/vda", "type": "b", "major": 253, "minor": 0, "fileMode": 432}]'
+    run_sh 'ls /dev; [ -e /dev/vda ] && echo HAS-VDA; true'
+    [ "$status" -eq 0 ]
+    [[ "$output" != *HAS-VDA* ]]
+    [[ "$output" == *null* ]] && [[ "$output" == *urandom* ]]
+}
+
+@test "overlay: mknod is denied" {
+    requires_aisbx
+    add_tmp
+    run_sh 'mknod /tmp/null c 1 3'
+    [ "$status" -ne 0 ]
+}
+
+@test "overlay: oom_score_adj is never below 0" {
+    requires_aisbx
+    update_config '.process.oomScoreAdj = -500'
+    run_sh 'cat /proc/self/oom_score_adj'
+    # refusing is not expected (rewrite, not refuse); the value is clamped
+    [ "$status" -eq 0 ]
+    [ "$output" -ge 0 ]
+}
+
+@test "overlay: a hostile config still runs, with the whole floor" {
+    requires_aisbx
+    make_hostile
+    update_config '.process.args = ["sh", "-c", "grep -E \"^(NoNewPrivs|Seccomp|CapEff|CapBnd|CapAmb):\" /proc/self/status; touch /x 2>/dev/null && echo ROOT-RW; tail -n +3 /proc/net/dev | wc -l; wc -c < /proc/kcore; cat /proc/self/cgroup"]'
+    rt_bg create --bundle "$BUNDLE" --pid-file "$TESTDIR/pid" "$ID"
+    [ "$status" -eq 0 ]
+    local pid
+    pid=$(cat "$TESTDIR/pid")
+    local t
+    for t in pid net ipc uts mnt cgroup; do
+        [ "$(readlink "/proc/$pid/ns/$t")" != "$(host_ns $t)" ] || { echo "$t ns is the host's" >&2; false; }
+    done
+    [ "$(cat "$(cgroup_file pids pids.max)")" -le 256 ]
+    rt_bg start "$ID"
+    [ "$status" -eq 0 ]
+    wait_for_status "$ID" stopped
+    cat "$TESTDIR/ctr.out" >&2
+    grep -qE '^NoNewPrivs:[[:space:]]+1$' "$TESTDIR/ctr.out"
+    grep -qE '^Seccomp:[[:space:]]+2$' "$TESTDIR/ctr.out"
+    grep -qE '^CapEff:[[:space:]]+0+$' "$TESTDIR/ctr.out"
+    grep -qE '^CapAmb:[[:space:]]+0+$' "$TESTDIR/ctr.out"
+    ! grep -q ROOT-RW "$TESTDIR/ctr.out"
+    # /proc/net/dev: only lo; kcore masked
+    grep -qxE '1' "$TESTDIR/ctr.out"
+    grep -qxE '0' "$TESTDIR/ctr.out"
+}
+
+@test "overlay: the container cannot reach the runtime binary" {
+    requires_aisbx
+    run_sh 'ls -l /proc/self/exe >/dev/null; for p in /proc/[0-9]*/exe; do readlink $p; done | sort -u'
+    [ "$status" -eq 0 ]
+    [[ "$output" != *aisbx* ]]
+}
+
+@test "overlay: socket families outside the allowlist fail (AF_PACKET via ip)" {
+    requires_aisbx
+    run_sh 'nc -h >/dev/null 2>&1; ping -c1 -W1 127.0.0.1 2>&1; echo rc=$?'
+    # raw sockets need NET_RAW (dropped) and ping sockets may be off: either way no success
+    [[ "$output" == *"rc=1"* ]] || [[ "$output" != *"rc=0"* ]]
+}
+
+@test "overlay: unshare and mount are denied inside" {
+    requires_aisbx
+    run_sh 'unshare -r true 2>&1; echo "unshare=$?"; mount -t tmpfs x /mnt 2>&1; echo "mount=$?"'
+    [[ "$output" == *"unshare=1"* ]]
+    [[ "$output" == *"mount=1"* ]] || [[ "$output" == *"mount=255"* ]]
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bats
+# Runs last (hack/run-integration.sh always appends it): nothing the runtime
+# created may outlive the suite.
+
+load helpers
+
+setup() { :; }
+teardown() { :; }
+
+@test "leaks: nothing left behind by delete --force (recorded by teardowns)" {
+    if [ -s "$AISBX_IT_BASE/leaks.log" ]; then
+        cat "$AISBX_IT_BASE/leaks.log" >&2
+        false
+    fi
+}
+
+@test "leaks: no mounts under the test temp dirs" {
+    local m
+    m=$(awk -v d="$AISBX_IT_BASE" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo)
+    [ -z "$m" ] || { echo "mounts left: $m" >&2; false; }
+}
+
+@test "leaks: no test dirs or state dirs left" {
+    local left
+    left=$(find "$AISBX_IT_BASE" -mindepth 1 -maxdepth 1 -name 't.*' 2>/dev/null)
+    [ -z "$left" ] || { echo "left: $left" >&2; false; }
+}
+
+@test "leaks: no cgroups of this run with content" {
+    local d bad=
+    for d in /sys/fs/cgroup/*/"$CG_PARENT"/"$AISBX_IT_RUN"-* /sys/fs/cgroup/"$CG_PARENT"/"$AISBX_IT_RUN"-*; do
+        [ -d "$d" ] || continue
+        if [ -n "$(cat "$d/cgroup.procs" 2>/dev/null)" ] || [ -n "$(find "$d" -mindepth 1 -type d)" ]; then
+            bad="$bad $d"
+        fi
+        rmdir "$d" 2>/dev/null || true
+    done
+    # the common parent goes if no other run uses it
+    for d in /sys/fs/cgroup/*/"$CG_PARENT" /sys/fs/cgroup/"$CG_PARENT"; do
+        [ -d "$d" ] && rmdir "$d" 2>/dev/null
+    done
+    [ -z "$bad" ] || { echo "cgroups with content:$bad" >&2; false; }
+}
+
+@test "leaks: no process in a cgroup of this run" {
+    local f bad=
+    for f in /proc/[0-9]*/cgroup; do
+        grep -q "/$CG_PARENT/$AISBX_IT_RUN-" "$f" 2>/dev/null && bad="$bad ${f#/proc/}"
+    done
+    [ -z "$bad" ] || { echo "processes:${bad//\/cgroup/}" >&2; false; }
+}

@@ -1,0 +1,27 @@
+/* Reading a bundle and hardening it: config.json -> overlay -> the config
+ * aisbx actually runs. Shared by create, run and check, so that `check`
+ * shows exactly what create would do. */
+#ifndef AISBX_RUNTIME_BUNDLE_H
+#define AISBX_RUNTIME_BUNDLE_H
+
+#include "runtime/container.h"
+#include "runtime/overlay.h"
+#include "runtime/policy.h"
+
+struct hardened_bundle {
+    char *bundle; /* absolute */
+    char *rootfs; /* absolute */
+    struct spec_config *cfg; /* hardened */
+    struct overlay_changes changes;
+    struct aisbx_policy policy;
+};
+
+int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle,
+                         struct hardened_bundle *out, aisbx_error **err);
+void hardened_bundle_free(struct hardened_bundle *b);
+/* "rule: field: old -> new\n" per change. */
+char *overlay_changes_text(const struct overlay_changes *c);
+/* Each change as a warning line in the log. */
+void overlay_changes_log(const struct overlay_changes *c);
+
+#endif

@@ -1,0 +1,62 @@
+/* Control groups for a container: create, join, limit, freeze, list,
+ * kill and remove, on cgroup v1 (one directory per mounted hierarchy) and
+ * on cgroup v2 (one directory, devices filtered by an eBPF program).
+ *
+ * A cgroup is named by one absolute path inside the hierarchy ("/docker/x"),
+ * as returned by cgroup_resolve_path() and persisted in the state file; the
+ * mount points are found again by every call, so a later `aisbx delete`
+ * from another process reaches the same directories. */
+#ifndef AISBX_RUNTIME_CGROUP_H
+#define AISBX_RUNTIME_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "specs/config.h"
+#include "specs/error.h"
+
+enum cgroup_version { CGROUP_V1 = 1, CGROUP_V2 = 2 };
+
+/* /sys/fs/cgroup is cgroup2 (statfs magic) -> V2; otherwise V1 (hybrid
+ * counts as V1: the unified mount is ignored). */
+int cgroup_version(void);
+
+/* Absolute -> as is (cleaned); relative -> joined to the runtime's own
+ * cgroup as runc does (v2: the parent of the own cgroup, v1: the own cgroup
+ * in the pids hierarchy, see cgroup.c); NULL/empty -> "/aisbx/<id>".
+ * Returns NULL (errno EINVAL) for paths with ".." components. Heap string. */
+char *cgroup_resolve_path(const char *cgroups_path, const char *id);
+
+/* Creates the cgroup in every hierarchy used, applies r (may be NULL), then
+ * moves pid in (pid <= 0: no move). On failure removes what it created. */
+int cgroup_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err);
+/* Joins an existing cgroup (exec). */
+int cgroup_enter(const char *path, pid_t pid, aisbx_error **err);
+/* Fields that are absent or zero are left unchanged (docker sends zeros).
+ * Device rules are not updated (runc update does not touch them either). */
+int cgroup_update(const char *path, const struct spec_resources *r, aisbx_error **err);
+/* Waits until the cgroup is FROZEN / THAWED. */
+int cgroup_freeze(const char *path, bool freeze, aisbx_error **err);
+int cgroup_is_frozen(const char *path, bool *frozen, aisbx_error **err);
+/* Every process, sub-cgroups included, sorted ascending; *pids is heap
+ * (NULL when n == 0). */
+int cgroup_pids(const char *path, pid_t **pids, size_t *n, aisbx_error **err);
+/* v2 with cgroup.kill and SIGKILL: writes it; else signals every pid (v1
+ * SIGKILL: frozen meanwhile, so that forks cannot escape). */
+int cgroup_kill_all(const char *path, int sig, aisbx_error **err);
+/* rmdir everywhere, deepest first; ENOENT is success. Parents are kept. */
+int cgroup_destroy(const char *path, aisbx_error **err);
+/* pids.max of the cgroup; -1 for "max". */
+int cgroup_pids_max(const char *path, int64_t *max, aisbx_error **err);
+/* O_PATH|O_DIRECTORY|O_CLOEXEC fd of the v2 cgroup dir (for clone3
+ * CLONE_INTO_CGROUP); -1 with err on v1. */
+int cgroup_open_v2_dir(const char *path, aisbx_error **err);
+/* True if the cgroup directory exists (v1: in any used hierarchy). */
+bool cgroup_exists(const char *path);
+
+/* Where the cgroup filesystems are mounted (v2 root, or v1 hierarchies). */
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+#endif

@@ -1,0 +1,83 @@
+/* The lifecycle library's public face: what cmd/ calls. Each function is
+ * one runc subcommand; none prints anything except through log.h, and none
+ * exits: errors come back as aisbx_error. */
+#ifndef AISBX_RUNTIME_CONTAINER_H
+#define AISBX_RUNTIME_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "specs/config.h"
+#include "specs/error.h"
+#include "specs/state.h"
+
+#define AISBX_DEFAULT_ROOT "/run/aisbx"
+
+/* Global options, shared by every command. */
+struct aisbx_context {
+    const char *root;        /* state root, default AISBX_DEFAULT_ROOT */
+    const char *policy_path; /* NULL: $AISBX_POLICY, then /etc/aisbx/policy.json */
+    bool systemd_cgroup;
+    bool rootless;
+};
+
+struct create_options {
+    const char *bundle; /* default "." */
+    const char *pid_file;
+    const char *console_socket;
+    bool no_pivot;
+    bool no_new_keyring;
+    int preserve_fds;
+};
+
+int container_create(const struct aisbx_context *ctx, const char *id,
+                     const struct create_options *o, aisbx_error **err);
+int container_start(const struct aisbx_context *ctx, const char *id, aisbx_error **err);
+/* create + start; unless detach, waits and returns the exit status in
+ * *status (128+n when killed by signal n) and deletes the container. */
+int container_run(const struct aisbx_context *ctx, const char *id, const struct create_options *o,
+                  bool detach, int *status, aisbx_error **err);
+/* The state with its status derived from the live process. */
+int container_state(const struct aisbx_context *ctx, const char *id, struct spec_state **out,
+                    aisbx_error **err);
+int container_kill(const struct aisbx_context *ctx, const char *id, int sig, bool all,
+                   aisbx_error **err);
+int container_delete(const struct aisbx_context *ctx, const char *id, bool force,
+                     aisbx_error **err);
+int container_list(const struct aisbx_context *ctx, struct spec_state ***out, size_t *n,
+                   aisbx_error **err);
+void container_state_list_free(struct spec_state **v, size_t n);
+int container_ps(const struct aisbx_context *ctx, const char *id, pid_t **pids, size_t *n,
+                 aisbx_error **err);
+int container_pause(const struct aisbx_context *ctx, const char *id, bool pause,
+                    aisbx_error **err);
+/* Zero or absent fields mean "leave unchanged". */
+int container_update(const struct aisbx_context *ctx, const char *id,
+                     const struct spec_resources *r, aisbx_error **err);
+
+struct exec_options {
+    const char *process_file; /* --process: a process.json; else the fields below */
+    struct spec_strlist args; /* command and arguments */
+    struct spec_strlist env;  /* --env K=V, added to the container's env */
+    const char *cwd;
+    const char *user; /* "uid[:gid]" */
+    struct spec_strlist caps; /* --cap, added (the overlay still filters) */
+    bool tty;
+    bool detach;
+    bool no_new_privs; /* always true under the overlay; kept for runc's flag */
+    const char *pid_file;
+    const char *console_socket;
+    int preserve_fds;
+};
+int container_exec(const struct aisbx_context *ctx, const char *id, const struct exec_options *o,
+                   int *status, aisbx_error **err);
+
+/* `aisbx check`: the hardened config (JSON) and the overlay's change list,
+ * one "rule: field: old -> new" line each, without running anything. */
+int container_check(const struct aisbx_context *ctx, const char *bundle, char **config_json,
+                    char **changes_text, aisbx_error **err);
+
+/* `aisbx spec`: runc's default config (rootless variant on request). */
+struct spec_config *default_spec(bool rootless);
+
+#endif

@@ -1,0 +1,377 @@
+/* `create`, parent side: harden the config, make the state dir, clone the
+ * init, put it in its cgroup, drive it through the sync protocol (sync.h),
+ * and leave it waiting on exec.fifo. Any failure undoes every step. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/bundle.h"
+#include "runtime/cgroup.h"
+#include "runtime/console.h"
+#include "runtime/container_id.h"
+#include "runtime/create_internal.h"
+#include "runtime/fd_util.h"
+#include "runtime/handle.h"
+#include "runtime/hooks.h"
+#include "runtime/init.h"
+#include "runtime/log.h"
+#include "runtime/namespaces.h"
+#include "runtime/proc_info.h"
+#include "runtime/process_attrs.h"
+#include "runtime/state_store.h"
+#include "runtime/sync.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+struct create_job {
+    const struct aisbx_context *ctx;
+    const char *id;
+    const struct create_options *o;
+    struct hardened_bundle b;
+    struct spec_state st;
+    int dirfd, lockfd, fifo_fd, console_fd, sync[2];
+    bool dir_created, cgroup_created;
+    pid_t pid;
+    struct seccomp_program floor, filter;
+    unsigned int filter_flags;
+};
+
+static int connect_console(const char *path, int *fd, aisbx_error **err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return aisbx_error_make(err, 0, "console socket path too long: %s", path);
+    strcpy(addr.sun_path, path);
+    *fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (*fd < 0)
+        return aisbx_error_make(err, errno, "socket");
+    if (connect(*fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+        return aisbx_error_make(err, errno, "connect to console socket %s", path);
+    return 0;
+}
+
+static int state_json(struct create_job *j, const char *status, char **out, aisbx_error **err)
+{
+    size_t len;
+    free(j->st.status);
+    j->st.status = xstrdup(status);
+    return spec_state_generate(&j->st, false, false, out, &len, err);
+}
+
+static int save_state(struct create_job *j, const char *status, aisbx_error **err)
+{
+    free(j->st.status);
+    j->st.status = xstrdup(status);
+    return state_save(j->dirfd, &j->st, err);
+}
+
+/* Step 1: everything that can fail without touching the host. */
+static int job_prepare(struct create_job *j, aisbx_error **err)
+{
+    const struct create_options *o = j->o;
+    if (container_id_validate(j->id, err) < 0)
+        return -1;
+    if (j->ctx->systemd_cgroup)
+        return aisbx_error_make(err, 0, "--systemd-cgroup is not supported by aisbx: use "
+                                        "cgroupfs paths");
+    if (o->console_socket && console_check_socket(o->console_socket, err) < 0)
+        return -1;
+    if (bundle_load_hardened(j->ctx, o->bundle, &j->b, err) < 0)
+        return -1;
+    if (j->b.cfg->process->terminal && !o->console_socket)
+        return aisbx_error_make(err, 0, "cannot allocate tty if aisbx will detach without "
+                                        "setting console socket");
+    if (seccomp_compile_floor(&j->floor, err) < 0)
+        return -1;
+    if (j->b.cfg->linux_ && j->b.cfg->linux_->seccomp) {
+        if (seccomp_compile_config(j->b.cfg->linux_->seccomp, &j->filter, err) < 0)
+            return -1;
+        j->filter_flags = seccomp_flags_from_spec(j->b.cfg->linux_->seccomp, err);
+    }
+    return 0;
+}
+
+/* Step 2: the state dir, with a first state.json that names the cgroup, so
+ * that `delete --force` can clean up after a create killed half-way. */
+static int job_state_dir(struct create_job *j, aisbx_error **err)
+{
+    char *json = NULL, *text;
+    size_t len;
+    const struct spec_config *c = j->b.cfg;
+    char *owner;
+
+    if (state_root_ensure(j->ctx->root, err) < 0 ||
+        state_dir_create(j->ctx->root, j->id, &j->dirfd, err) < 0)
+        return -1;
+    j->dir_created = true;
+    if (state_lock(j->dirfd, &j->lockfd, err) < 0)
+        return -1;
+    j->st.oci_version = xstrdup(SPEC_OCI_VERSION);
+    j->st.id = xstrdup(j->id);
+    j->st.bundle = xstrdup(j->b.bundle);
+    j->st.rootfs = xstrdup(j->b.rootfs);
+    j->st.created = time_rfc3339_nano_now();
+    owner = getenv("USER");
+    j->st.owner = xstrdup(owner && *owner ? owner : "root");
+    j->st.cgroup_path = cgroup_resolve_path(c->linux_ ? c->linux_->cgroups_path : NULL, j->id);
+    if (!j->st.cgroup_path)
+        return aisbx_error_make(err, 0, "invalid cgroupsPath \"%s\"", c->linux_->cgroups_path);
+    j->st.use_terminal = c->process->terminal;
+    for (size_t i = 0; i < c->annotations.n; i++)
+        spec_kvlist_set(&j->st.annotations, c->annotations.v[i].key, c->annotations.v[i].value);
+    if (save_state(j, "creating", err) < 0)
+        return -1;
+    if (spec_config_generate(c, true, &json, &len, err) < 0)
+        return -1;
+    int r = state_write_file(j->dirfd, STORED_CONFIG, json, len, err);
+    free(json);
+    text = overlay_changes_text(&j->b.changes);
+    if (r == 0)
+        r = state_write_file(j->dirfd, OVERLAY_LOG, text, strlen(text), err);
+    free(text);
+    if (r < 0)
+        return -1;
+    if (mkfifoat(j->dirfd, EXEC_FIFO, 0600) < 0)
+        return aisbx_error_make(err, errno, "mkfifo %s", EXEC_FIFO);
+    j->fifo_fd = openat(j->dirfd, EXEC_FIFO, O_PATH | O_CLOEXEC);
+    if (j->fifo_fd < 0)
+        return aisbx_error_make(err, errno, "open %s", EXEC_FIFO);
+    return 0;
+}
+
+/* Step 3: clone the init into its new namespaces. */
+static int job_clone(struct create_job *j, aisbx_error **err)
+{
+    const struct spec_linux *lx = j->b.cfg->linux_;
+    int pid_restore = -1, time_restore = -1, flags, r = 0;
+
+    if (j->o->console_socket && connect_console(j->o->console_socket, &j->console_fd, err) < 0)
+        return -1;
+    if (sync_pair(j->sync, err) < 0)
+        return -1;
+    if (ns_enter_pid_for_children(ns_path(lx, SPEC_NS_PID), &pid_restore, err) < 0)
+        return -1;
+    if (ns_new_time_for_children(lx, &time_restore, err) < 0) {
+        ns_restore_for_children(pid_restore, CLONE_NEWPID, NULL);
+        return -1;
+    }
+    /* cgroup: unshared by the child once it is in its cgroup; time: above. */
+    flags = ns_new_flags(lx) & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
+    fflush(NULL);
+    j->pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
+    if (j->pid == 0) {
+        const struct spec_hooks *h = j->b.cfg->hooks;
+        struct init_args a = {
+            .cfg = j->b.cfg,
+            .id = j->id,
+            .rootfs = j->b.rootfs,
+            .bundle = j->b.bundle,
+            .sync_fd = j->sync[1],
+            .console_fd = j->console_fd,
+            .fifo_fd = j->fifo_fd,
+            .new_flags = ns_new_flags(lx),
+            .no_pivot = j->o->no_pivot,
+            .no_new_keyring = j->o->no_new_keyring,
+            .hooks_roundtrip = h && (h->prestart.n || h->create_runtime.n),
+            .preserve_fds = j->o->preserve_fds,
+            .floor = &j->floor,
+            .filter = &j->filter,
+            .filter_flags = j->filter_flags,
+        };
+        close(j->sync[0]);
+        close(j->lockfd);
+        init_main(&a);
+    }
+    if (j->pid < 0)
+        r = aisbx_error_make(err, errno, "clone the container init");
+    if (ns_restore_for_children(time_restore, CLONE_NEWTIME, err) < 0 ||
+        ns_restore_for_children(pid_restore, CLONE_NEWPID, err) < 0)
+        r = -1;
+    close(j->sync[1]);
+    j->sync[1] = -1;
+    return r;
+}
+
+/* Step 4: what the parent does for the child before it may go on. */
+static int job_parent_setup(struct create_job *j, aisbx_error **err)
+{
+    const struct spec_config *c = j->b.cfg;
+    int64_t pids_max = 0;
+    if (proc_start_time(j->pid, &j->st.pid_start_time, err) < 0)
+        return -1;
+    j->st.pid = j->pid;
+    if (c->linux_ && ns_write_id_mappings(j->pid, c->linux_, err) < 0)
+        return -1;
+    if (c->process->has_oom_score_adj &&
+        process_set_oom_score_adj(j->pid, c->process->oom_score_adj, err) < 0)
+        return -1;
+    if (cgroup_create(j->st.cgroup_path, c->linux_ ? c->linux_->resources : NULL, j->pid, err) < 0)
+        return -1;
+    j->cgroup_created = true;
+    /* The floor: never run without a pids limit, whatever the cgroup code
+     * did with the config. */
+    if (cgroup_pids_max(j->st.cgroup_path, &pids_max, err) < 0)
+        return aisbx_error_wrap(err, "overlay verification failed: pids limit");
+    if (pids_max < 0 || pids_max > j->b.policy.pids_max)
+        return aisbx_error_make(err, 0, "overlay verification failed: pids.max is %lld, "
+                                        "policy allows %lld",
+                                (long long)pids_max, (long long)j->b.policy.pids_max);
+    if (save_state(j, "creating", err) < 0)
+        return -1;
+    return sync_send(j->sync[0], SYNC_GO, 0, NULL, err);
+}
+
+static int run_runtime_hooks(struct create_job *j, aisbx_error **err)
+{
+    const struct spec_hooks *h = j->b.cfg->hooks;
+    char *json = NULL;
+    int r;
+    if (state_json(j, "created", &json, err) < 0)
+        return -1;
+    r = hooks_run(&h->prestart, "prestart", json, err);
+    if (r == 0)
+        r = hooks_run(&h->create_runtime, "createRuntime", json, err);
+    free(json);
+    return r;
+}
+
+/* Step 5: follow the child through the protocol until it is ready. */
+static int job_wait_ready(struct create_job *j, aisbx_error **err)
+{
+    struct sync_msg m;
+    for (;;) {
+        int r = sync_recv(j->sync[0], &m, err);
+        if (r < 0)
+            return -1;
+        if (r == 1) {
+            int status = 0;
+            waitpid(j->pid, &status, 0);
+            j->pid = 0;
+            return aisbx_error_make(err, 0, "container init exited before it was ready (%s %d)",
+                                    WIFSIGNALED(status) ? "signal" : "status",
+                                    WIFSIGNALED(status) ? WTERMSIG(status)
+                                                        : WEXITSTATUS(status));
+        }
+        switch (m.type) {
+        case SYNC_HOOKS:
+            if (run_runtime_hooks(j, err) < 0)
+                return -1;
+            if (sync_send(j->sync[0], SYNC_HOOKS_DONE, 0, NULL, err) < 0)
+                return -1;
+            break;
+        case SYNC_READY:
+            return 0;
+        case SYNC_ERROR:
+            errno = m.value;
+            return aisbx_error_make(err, 0, "%s", m.text);
+        default:
+            return aisbx_error_make(err, 0, "sync: unexpected message %u", m.type);
+        }
+    }
+}
+
+static int write_pid_file(const char *path, pid_t pid, aisbx_error **err)
+{
+    char *tmp = xasprintf("%s.aisbx-tmp", path), buf[32];
+    int fd, n = snprintf(buf, sizeof(buf), "%d", pid), r = 0;
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        r = aisbx_error_make(err, errno, "create pid file %s", path);
+    else {
+        if (write_all(fd, buf, (size_t)n) < 0)
+            r = aisbx_error_make(err, errno, "write pid file %s", path);
+        close(fd);
+        if (r == 0 && rename(tmp, path) < 0)
+            r = aisbx_error_make(err, errno, "rename pid file to %s", path);
+        if (r < 0)
+            unlink(tmp);
+    }
+    free(tmp);
+    return r;
+}
+
+static void job_undo(struct create_job *j)
+{
+    aisbx_error *e = NULL;
+    if (j->pid > 0) {
+        kill(j->pid, SIGKILL);
+        waitpid(j->pid, NULL, 0);
+    }
+    if (j->cgroup_created && cgroup_destroy(j->st.cgroup_path, &e) < 0) {
+        log_warning("cleanup: %s", e->msg);
+        aisbx_error_free(&e);
+    }
+    if (j->dir_created && state_dir_remove(j->ctx->root, j->id, &e) < 0) {
+        log_warning("cleanup: %s", e->msg);
+        aisbx_error_free(&e);
+    }
+}
+
+static void job_free(struct create_job *j)
+{
+    int fds[] = {j->dirfd, j->lockfd, j->fifo_fd, j->console_fd, j->sync[0], j->sync[1]};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    seccomp_program_free(&j->floor);
+    seccomp_program_free(&j->filter);
+    free(j->st.oci_version);
+    free(j->st.id);
+    free(j->st.status);
+    free(j->st.bundle);
+    free(j->st.rootfs);
+    free(j->st.created);
+    free(j->st.owner);
+    free(j->st.cgroup_path);
+    spec_kvlist_free(&j->st.annotations);
+    hardened_bundle_free(&j->b);
+}
+
+int create_container_internal(const struct aisbx_context *ctx, const char *id,
+                              const struct create_options *o, pid_t *pid, aisbx_error **err)
+{
+    struct create_job j = {.ctx = ctx, .id = id, .o = o};
+    int r;
+    j.dirfd = j.lockfd = j.fifo_fd = j.console_fd = j.sync[0] = j.sync[1] = -1;
+
+    r = job_prepare(&j, err);
+    if (r == 0)
+        overlay_changes_log(&j.b.changes);
+    if (r == 0)
+        r = job_state_dir(&j, err);
+    if (r == 0)
+        r = job_clone(&j, err);
+    if (r == 0)
+        r = job_parent_setup(&j, err);
+    if (r == 0)
+        r = job_wait_ready(&j, err);
+    if (r == 0 && o->pid_file)
+        r = write_pid_file(o->pid_file, j.pid, err);
+    if (r == 0)
+        r = save_state(&j, "created", err);
+    if (r < 0)
+        job_undo(&j);
+    else
+        *pid = j.pid;
+    job_free(&j);
+    return r;
+}
+
+int container_create(const struct aisbx_context *ctx, const char *id,
+                     const struct create_options *o, aisbx_error **err)
+{
+    pid_t pid;
+    return create_container_internal(ctx, id, o, &pid, err);
+}

@@ -1,0 +1,11 @@
+/* create and start as steps of `run`, which needs the init's pid (it is
+ * our child there) to wait for it. */
+#ifndef AISBX_RUNTIME_CREATE_INTERNAL_H
+#define AISBX_RUNTIME_CREATE_INTERNAL_H
+
+#include "runtime/container.h"
+
+int create_container_internal(const struct aisbx_context *ctx, const char *id,
+                              const struct create_options *o, pid_t *pid, aisbx_error **err);
+
+#endif

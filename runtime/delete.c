@@ -1,0 +1,109 @@
+/* `delete`: kill what is left (with --force), run poststop hooks, remove
+ * the cgroup and the state dir. Tolerates a half-made container: a create
+ * killed mid-way leaves a state.json that names its cgroup. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/cgroup.h"
+#include "runtime/container_id.h"
+#include "runtime/handle.h"
+#include "runtime/hooks.h"
+#include "runtime/log.h"
+#include "runtime/proc_info.h"
+#include "runtime/state_store.h"
+
+static void wait_gone(const struct spec_state *s)
+{
+    struct timespec ts = {0, 2 * 1000 * 1000};
+    for (int i = 0; i < 2500 && proc_is_alive(s->pid, s->pid_start_time); i++)
+        nanosleep(&ts, NULL);
+}
+
+static void kill_everything(struct container_handle *h)
+{
+    struct spec_state *s = h->state;
+    aisbx_error *e = NULL;
+    bool frozen = false;
+    if (s->cgroup_path && *s->cgroup_path) {
+        cgroup_is_frozen(s->cgroup_path, &frozen, &e);
+        aisbx_error_free(&e);
+        if (cgroup_kill_all(s->cgroup_path, SIGKILL, &e) < 0)
+            log_debug("delete: %s", e->msg);
+        aisbx_error_free(&e);
+        /* A frozen task only dies once thawed. */
+        if (frozen && cgroup_freeze(s->cgroup_path, false, &e) < 0)
+            log_debug("delete: %s", e->msg);
+        aisbx_error_free(&e);
+    }
+    if (s->pid > 0 && proc_is_alive(s->pid, s->pid_start_time)) {
+        kill(s->pid, SIGKILL);
+        wait_gone(s);
+    }
+}
+
+static void run_poststop(struct container_handle *h)
+{
+    struct spec_config *cfg = NULL;
+    aisbx_error *e = NULL;
+    char *json = NULL;
+    size_t len;
+    if (handle_load_config(h, &cfg, &e) == 0 && cfg->hooks && cfg->hooks->poststop.n &&
+        spec_state_generate(h->state, false, false, &json, &len, &e) == 0)
+        hooks_run(&cfg->hooks->poststop, "poststop", json, &e);
+    /* The spec: a failing poststop hook is logged and delete goes on. */
+    if (e)
+        log_warning("%s", e->msg);
+    aisbx_error_free(&e);
+    free(json);
+    spec_config_free(cfg);
+}
+
+int container_delete(const struct aisbx_context *ctx, const char *id, bool force,
+                     aisbx_error **err)
+{
+    struct container_handle h;
+    aisbx_error *e = NULL;
+    if (container_id_validate(id, err) < 0)
+        return -1;
+    if (handle_open(ctx, id, &h, &e) < 0) {
+        int dirfd = -1;
+        /* Unknown id: runc's --force is silent; a broken state dir is
+         * removed with --force (nothing in it can be trusted). */
+        if (state_dir_open(ctx->root, id, &dirfd, err) < 0) {
+            aisbx_error_free(&e);
+            if (force) {
+                aisbx_error_free(err);
+                return 0;
+            }
+            return -1;
+        }
+        close(dirfd);
+        if (!force) {
+            *err = e;
+            return -1;
+        }
+        log_warning("delete: %s; removing the state dir", e->msg);
+        aisbx_error_free(&e);
+        return state_dir_remove(ctx->root, id, err);
+    }
+    const char *st = h.state->status;
+    if (!force && (strcmp(st, "running") == 0 || strcmp(st, "paused") == 0)) {
+        handle_close(&h);
+        return aisbx_error_make(err, 0, "cannot delete container %s that is not stopped: %s", id,
+                                st);
+    }
+    kill_everything(&h);
+    if (strcmp(st, "creating") != 0)
+        run_poststop(&h);
+    int r = 0;
+    if (h.state->cgroup_path && *h.state->cgroup_path &&
+        cgroup_destroy(h.state->cgroup_path, err) < 0)
+        r = -1;
+    if (r == 0)
+        r = state_dir_remove(ctx->root, id, err);
+    handle_close(&h);
+    return r;
+}

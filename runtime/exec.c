@@ -1,0 +1,285 @@
+/* `exec`: a new process in a running container. It joins every namespace
+ * and the cgroup of the init, and gets the same floor: the overlay on its
+ * process spec, no_new_privs, the floor filter plus the config's filter. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/bundle.h"
+#include "runtime/cgroup.h"
+#include "runtime/console.h"
+#include "runtime/exec_path.h"
+#include "runtime/fd_util.h"
+#include "runtime/handle.h"
+#include "runtime/log.h"
+#include "runtime/namespaces.h"
+#include "runtime/process_final.h"
+#include "runtime/sync.h"
+
+struct exec_job {
+    struct container_handle h;
+    struct spec_config *cfg;
+    struct spec_process *proc; /* hardened */
+    struct seccomp_program floor, filter;
+    unsigned int filter_flags;
+    int sync[2], console_fd, join_flags;
+    pid_t pid;
+};
+
+static int parse_user(const char *s, struct spec_user *u, aisbx_error **err)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (end == s || (*end && *end != ':'))
+        return aisbx_error_make(err, 0, "invalid --user \"%s\": want uid[:gid]", s);
+    u->uid = (uint32_t)v;
+    if (*end == ':') {
+        const char *g = end + 1;
+        v = strtoul(g, &end, 10);
+        if (end == g || *end)
+            return aisbx_error_make(err, 0, "invalid --user \"%s\": want uid[:gid]", s);
+        u->gid = (uint32_t)v;
+    }
+    return 0;
+}
+
+static int build_process(const struct exec_options *o, const struct spec_config *cfg,
+                         struct spec_process **out, aisbx_error **err)
+{
+    struct spec_process *p;
+    if (o->process_file) {
+        char *buf = NULL;
+        size_t len = 0;
+        int fd = open(o->process_file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return aisbx_error_make(err, errno, "open process file %s", o->process_file);
+        int r = read_all(fd, &buf, &len, SPEC_MAX_CONFIG_BYTES);
+        close(fd);
+        if (r < 0) {
+            free(buf);
+            return aisbx_error_make(err, errno, "read process file %s", o->process_file);
+        }
+        r = spec_process_parse(buf, len, out, err);
+        free(buf);
+        return r < 0 ? aisbx_error_wrap(err, "process file %s", o->process_file) : 0;
+    }
+    /* runc: the container's process with args, env, cwd, user replaced. */
+    p = spec_process_dup(cfg->process);
+    spec_strlist_free(&p->args);
+    for (size_t i = 0; i < o->args.n; i++)
+        spec_strlist_push(&p->args, o->args.v[i]);
+    for (size_t i = 0; i < o->env.n; i++)
+        spec_strlist_push(&p->env, o->env.v[i]);
+    if (o->cwd) {
+        free(p->cwd);
+        p->cwd = xstrdup(o->cwd);
+    }
+    p->terminal = o->tty;
+    if (o->user && parse_user(o->user, &p->user, err) < 0) {
+        spec_process_free(p);
+        return -1;
+    }
+    if (o->caps.n && p->capabilities)
+        for (size_t i = 0; i < o->caps.n; i++) {
+            spec_strlist_push(&p->capabilities->bounding, o->caps.v[i]);
+            spec_strlist_push(&p->capabilities->effective, o->caps.v[i]);
+            spec_strlist_push(&p->capabilities->permitted, o->caps.v[i]);
+        }
+    *out = p;
+    return 0;
+}
+
+static int connect_socket(const char *path, int *fd, aisbx_error **err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return aisbx_error_make(err, 0, "console socket path too long: %s", path);
+    strcpy(addr.sun_path, path);
+    *fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (*fd < 0 || connect(*fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+        return aisbx_error_make(err, errno, "connect to console socket %s", path);
+    return 0;
+}
+
+__attribute__((noreturn)) static void exec_child(struct exec_job *j, const struct exec_options *o)
+{
+    aisbx_error *err = NULL;
+    struct sync_msg m;
+    char *exe = NULL, *slave = NULL;
+    int master = -1;
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    close(j->sync[0]);
+    if (sync_expect(j->sync[1], SYNC_GO, &m, &err) < 0 ||
+        ns_join_pid_namespaces(j->h.state->pid, j->join_flags & ~CLONE_NEWPID, &err) < 0)
+        sync_fail(j->sync[1], err);
+    if (chdir(j->proc->cwd) < 0) {
+        aisbx_error_make(&err, errno, "chdir to cwd (\"%s\")", j->proc->cwd);
+        sync_fail(j->sync[1], err);
+    }
+    if (exec_path_lookup(j->proc->args.v ? j->proc->args.v[0] : NULL, &j->proc->env, &exe,
+                         &err) < 0 ||
+        process_apply_privileged_attrs(j->proc, &err) < 0)
+        sync_fail(j->sync[1], err);
+    if (j->proc->terminal) {
+        if (console_open_pty(&master, &slave, &err) < 0)
+            sync_fail(j->sync[1], err);
+        if (fd_send_fd(j->console_fd, master, "/dev/ptmx") < 0) {
+            aisbx_error_make(&err, errno, "send the pty master to the console socket");
+            sync_fail(j->sync[1], err);
+        }
+        if (console_make_controlling(slave, &err) < 0)
+            sync_fail(j->sync[1], err);
+        close(master);
+        close(j->console_fd);
+    }
+    if (!o->detach)
+        prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    struct final_args fa = {
+        .process = j->proc,
+        .exe = exe,
+        .floor = &j->floor,
+        .filter = &j->filter,
+        .filter_flags = j->filter_flags,
+        .preserve_fds = o->preserve_fds,
+    };
+    if (o->detach)
+        prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    process_harden_and_exec(&fa, &err);
+    sync_fail(j->sync[1], err);
+}
+
+static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_error **err)
+{
+    const struct spec_linux *lx = j->cfg->linux_;
+    char nspath[64];
+    int restore = -1;
+    struct sync_msg m;
+    for (size_t i = 0; lx && i < lx->n_namespaces; i++)
+        j->join_flags |= ns_clone_flag(lx->namespaces[i].type);
+    if (sync_pair(j->sync, err) < 0)
+        return -1;
+    if (j->join_flags & CLONE_NEWPID) {
+        snprintf(nspath, sizeof(nspath), "/proc/%d/ns/pid", j->h.state->pid);
+        if (ns_enter_pid_for_children(nspath, &restore, err) < 0)
+            return -1;
+    }
+    fflush(NULL);
+    j->pid = fork();
+    if (j->pid == 0)
+        exec_child(j, o);
+    int e = errno;
+    ns_restore_for_children(restore, CLONE_NEWPID, NULL);
+    close(j->sync[1]);
+    j->sync[1] = -1;
+    if (j->pid < 0)
+        return aisbx_error_make(err, e, "fork");
+    if (j->h.state->cgroup_path && *j->h.state->cgroup_path &&
+        cgroup_enter(j->h.state->cgroup_path, j->pid, err) < 0)
+        return -1;
+    if (sync_send(j->sync[0], SYNC_GO, 0, NULL, err) < 0)
+        return -1;
+    /* EOF: execve succeeded (the socket is close-on-exec). */
+    int r = sync_recv(j->sync[0], &m, err);
+    if (r < 0)
+        return -1;
+    if (r == 0 && m.type == SYNC_ERROR)
+        return aisbx_error_make(err, 0, "%s", m.text);
+    return 0;
+}
+
+static int write_pid(const char *path, pid_t pid, aisbx_error **err)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%d", pid);
+    char *tmp = xasprintf("%s.aisbx-tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), r = 0;
+    if (fd < 0 || write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0)
+        r = aisbx_error_make(err, errno, "write pid file %s", path);
+    if (fd >= 0)
+        close(fd);
+    if (r < 0)
+        unlink(tmp);
+    free(tmp);
+    return r;
+}
+
+int container_exec(const struct aisbx_context *ctx, const char *id, const struct exec_options *o,
+                   int *status, aisbx_error **err)
+{
+    struct exec_job j = {.sync = {-1, -1}, .console_fd = -1};
+    struct spec_process *raw = NULL;
+    struct overlay_changes ch = {0};
+    struct aisbx_policy pol;
+    int r = -1, ws;
+
+    if (handle_open(ctx, id, &j.h, err) < 0)
+        return -1;
+    if (strcmp(j.h.state->status, "running") != 0 && strcmp(j.h.state->status, "paused") != 0) {
+        aisbx_error_make(err, 0, "cannot exec in a container that is %s", j.h.state->status);
+        goto out;
+    }
+    if (handle_load_config(&j.h, &j.cfg, err) < 0 || build_process(o, j.cfg, &raw, err) < 0 ||
+        policy_load(ctx->policy_path, &pol, err) < 0 ||
+        overlay_apply_process(raw, &pol, &j.proc, &ch, err) < 0)
+        goto out;
+    overlay_changes_log(&ch);
+    if (j.proc->terminal && !o->console_socket) {
+        aisbx_error_make(err, 0, "cannot allocate tty if aisbx will detach without setting "
+                                 "console socket");
+        goto out;
+    }
+    if (o->console_socket && connect_socket(o->console_socket, &j.console_fd, err) < 0)
+        goto out;
+    if (seccomp_compile_floor(&j.floor, err) < 0)
+        goto out;
+    if (j.cfg->linux_ && j.cfg->linux_->seccomp) {
+        if (seccomp_compile_config(j.cfg->linux_->seccomp, &j.filter, err) < 0)
+            goto out;
+        j.filter_flags = seccomp_flags_from_spec(j.cfg->linux_->seccomp, err);
+    }
+    /* Unlock before the program runs: a long exec must not block delete. */
+    close(j.h.lockfd);
+    j.h.lockfd = -1;
+    if (exec_spawn(&j, o, err) < 0) {
+        if (j.pid > 0) {
+            kill(j.pid, SIGKILL);
+            waitpid(j.pid, NULL, 0);
+        }
+        goto out;
+    }
+    if (o->pid_file && write_pid(o->pid_file, j.pid, err) < 0)
+        goto out;
+    *status = 0;
+    r = 0;
+    if (!o->detach) {
+        while (waitpid(j.pid, &ws, 0) < 0)
+            if (errno != EINTR) {
+                r = aisbx_error_make(err, errno, "wait for exec process");
+                goto out;
+            }
+        *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+    }
+out:
+    if (j.sync[0] >= 0)
+        close(j.sync[0]);
+    if (j.console_fd >= 0)
+        close(j.console_fd);
+    overlay_changes_free(&ch);
+    spec_process_free(raw);
+    spec_process_free(j.proc);
+    spec_config_free(j.cfg);
+    seccomp_program_free(&j.floor);
+    seccomp_program_free(&j.filter);
+    handle_close(&j.h);
+    return r;
+}

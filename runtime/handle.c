@@ -1,0 +1,66 @@
+#include "runtime/handle.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime/cgroup.h"
+#include "runtime/container_id.h"
+#include "runtime/proc_info.h"
+#include "runtime/state_store.h"
+
+const char *handle_status(const struct container_handle *h)
+{
+    const struct spec_state *s = h->state;
+    bool frozen = false;
+    aisbx_error *err = NULL;
+    if (s->pid <= 0 || !proc_is_alive(s->pid, s->pid_start_time))
+        return "stopped";
+    if (faccessat(h->dirfd, EXEC_FIFO, F_OK, 0) == 0)
+        return "created";
+    if (s->cgroup_path && *s->cgroup_path && cgroup_is_frozen(s->cgroup_path, &frozen, &err) < 0)
+        aisbx_error_free(&err);
+    return frozen ? "paused" : "running";
+}
+
+int handle_open(const struct aisbx_context *ctx, const char *id, struct container_handle *h,
+                aisbx_error **err)
+{
+    memset(h, 0, sizeof(*h));
+    h->dirfd = h->lockfd = -1;
+    if (container_id_validate(id, err) < 0 || state_dir_open(ctx->root, id, &h->dirfd, err) < 0)
+        return -1;
+    if (state_lock(h->dirfd, &h->lockfd, err) < 0 || state_load(h->dirfd, id, &h->state, err) < 0) {
+        handle_close(h);
+        return -1;
+    }
+    free(h->state->status);
+    h->state->status = xstrdup(handle_status(h));
+    if (strcmp(h->state->status, "stopped") == 0)
+        h->state->pid = 0;
+    return 0;
+}
+
+void handle_close(struct container_handle *h)
+{
+    if (h->lockfd >= 0)
+        close(h->lockfd);
+    if (h->dirfd >= 0)
+        close(h->dirfd);
+    spec_state_free(h->state);
+    memset(h, 0, sizeof(*h));
+    h->dirfd = h->lockfd = -1;
+}
+
+int handle_load_config(const struct container_handle *h, struct spec_config **cfg,
+                       aisbx_error **err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int r = state_read_file(h->dirfd, STORED_CONFIG, &buf, &len, SPEC_MAX_CONFIG_BYTES, err);
+    if (r == 0)
+        r = spec_config_parse(buf, len, cfg, err);
+    free(buf);
+    return r;
+}

@@ -1,0 +1,24 @@
+/* OCI hooks (prestart, createRuntime, ..., poststop): run one list in
+ * order, each with the container state JSON on its stdin. Whether a
+ * failure aborts the operation (create) or is only logged (poststop) is the
+ * caller's decision. */
+#ifndef AISBX_RUNTIME_HOOKS_H
+#define AISBX_RUNTIME_HOOKS_H
+
+#include "specs/config.h"
+#include "specs/error.h"
+
+/* Runs hooks->v[0..n-1] in order and stops at the first failure. Each hook
+ * is execve(path, args or {path}, env or {}) with the state JSON on stdin,
+ * its stdout and stderr on our stderr (stdout must stay clean for commands
+ * whose output engines parse), no inherited fds beyond 0-2, default signal
+ * dispositions and an empty signal mask. `kind` ("prestart", ...) names the
+ * list in messages; hooks are numbered from 0 as in the config array:
+ *   "<kind> hook #<i> (<path>) failed: exit status N" / "killed by signal N"
+ *   "<kind> hook #<i> (<path>) timed out after N s" (the hook is SIGKILLed
+ *   and reaped). hooks may be NULL. No SIGCHLD handler is needed: the
+ * wait polls a pidfd (or waitpid(WNOHANG) on kernels without pidfd_open). */
+int hooks_run(const struct spec_hooklist *hooks, const char *kind, const char *state_json,
+              aisbx_error **err);
+
+#endif

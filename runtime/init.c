@@ -1,0 +1,248 @@
+/* The container init, step by step. Each step is a small function that
+ * returns -1 with an error; the first failure is sent to the parent over
+ * the sync socket (before `start`) or to the log (after), and init exits. */
+#include "runtime/init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime/console.h"
+#include "runtime/exec_path.h"
+#include "runtime/fd_util.h"
+#include "runtime/hooks.h"
+#include "runtime/log.h"
+#include "runtime/namespaces.h"
+#include "runtime/process_final.h"
+#include "runtime/rootfs.h"
+#include "runtime/sync.h"
+#include "runtime/sysctl.h"
+
+static int step_wait_go(const struct init_args *a, aisbx_error **err)
+{
+    struct sync_msg m;
+    return sync_expect(a->sync_fd, SYNC_GO, &m, err);
+}
+
+static int step_namespaces(const struct init_args *a, aisbx_error **err)
+{
+    const struct spec_linux *lx = a->cfg->linux_;
+    /* The pid namespace was entered by the parent before clone. */
+    if (ns_join_paths(lx, CLONE_NEWPID, err) < 0)
+        return -1;
+    /* Unshared only now, after the parent moved us into the container's
+     * cgroup, so that the cgroup namespace is rooted there. */
+    if ((ns_new_flags(lx) & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+        return aisbx_error_make(err, errno, "unshare cgroup namespace");
+    return 0;
+}
+
+static int step_uts(const struct init_args *a, aisbx_error **err)
+{
+    const struct spec_config *c = a->cfg;
+    bool own_uts = (a->new_flags & CLONE_NEWUTS) || ns_path(c->linux_, SPEC_NS_UTS);
+    if ((c->hostname && *c->hostname) || (c->domainname && *c->domainname)) {
+        if (!own_uts)
+            return aisbx_error_make(err, 0, "unable to set hostname without a private UTS "
+                                            "namespace");
+    }
+    if (c->hostname && *c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
+        return aisbx_error_make(err, errno, "sethostname");
+    if (c->domainname && *c->domainname &&
+        setdomainname(c->domainname, strlen(c->domainname)) < 0)
+        return aisbx_error_make(err, errno, "setdomainname");
+    return 0;
+}
+
+/* A fresh network namespace has lo down; the overlay promises localhost. */
+static int step_loopback(const struct init_args *a, aisbx_error **err)
+{
+    struct ifreq ifr = {0};
+    int fd, r = 0;
+    if (!(a->new_flags & CLONE_NEWNET))
+        return 0;
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return aisbx_error_make(err, errno, "socket for loopback");
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+        r = aisbx_error_make(err, errno, "get lo flags");
+    else if (!(ifr.ifr_flags & IFF_UP)) {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+            r = aisbx_error_make(err, errno, "bring lo up");
+    }
+    close(fd);
+    return r;
+}
+
+static int step_rootfs(const struct init_args *a, aisbx_error **err)
+{
+    if (rootfs_prepare(a->cfg, a->rootfs, err) < 0 ||
+        rootfs_mount_all(a->cfg, a->rootfs, a->bundle, err) < 0 ||
+        rootfs_setup_dev(a->cfg, a->rootfs, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int step_hooks(const struct init_args *a, aisbx_error **err)
+{
+    struct sync_msg m;
+    const struct spec_hooks *h = a->cfg->hooks;
+    if (a->hooks_roundtrip) {
+        if (sync_send(a->sync_fd, SYNC_HOOKS, 0, NULL, err) < 0 ||
+            sync_expect(a->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
+            return -1;
+    }
+    if (h && h->create_container.n) {
+        char *state = xasprintf("{\"ociVersion\":\"%s\",\"id\":\"%s\",\"status\":\"created\","
+                                "\"pid\":%d,\"bundle\":\"%s\"}",
+                                SPEC_OCI_VERSION, a->id, getpid(), a->bundle);
+        int r = hooks_run(&h->create_container, "createContainer", state, err);
+        free(state);
+        return r;
+    }
+    return 0;
+}
+
+static int step_pivot(const struct init_args *a, aisbx_error **err)
+{
+    if (rootfs_pivot(a->rootfs, a->no_pivot, err) < 0)
+        return -1;
+    if (a->cfg->linux_ && sysctl_apply(&a->cfg->linux_->sysctl, err) < 0)
+        return -1;
+    return rootfs_finalize(a->cfg, err);
+}
+
+/* The pty is opened inside the container's devpts, so it belongs to the
+ * container; the master goes to the engine through the console socket. */
+static int step_console(const struct init_args *a, aisbx_error **err)
+{
+    const struct spec_process *p = a->cfg->process;
+    cleanup_free char *slave = NULL;
+    int master = -1, r = -1;
+    if (!p->terminal)
+        return 0;
+    if (a->console_fd < 0)
+        return aisbx_error_make(err, 0, "process.terminal is set but no --console-socket given");
+    if (console_open_pty(&master, &slave, err) < 0)
+        return -1;
+    if (p->has_console_size &&
+        console_set_size(master, p->console_size.height, p->console_size.width, err) < 0)
+        goto out;
+    if (fd_send_fd(a->console_fd, master, "/dev/ptmx") < 0) {
+        aisbx_error_make(err, errno, "send the pty master to the console socket");
+        goto out;
+    }
+    if (console_make_controlling(slave, err) < 0)
+        goto out;
+    /* /dev/console is the conventional name of the container's terminal. */
+    int fd = open("/dev/console", O_CREAT | O_RDONLY | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+    if (mount(slave, "/dev/console", NULL, MS_BIND, NULL) < 0)
+        log_debug("bind %s on /dev/console: %s", slave, strerror(errno));
+    r = 0;
+out:
+    close(master);
+    close(a->console_fd);
+    return r;
+}
+
+static int step_session_keyring(const struct init_args *a)
+{
+    if (a->no_new_keyring)
+        return 0;
+    /* KEYCTL_JOIN_SESSION_KEYRING (1), anonymous: keys of the host session
+     * must not be reachable. Failure (keyrings disabled) is not fatal. */
+    if (syscall(SYS_keyctl, 1, NULL) < 0)
+        log_debug("new session keyring: %s", strerror(errno));
+    return 0;
+}
+
+/* Blocks until `start` opens the fifo for reading. */
+static int step_wait_start(const struct init_args *a, aisbx_error **err)
+{
+    char path[64];
+    int fd;
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", a->fifo_fd);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return aisbx_error_make(err, errno, "open exec fifo");
+    if (write(fd, "0", 1) != 1) {
+        close(fd);
+        return aisbx_error_make(err, errno, "write exec fifo");
+    }
+    close(fd);
+    close(a->fifo_fd);
+    return 0;
+}
+
+static int step_start_hooks(const struct init_args *a, aisbx_error **err)
+{
+    const struct spec_hooks *h = a->cfg->hooks;
+    if (!h || !h->start_container.n)
+        return 0;
+    char *state = xasprintf("{\"ociVersion\":\"%s\",\"id\":\"%s\",\"status\":\"running\","
+                            "\"pid\":%d,\"bundle\":\"%s\"}",
+                            SPEC_OCI_VERSION, a->id, getpid(), a->bundle);
+    int r = hooks_run(&h->start_container, "startContainer", state, err);
+    free(state);
+    return r;
+}
+
+void init_main(const struct init_args *a)
+{
+    const struct spec_process *p = a->cfg->process;
+    aisbx_error *err = NULL;
+    char *exe = NULL;
+
+    /* If create dies during setup, so do we; cleared once we are ready. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    /* Non-dumpable until execve: nothing in the container can open our
+     * /proc/<pid>/exe or memory while we still are the runtime binary. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+    if (step_wait_go(a, &err) < 0 || step_namespaces(a, &err) < 0 || step_uts(a, &err) < 0 ||
+        step_loopback(a, &err) < 0 || step_rootfs(a, &err) < 0 || step_hooks(a, &err) < 0 ||
+        step_pivot(a, &err) < 0 || step_console(a, &err) < 0)
+        sync_fail(a->sync_fd, err);
+    if (chdir(p->cwd) < 0) {
+        aisbx_error_make(&err, errno, "chdir to cwd (\"%s\") set in config.json", p->cwd);
+        sync_fail(a->sync_fd, err);
+    }
+    if (exec_path_lookup(p->args.v ? p->args.v[0] : NULL, &p->env, &exe, &err) < 0 ||
+        process_apply_privileged_attrs(p, &err) < 0 || step_session_keyring(a) < 0)
+        sync_fail(a->sync_fd, err);
+
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    if (sync_send(a->sync_fd, SYNC_READY, getpid(), NULL, &err) < 0)
+        _exit(1);
+    close(a->sync_fd);
+
+    if (step_wait_start(a, &err) < 0 || step_start_hooks(a, &err) < 0)
+        goto fail;
+    struct final_args fa = {
+        .process = p,
+        .exe = exe,
+        .floor = a->floor,
+        .filter = a->filter,
+        .filter_flags = a->filter_flags,
+        .preserve_fds = a->preserve_fds,
+    };
+    process_harden_and_exec(&fa, &err);
+fail:
+    log_error("container init: %s", err ? err->msg : "unknown error");
+    _exit(127);
+}

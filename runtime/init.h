@@ -1,0 +1,31 @@
+/* The container's init process: cloned by `create`, it sets the container
+ * up as a flat list of small steps (init.c), tells the parent it is ready,
+ * waits on exec.fifo for `start`, then hardens itself and execs the user's
+ * program. */
+#ifndef AISBX_RUNTIME_INIT_H
+#define AISBX_RUNTIME_INIT_H
+
+#include <stdbool.h>
+
+#include "runtime/seccomp.h"
+#include "specs/config.h"
+
+struct init_args {
+    const struct spec_config *cfg; /* hardened */
+    const char *id;
+    const char *rootfs; /* absolute */
+    const char *bundle; /* absolute */
+    int sync_fd;
+    int console_fd; /* connected --console-socket, -1 if none */
+    int fifo_fd;    /* O_PATH fd of <state>/exec.fifo */
+    int new_flags;  /* CLONE_NEW* the clone created */
+    bool no_pivot, no_new_keyring;
+    bool hooks_roundtrip; /* the parent runs prestart/createRuntime hooks */
+    int preserve_fds;
+    const struct seccomp_program *floor, *filter;
+    unsigned int filter_flags;
+};
+
+__attribute__((noreturn)) void init_main(const struct init_args *a);
+
+#endif

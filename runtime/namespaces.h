@@ -1,0 +1,31 @@
+/* Namespaces from linux.namespaces: which are new (clone flags), which are
+ * joined by path (setns), and the user namespace id mappings. */
+#ifndef AISBX_RUNTIME_NAMESPACES_H
+#define AISBX_RUNTIME_NAMESPACES_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "specs/config.h"
+
+int ns_clone_flag(enum spec_ns_type t);
+/* CLONE_NEW* flags of the namespaces the config asks to create. */
+int ns_new_flags(const struct spec_linux *lx);
+/* The path of a joined namespace of type t, NULL if none / new. */
+const char *ns_path(const struct spec_linux *lx, enum spec_ns_type t);
+/* setns() into every namespace with a path except those in skip_flags;
+ * the user namespace first, so the others are joined with its rights. */
+int ns_join_paths(const struct spec_linux *lx, int skip_flags, aisbx_error **err);
+/* Parent side: write /proc/<pid>/{uid,gid}_map. */
+int ns_write_id_mappings(pid_t pid, const struct spec_linux *lx, aisbx_error **err);
+/* setns into /proc/<pid>/ns/<name> for each type in flags (exec). */
+int ns_join_pid_namespaces(pid_t pid, int flags, aisbx_error **err);
+/* Parent side, before clone: enter a pid namespace by path for the
+ * children only; *restore_fd gets our own to return to (-1 if none). */
+int ns_enter_pid_for_children(const char *path, int *restore_fd, aisbx_error **err);
+/* Parent side, before clone: a new time namespace for the child with the
+ * config's offsets (time namespaces apply to children only). */
+int ns_new_time_for_children(const struct spec_linux *lx, int *restore_fd, aisbx_error **err);
+int ns_restore_for_children(int restore_fd, int nstype, aisbx_error **err);
+
+#endif

@@ -1,0 +1,46 @@
+/* Facts about the host that the pure overlay cannot look up itself. Gathered
+ * once, right before overlay_apply(), by the same process that will create
+ * the container. */
+#ifndef AISBX_RUNTIME_OVERLAY_FACTS_H
+#define AISBX_RUNTIME_OVERLAY_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "specs/config.h"
+#include "specs/error.h"
+
+/* One per linux.namespaces entry (same index); only meaningful with a path. */
+struct overlay_ns_fact {
+    bool exists;  /* the path could be opened and is a namespace of that type */
+    bool is_host; /* same dev/ino as /proc/1/ns/<type> or /proc/self/ns/<type> */
+    bool only_lo; /* network: holds no interface but lo */
+};
+
+/* One per mount (same index); only meaningful for binds. */
+struct overlay_bind_fact {
+    bool exists;
+    bool is_root;         /* resolves to the host's / */
+    bool is_socket;       /* S_ISSOCK */
+    bool is_device;       /* S_ISCHR or S_ISBLK */
+    bool is_proc_sys_dev; /* within /proc, /sys, /dev, or on a kernel fs (proc, sysfs,
+                             cgroup, debugfs, tracefs, securityfs, bpf, nsfs, ...) */
+    uint32_t rdev_major, rdev_minor; /* when is_device */
+    char *resolved; /* absolute, symlinks resolved, magic links not followed; NULL if unknown */
+};
+
+struct overlay_facts {
+    struct overlay_ns_fact *ns;
+    size_t n_ns; /* == c->linux_->n_namespaces */
+    struct overlay_bind_fact *binds;
+    size_t n_binds; /* == c->n_mounts */
+};
+
+/* Relative bind sources are resolved against `bundle`. Fails only on
+ * allocation-level problems; an unreadable path is recorded as !exists. */
+int overlay_facts_gather(const struct spec_config *c, const char *bundle, struct overlay_facts *f,
+                         aisbx_error **err);
+void overlay_facts_free(struct overlay_facts *f);
+
+#endif

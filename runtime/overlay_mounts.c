@@ -1,0 +1,327 @@
+/* Mount rules: drop binds that hand the container the host (/, /proc, /sys,
+ * /dev, control sockets, device nodes), force system trees read-only, make
+ * binds rprivate, put nosuid/nodev everywhere, cap every tmpfs and add a
+ * /tmp tmpfs when the config has none (the root itself is read-only). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/overlay_internal.h"
+#include "runtime/overlay_paths.h"
+
+static bool has_opt(const struct spec_mount *m, const char *o)
+{
+    return spec_strlist_contains(&m->options, o);
+}
+
+static bool is_bind(const struct spec_mount *m)
+{
+    if (m->type && strcmp(m->type, "bind") == 0)
+        return true;
+    return (!m->type || strcmp(m->type, "none") == 0 || !*m->type) &&
+           (has_opt(m, "bind") || has_opt(m, "rbind"));
+}
+
+static bool type_is(const struct spec_mount *m, const char *t)
+{
+    return m->type && strcmp(m->type, t) == 0;
+}
+
+bool ov_parse_size(const char *s, uint64_t *out)
+{
+    if (!s || *s < '0' || *s > '9')
+        return false;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno)
+        return false;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0':
+        break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    default:
+        return false;
+    }
+    if (*end || (shift && v > (UINT64_MAX >> shift)))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+static char *opts_join(const struct spec_strlist *l)
+{
+    size_t len = 3;
+    for (size_t i = 0; i < l->n; i++)
+        len += strlen(l->v[i]) + 1;
+    char *s = xmalloc0(len);
+    strcat(s, "[");
+    for (size_t i = 0; i < l->n; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, l->v[i]);
+    }
+    strcat(s, "]");
+    return s;
+}
+
+/* Removes options starting with prefix ("size="); returns how many. */
+static size_t remove_prefixed(struct spec_strlist *l, const char *prefix)
+{
+    size_t o = 0, n = 0, pl = strlen(prefix);
+    for (size_t i = 0; i < l->n; i++) {
+        if (strncmp(l->v[i], prefix, pl) == 0) {
+            free(l->v[i]);
+            n++;
+        } else {
+            l->v[o++] = l->v[i];
+        }
+    }
+    l->n = o;
+    if (l->v)
+        l->v[o] = NULL;
+    return n;
+}
+
+static void cap_tmpfs(struct spec_mount *m, uint64_t max)
+{
+    uint64_t size = 0;
+    size_t found = 0;
+    bool ok = false;
+    for (size_t i = 0; i < m->options.n; i++) {
+        if (strncmp(m->options.v[i], "size=", 5) == 0) {
+            found++;
+            ok = ov_parse_size(m->options.v[i] + 5, &size);
+        } else if (strncmp(m->options.v[i], "nr_blocks=", 10) == 0) {
+            found += 2; /* always rewritten to size= */
+        }
+    }
+    /* size=0 and percentages are "unlimited"/host-relative: replaced */
+    if (found == 1 && ok && size > 0 && size <= max)
+        return;
+    remove_prefixed(&m->options, "size=");
+    remove_prefixed(&m->options, "nr_blocks=");
+    uint64_t v = (found == 1 && ok && size > 0 && size < max) ? size : max;
+    char *o = xasprintf("size=%" PRIu64, v);
+    spec_strlist_push(&m->options, o);
+    free(o);
+}
+
+/* Propagation options other than rprivate are replaced: a bind must neither
+ * receive host mounts nor send the container's back. */
+static void make_rprivate(struct spec_mount *m)
+{
+    static const char *const prop[] = {"shared",   "rshared",    "slave",       "rslave",
+                                       "private",  "unbindable", "runbindable", NULL};
+    for (const char *const *p = prop; *p; p++)
+        ov_strlist_remove(&m->options, *p);
+    ov_strlist_ensure(&m->options, "rprivate");
+}
+
+static void force_flags(struct spec_mount *m, bool ro, bool nodev, bool recursive)
+{
+    ov_strlist_remove(&m->options, "suid");
+    ov_strlist_ensure(&m->options, "nosuid");
+    if (recursive) {
+        ov_strlist_remove(&m->options, "rsuid");
+        ov_strlist_ensure(&m->options, "rnosuid");
+    }
+    if (nodev) {
+        ov_strlist_remove(&m->options, "dev");
+        ov_strlist_ensure(&m->options, "nodev");
+        if (recursive) {
+            ov_strlist_remove(&m->options, "rdev");
+            ov_strlist_ensure(&m->options, "rnodev");
+        }
+    }
+    if (ro) {
+        ov_strlist_remove(&m->options, "rw");
+        ov_strlist_ensure(&m->options, "ro");
+        if (recursive) {
+            ov_strlist_remove(&m->options, "rrw");
+            ov_strlist_ensure(&m->options, "rro");
+        }
+    }
+}
+
+static void free_mount(struct spec_mount *m)
+{
+    free(m->destination);
+    free(m->type);
+    free(m->source);
+    spec_strlist_free(&m->options);
+    free(m->uid_mappings);
+    free(m->gid_mappings);
+}
+
+/* Source as the host sees it: the facts' resolution, else the text (with
+ * /var/run -> /run, its usual symlink). NULL for an unresolvable relative path. */
+static char *bind_source(const struct spec_mount *m, const struct overlay_bind_fact *bf)
+{
+    if (bf && bf->resolved)
+        return ov_path_clean(bf->resolved);
+    if (!m->source || m->source[0] != '/')
+        return NULL;
+    char *p = ov_path_clean(m->source);
+    if (ov_path_within(p, "/var/run")) {
+        char *q = xasprintf("/run%s", p + strlen("/var/run"));
+        free(p);
+        p = q;
+    }
+    return p;
+}
+
+/* Why a bind is dropped (NULL: kept); *ro: forced read-only; *device: a standard node. */
+static const char *judge_bind(const struct spec_mount *m, const struct overlay_bind_fact *bf,
+                              bool *ro, bool *device)
+{
+    *ro = false;
+    *device = false;
+    if (bf && bf->is_root)
+        return "bind of the host's /";
+    if (bf && bf->is_socket)
+        return "socket";
+    char *src = bind_source(m, bf);
+    const char *why = NULL;
+    if (!src) {
+        /* relative to the bundle and unresolved: not a host system path */
+    } else if (strcmp(src, "/") == 0) {
+        why = "bind of the host's /";
+    } else if (ovp_engine_rw(src)) {
+        /* engine's per-container file or volume: keeps its mode */
+    } else if (ovp_socket_path(src)) {
+        why = "control socket";
+    } else if ((bf && bf->is_device) ||
+               (!bf && ov_path_within(src, "/dev") && ovp_standard_device(src, false, 0, 0))) {
+        if (ovp_standard_device(src, bf != NULL, bf ? bf->rdev_major : 0,
+                                bf ? bf->rdev_minor : 0))
+            *device = true;
+        else
+            why = "device node";
+    } else if ((bf && bf->is_proc_sys_dev) || ov_path_within(src, "/proc") ||
+               ov_path_within(src, "/sys") || ov_path_within(src, "/dev")) {
+        why = "host /proc, /sys or /dev";
+    } else if (ovp_system_tree(src)) {
+        *ro = true;
+    }
+    free(src);
+    return why;
+}
+
+/* Kernel filesystems a config may mount, and where. */
+static const char *judge_fs(const struct spec_mount *m, const char *dest)
+{
+    if (!m->type || !*m->type)
+        return "mount without a type";
+    if (type_is(m, "proc"))
+        return strcmp(dest, "/proc") == 0 ? NULL : "proc outside /proc";
+    if (type_is(m, "sysfs"))
+        return strcmp(dest, "/sys") == 0 ? NULL : "sysfs outside /sys";
+    static const char *const ok[] = {"tmpfs", "devpts", "mqueue", "cgroup", "cgroup2", NULL};
+    for (const char *const *t = ok; *t; t++)
+        if (type_is(m, *t))
+            return NULL;
+    return "filesystem type not allowed";
+}
+
+static struct spec_mount tmp_mount(const struct aisbx_policy *pol)
+{
+    struct spec_mount m = {0};
+    m.destination = xstrdup("/tmp");
+    m.type = xstrdup("tmpfs");
+    m.source = xstrdup("tmpfs");
+    spec_strlist_push(&m.options, "nosuid");
+    spec_strlist_push(&m.options, "nodev");
+    spec_strlist_push(&m.options, pol->tmp_exec ? "exec" : "noexec");
+    spec_strlist_push(&m.options, "mode=1777");
+    char *s = xasprintf("size=%" PRIu64, pol->tmpfs_max);
+    spec_strlist_push(&m.options, s);
+    free(s);
+    return m;
+}
+
+int ov_mounts(struct spec_config *c, const struct spec_config *in,
+              const struct overlay_facts *facts, const struct aisbx_policy *pol,
+              struct overlay_changes *ch, aisbx_error **err)
+{
+    size_t o = 0;
+    bool have_tmp = false;
+    for (size_t i = 0; i < c->n_mounts; i++) {
+        struct spec_mount *m = &c->mounts[i];
+        if (!m->destination)
+            return aisbx_error_make(err, EINVAL, "mounts[%zu]: no destination", i);
+        char *dest = ov_path_clean(m->destination);
+        const struct overlay_bind_fact *bf =
+            (facts && facts->binds && i < facts->n_binds) ? &facts->binds[i] : NULL;
+        bool bind = is_bind(m), ro = false, device = false;
+        const char *why = bind ? judge_bind(m, bf, &ro, &device) : judge_fs(m, dest);
+        if (why) {
+            char *ov = xasprintf("%s %s", bind ? "bind" : (m->type ? m->type : "?"),
+                                 m->source ? m->source : "");
+            char *nv = xasprintf("(removed: %s)", why);
+            ov_change(ch, "mounts", ov, nv, "mounts[%s]", dest);
+            free(ov);
+            free(nv);
+            free(dest);
+            free_mount(m);
+            continue;
+        }
+        char *before = opts_join(&m->options);
+        const char *rule = "privileges";
+        bool rec = bind && has_opt(m, "rbind");
+        if (bind) {
+            make_rprivate(m);
+            if (ro)
+                rule = "mounts";
+            force_flags(m, ro, !device, rec);
+        } else if (type_is(m, "tmpfs")) {
+            rule = "tmpfs";
+            cap_tmpfs(m, pol->tmpfs_max);
+            /* /dev holds the standard nodes, which nodev would make unusable */
+            force_flags(m, false, strcmp(dest, "/dev") != 0, false);
+        } else if (type_is(m, "devpts")) {
+            force_flags(m, false, false, false); /* ptys are device nodes */
+        } else if (type_is(m, "sysfs") || type_is(m, "cgroup") || type_is(m, "cgroup2")) {
+            rule = "proc-sys";
+            force_flags(m, true, true, false);
+        } else {
+            force_flags(m, false, true, false);
+        }
+        char *after = opts_join(&m->options);
+        if (strcmp(before, after) != 0)
+            ov_change(ch, rule, before, after, "mounts[%s].options", dest);
+        free(before);
+        free(after);
+        if (strcmp(dest, "/tmp") == 0)
+            have_tmp = true;
+        free(dest);
+        c->mounts[o++] = *m;
+    }
+    c->n_mounts = o;
+    if (!have_tmp) {
+        /* before any mount below /tmp, which it would otherwise hide */
+        size_t at = c->n_mounts;
+        for (size_t i = 0; i < c->n_mounts && at == c->n_mounts; i++) {
+            char *d = ov_path_clean(c->mounts[i].destination);
+            if (ov_path_within(d, "/tmp"))
+                at = i;
+            free(d);
+        }
+        c->mounts = xrealloc(c->mounts, (c->n_mounts + 1) * sizeof(*c->mounts));
+        memmove(&c->mounts[at + 1], &c->mounts[at], (c->n_mounts - at) * sizeof(*c->mounts));
+        c->mounts[at] = tmp_mount(pol);
+        c->n_mounts++;
+        char *nv = opts_join(&c->mounts[at].options);
+        char *nv2 = xasprintf("tmpfs %s", nv);
+        ov_change(ch, "tmpfs", NULL, nv2, "mounts[/tmp]");
+        free(nv);
+        free(nv2);
+    }
+    (void)in;
+    return 0;
+}

@@ -1,0 +1,21 @@
+/* `pause` / `resume`: the freezer, v1 or v2. */
+#include <string.h>
+
+#include "runtime/cgroup.h"
+#include "runtime/handle.h"
+
+int container_pause(const struct aisbx_context *ctx, const char *id, bool pause,
+                    aisbx_error **err)
+{
+    struct container_handle h;
+    int r;
+    if (handle_open(ctx, id, &h, err) < 0)
+        return -1;
+    const char *want = pause ? "running" : "paused";
+    if (strcmp(h.state->status, want) != 0)
+        r = aisbx_error_make(err, 0, "container %s is %s, not %s", id, h.state->status, want);
+    else
+        r = cgroup_freeze(h.state->cgroup_path, pause, err);
+    handle_close(&h);
+    return r;
+}

@@ -1,0 +1,64 @@
+#include "runtime/process_final.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/close_range.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime/capabilities.h"
+#include "runtime/credentials.h"
+#include "runtime/fd_util.h"
+#include "runtime/log.h"
+#include "runtime/process_attrs.h"
+#include "runtime/rlimits.h"
+#include "runtime/verify.h"
+
+int process_apply_privileged_attrs(const struct spec_process *p, aisbx_error **err)
+{
+    if (rlimits_apply(p->rlimits, p->n_rlimits, err) < 0)
+        return -1;
+    if (p->io_priority && process_apply_io_priority(p->io_priority, err) < 0)
+        return -1;
+    if (p->scheduler && process_apply_scheduler(p->scheduler, err) < 0)
+        return -1;
+    if ((p->apparmor_profile || p->selinux_label) &&
+        process_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
+        return -1;
+    return 0;
+}
+
+int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
+{
+    const struct spec_process *p = a->process;
+    struct verify_expect expect;
+    int listener = -1;
+
+    if (caps_drop_bounding(p->capabilities, err) < 0 ||
+        credentials_apply(&p->user, err) < 0 || caps_apply(p->capabilities, err) < 0)
+        return -1;
+    /* The floor demands it whatever the config said; the overlay already
+     * set the field, this makes it unconditional. */
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return aisbx_error_make(err, errno, "set no_new_privs");
+    /* Every fd past stdio and --preserve-fds is closed by execve itself:
+     * marking them close-on-exec keeps the error channel usable until then
+     * and leaves no window where the program sees a runtime fd. */
+    if (syscall(SYS_close_range, 3u + (unsigned)a->preserve_fds, ~0u, CLOSE_RANGE_CLOEXEC) < 0 &&
+        fds_close_from(a->preserve_fds, err) < 0)
+        return -1;
+    /* The config's filter first: if it has a listener, it must not sit
+     * below another filter with one (there is none: the floor has none). */
+    if (a->filter && a->filter->len &&
+        seccomp_program_load(a->filter, a->filter_flags, &listener, err) < 0)
+        return aisbx_error_wrap(err, "load the config's seccomp filter");
+    if (seccomp_program_load(a->floor, 0, NULL, err) < 0)
+        return aisbx_error_wrap(err, "load the floor seccomp filter");
+    verify_expect_from_process(p, &expect);
+    if (verify_floor(&expect, err) < 0)
+        return -1;
+    execve(a->exe, p->args.v, p->env.v);
+    return aisbx_error_make(err, errno, "exec %s", a->exe);
+}

@@ -1,0 +1,26 @@
+/* The last steps before the user's program runs, shared by the container
+ * init (after `start`) and by `exec`: drop to the configured user and
+ * capability sets, set no_new_privs, install the floor filter and the
+ * config's filter, verify the floor from inside, execve. */
+#ifndef AISBX_RUNTIME_PROCESS_FINAL_H
+#define AISBX_RUNTIME_PROCESS_FINAL_H
+
+#include "runtime/seccomp.h"
+#include "specs/config.h"
+
+struct final_args {
+    const struct spec_process *process; /* hardened */
+    const char *exe;                    /* resolved args[0] */
+    const struct seccomp_program *floor;
+    const struct seccomp_program *filter; /* config filter, len 0 if none */
+    unsigned int filter_flags;
+    int preserve_fds;
+};
+
+/* Only returns on failure (with *err set). */
+int process_harden_and_exec(const struct final_args *a, aisbx_error **err);
+
+/* Process attributes that need privileges, applied before the user switch. */
+int process_apply_privileged_attrs(const struct spec_process *p, aisbx_error **err);
+
+#endif

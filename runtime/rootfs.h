@@ -1,0 +1,54 @@
+/* The container's root filesystem, set up by its init process inside its
+ * new mount namespace (and new pid namespace, so a proc mount shows the
+ * container's pids). Call order:
+ *   rootfs_prepare -> rootfs_mount_all -> rootfs_setup_dev -> [hooks]
+ *   -> rootfs_pivot -> sysctl_apply (sysctl.h) -> rootfs_finalize
+ * (sysctls go before finalize: readonlyPaths usually makes /proc/sys
+ * read-only.)
+ * Every mount target is resolved inside the rootfs (resolve_in_root.h): an
+ * image's symlinks cannot send a mount to the host. The config is applied
+ * exactly as given: the hardening overlay has already rewritten it (nosuid,
+ * nodev, read-only binds, masked paths...). */
+#ifndef AISBX_RUNTIME_ROOTFS_H
+#define AISBX_RUNTIME_ROOTFS_H
+
+#include <stdbool.h>
+
+#include "specs/config.h"
+
+/* Makes "/" MS_SLAVE|MS_REC (then the config's rootfsPropagation) so nothing
+ * leaks back to the host, makes the rootfs's parent mount private (pivot_root
+ * refuses shared parents) and bind-mounts the rootfs onto itself (MS_REC) so
+ * it is a mount point. */
+int rootfs_prepare(const struct spec_config *c, const char *rootfs, aisbx_error **err);
+
+/* The config's mounts, in order. Relative bind sources are relative to the
+ * bundle directory. */
+int rootfs_mount_all(const struct spec_config *c, const char *rootfs, const char *bundle,
+                     aisbx_error **err);
+/* One mount (exposed for the tests and for exec-time re-use). */
+int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle, aisbx_error **err);
+
+/* When the config mounts something on /dev: the default device nodes
+ * (null zero full random urandom tty), the config's devices (mknod, or a bind
+ * of the host node when mknod is not permitted), and the /dev/fd, stdin,
+ * stdout, stderr and (with a devpts at /dev/pts) ptmx symlinks. */
+int rootfs_setup_dev(const struct spec_config *c, const char *rootfs, aisbx_error **err);
+
+/* pivot_root(".", ".") + detach of the old root (runc's way); no_pivot:
+ * MS_MOVE the rootfs onto "/" and chroot. Leaves the cwd at the new "/". */
+int rootfs_pivot(const char *rootfs, bool no_pivot, aisbx_error **err);
+
+/* After the pivot: maskedPaths, readonlyPaths, read-only "/" when
+ * root.readonly, then rootfsPropagation on "/". */
+int rootfs_finalize(const struct spec_config *c, aisbx_error **err);
+
+/* "private", "rslave", ... -> MS_* flags; 0 for an unknown name. */
+unsigned long rootfs_propagation_flags(const char *name);
+
+/* Mount flags (MS_NOSUID, MS_NODEV, MS_NOEXEC, atime...) of the mount that
+ * holds path, to keep them on a read-only remount (the kernel refuses to
+ * drop locked flags, and dropping them would weaken the mount). */
+unsigned long rootfs_mount_flags_of(const char *path);
+
+#endif

@@ -1,0 +1,84 @@
+/* `start`: release the init blocked on exec.fifo, then poststart hooks. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime/handle.h"
+#include "runtime/hooks.h"
+#include "runtime/log.h"
+#include "runtime/proc_info.h"
+
+/* The init holds the write side open only while it waits; poll so that a
+ * dead init cannot block us forever. */
+static int release_init(struct container_handle *h, aisbx_error **err)
+{
+    char c;
+    int fd = openat(h->dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return aisbx_error_make(err, errno, "open %s", EXEC_FIFO);
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int r = poll(&p, 1, 100);
+        if (r > 0 && read(fd, &c, 1) == 1)
+            break;
+        if (r < 0 && errno != EINTR) {
+            close(fd);
+            return aisbx_error_make(err, errno, "poll %s", EXEC_FIFO);
+        }
+        if (!proc_is_alive(h->state->pid, h->state->pid_start_time)) {
+            close(fd);
+            return aisbx_error_make(err, 0, "container init exited before start");
+        }
+    }
+    close(fd);
+    unlinkat(h->dirfd, EXEC_FIFO, 0);
+    return 0;
+}
+
+int start_container_handle(struct container_handle *h, aisbx_error **err);
+
+int start_container_handle(struct container_handle *h, aisbx_error **err)
+{
+    struct spec_config *cfg = NULL;
+    const char *st = h->state->status;
+    if (strcmp(st, "created") != 0)
+        return aisbx_error_make(err, 0, strcmp(st, "stopped") == 0
+                                            ? "cannot start a container that has stopped"
+                                            : "cannot start an already running container");
+    if (handle_load_config(h, &cfg, err) < 0)
+        return -1;
+    if (release_init(h, err) < 0) {
+        spec_config_free(cfg);
+        return -1;
+    }
+    if (cfg->hooks && cfg->hooks->poststart.n) {
+        char *json = NULL;
+        size_t len;
+        aisbx_error *e = NULL;
+        free(h->state->status);
+        h->state->status = xstrdup("running");
+        if (spec_state_generate(h->state, false, false, &json, &len, &e) == 0)
+            hooks_run(&cfg->hooks->poststart, "poststart", json, &e);
+        /* The spec: a failing poststart hook is logged, not fatal. */
+        if (e)
+            log_warning("%s", e->msg);
+        aisbx_error_free(&e);
+        free(json);
+    }
+    spec_config_free(cfg);
+    return 0;
+}
+
+int container_start(const struct aisbx_context *ctx, const char *id, aisbx_error **err)
+{
+    struct container_handle h;
+    int r;
+    if (handle_open(ctx, id, &h, err) < 0)
+        return -1;
+    r = start_container_handle(&h, err);
+    handle_close(&h);
+    return r;
+}

@@ -1,0 +1,75 @@
+#include "runtime/sync.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static const char *const sync_names[] = {
+    "", "go", "hooks", "hooks-done", "ready", "error", "exec-pid",
+};
+
+int sync_pair(int fds[2], aisbx_error **err)
+{
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+        return aisbx_error_make(err, errno, "socketpair");
+    return 0;
+}
+
+int sync_send(int fd, enum sync_type type, int32_t value, const char *text, aisbx_error **err)
+{
+    struct sync_msg m = {.type = type, .value = value};
+    size_t len = offsetof(struct sync_msg, text);
+    if (text) {
+        snprintf(m.text, sizeof(m.text), "%s", text);
+        len += strlen(m.text) + 1;
+    }
+    while (send(fd, &m, len, MSG_NOSIGNAL) < 0) {
+        if (errno != EINTR)
+            return aisbx_error_make(err, errno, "sync: send %s", sync_names[type]);
+    }
+    return 0;
+}
+
+int sync_recv(int fd, struct sync_msg *msg, aisbx_error **err)
+{
+    ssize_t n;
+    memset(msg, 0, sizeof(*msg));
+    do
+        n = recv(fd, msg, sizeof(*msg), 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return aisbx_error_make(err, errno, "sync: recv");
+    if (n == 0)
+        return 1;
+    if ((size_t)n < offsetof(struct sync_msg, text) || msg->type < SYNC_GO ||
+        msg->type > SYNC_EXEC_PID)
+        return aisbx_error_make(err, 0, "sync: malformed message");
+    msg->text[sizeof(msg->text) - 1] = '\0';
+    return 0;
+}
+
+int sync_expect(int fd, enum sync_type type, struct sync_msg *msg, aisbx_error **err)
+{
+    int r = sync_recv(fd, msg, err);
+    if (r < 0)
+        return -1;
+    if (r == 1)
+        return aisbx_error_make(err, 0, "sync: peer exited before %s", sync_names[type]);
+    if (msg->type == SYNC_ERROR)
+        return aisbx_error_make(err, 0, "%s", msg->text);
+    if (msg->type != type)
+        return aisbx_error_make(err, 0, "sync: expected %s, got %s", sync_names[type],
+                                sync_names[msg->type]);
+    return 0;
+}
+
+void sync_fail(int fd, aisbx_error *err)
+{
+    aisbx_error *e2 = NULL;
+    sync_send(fd, SYNC_ERROR, err ? err->errnum : 0, err ? err->msg : "unknown error", &e2);
+    aisbx_error_free(&e2);
+    _exit(1);
+}

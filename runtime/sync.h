@@ -1,0 +1,51 @@
+/* The parent/child sync protocol between `aisbx create` (or `exec`) and the
+ * process it clones. One SOCK_SEQPACKET socketpair; each message is a
+ * struct sync_msg. Every step of the child can fail with SYNC_ERROR, whose
+ * text becomes the create/exec error the engine shows.
+ *
+ * | step | from   | message         | meaning                                   | answer           |
+ * |------|--------|-----------------|-------------------------------------------|------------------|
+ * | 1    | parent | SYNC_GO         | id mappings written, cgroup joined,       | -                |
+ * |      |        |                 | oom_score_adj set: the child may set up   |                  |
+ * | 2    | child  | SYNC_HOOKS      | mounts done, before pivot_root: run the   | SYNC_HOOKS_DONE  |
+ * |      |        |                 | prestart + createRuntime hooks (only sent |                  |
+ * |      |        |                 | when the config has any)                  |                  |
+ * | 3    | child  | SYNC_READY      | set up, about to block on exec.fifo:      | -                |
+ * |      |        |                 | parent writes pid file + state, exits     |                  |
+ * | any  | child  | SYNC_ERROR      | text = the failure; child exits           | -                |
+ * | exec | child  | SYNC_EXEC_PID   | value = host pid of the exec'd process    | -                |
+ * EOF on the socket before SYNC_READY means the child died: the parent
+ * reports its exit status. For exec, EOF after SYNC_EXEC_PID means execve
+ * succeeded (the socket is O_CLOEXEC). */
+#ifndef AISBX_RUNTIME_SYNC_H
+#define AISBX_RUNTIME_SYNC_H
+
+#include <stdint.h>
+
+#include "specs/error.h"
+
+enum sync_type {
+    SYNC_GO = 1,
+    SYNC_HOOKS,
+    SYNC_HOOKS_DONE,
+    SYNC_READY,
+    SYNC_ERROR,
+    SYNC_EXEC_PID,
+};
+
+struct sync_msg {
+    uint32_t type;
+    int32_t value;
+    char text[4088];
+};
+
+int sync_pair(int fds[2], aisbx_error **err);
+int sync_send(int fd, enum sync_type type, int32_t value, const char *text, aisbx_error **err);
+/* Returns 0 with *msg filled, 1 on EOF, -1 on error. */
+int sync_recv(int fd, struct sync_msg *msg, aisbx_error **err);
+/* Receives and requires a given type; EOF or SYNC_ERROR become errors. */
+int sync_expect(int fd, enum sync_type type, struct sync_msg *msg, aisbx_error **err);
+/* Child side: reports err (or text) to the parent and exits. */
+__attribute__((noreturn)) void sync_fail(int fd, aisbx_error *err);
+
+#endif

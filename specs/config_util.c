@@ -1,0 +1,94 @@
+/* Small helpers on the config structs that every module needs. */
+#include "config.h"
+
+#include <string.h>
+
+static const char *const ns_names[SPEC_NS_COUNT] = {
+    [SPEC_NS_PID] = "pid",   [SPEC_NS_NETWORK] = "network", [SPEC_NS_MOUNT] = "mount",
+    [SPEC_NS_IPC] = "ipc",   [SPEC_NS_UTS] = "uts",         [SPEC_NS_USER] = "user",
+    [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
+};
+
+const char *spec_ns_type_name(enum spec_ns_type t)
+{
+    if ((unsigned)t >= SPEC_NS_COUNT)
+        return "unknown";
+    return ns_names[t];
+}
+
+int spec_ns_type_from_name(const char *name)
+{
+    if (!name)
+        return -1;
+    for (int i = 0; i < SPEC_NS_COUNT; i++)
+        if (strcmp(ns_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+void spec_strlist_push(struct spec_strlist *l, const char *s)
+{
+    l->v = xrealloc(l->v, (l->n + 2) * sizeof(char *));
+    l->v[l->n++] = xstrdup(s);
+    l->v[l->n] = NULL;
+}
+
+void spec_strlist_free(struct spec_strlist *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+bool spec_strlist_contains(const struct spec_strlist *l, const char *s)
+{
+    if (!l || !s)
+        return false;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i] && strcmp(l->v[i], s) == 0)
+            return true;
+    return false;
+}
+
+void spec_kvlist_set(struct spec_kvlist *l, const char *key, const char *value)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->v[i].key, key) == 0) {
+            char *v = xstrdup(value);
+            free(l->v[i].value);
+            l->v[i].value = v;
+            return;
+        }
+    }
+    l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+    l->v[l->n].key = xstrdup(key);
+    l->v[l->n].value = xstrdup(value);
+    l->n++;
+}
+
+const char *spec_kvlist_get(const struct spec_kvlist *l, const char *key)
+{
+    if (!l || !key)
+        return NULL;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].key, key) == 0)
+            return l->v[i].value;
+    return NULL;
+}
+
+void spec_kvlist_free(struct spec_kvlist *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].key);
+        free(l->v[i].value);
+    }
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
