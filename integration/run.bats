@@ -28,8 +28,9 @@ load helpers
 @test "run: killed by SIGKILL -> 137" {
     set_long_running
     (
-        aisbx run --bundle "$BUNDLE" "$ID" </dev/null >"$TESTDIR/run.out" 2>&1
-        echo $? >"$TESTDIR/run.rc"
+        rc=0
+        aisbx run --bundle "$BUNDLE" "$ID" </dev/null >"$TESTDIR/run.out" 2>&1 || rc=$?
+        echo $rc >"$TESTDIR/run.rc"
     ) 3>&- &
     wait_for_status "$ID" running
     run aisbx kill "$ID" KILL
@@ -41,8 +42,9 @@ load helpers
 @test "run: SIGTERM handled by the process -> its exit status (143)" {
     set_long_running
     (
-        aisbx run --bundle "$BUNDLE" "$ID" </dev/null >"$TESTDIR/run.out" 2>&1
-        echo $? >"$TESTDIR/run.rc"
+        rc=0
+        aisbx run --bundle "$BUNDLE" "$ID" </dev/null >"$TESTDIR/run.out" 2>&1 || rc=$?
+        echo $rc >"$TESTDIR/run.rc"
     ) 3>&- &
     wait_for_status "$ID" running
     run aisbx kill "$ID"

@@ -92,7 +92,7 @@ static int parse_arch(const char *name, uint32_t *token, aisbx_error **err)
 
 static int to_cmp(const struct spec_seccomp_arg *a, struct scmp_arg_cmp *c, aisbx_error **err)
 {
-    enum scmp_compare op;
+    enum scmp_compare op = _SCMP_CMP_MIN;
     if (parse_op(a->op, &op, err) < 0)
         return -1;
     if (a->index >= MAX_ARGS)

@@ -44,7 +44,8 @@ static int add_value(struct floor_ctx *f, const char *name, int nr, uint32_t act
                      uint32_t mask, uint32_t value)
 {
     struct scmp_arg_cmp c[MAX_CONDS];
-    memcpy(c, pre, npre * sizeof(*c));
+    if (npre)
+        memcpy(c, pre, npre * sizeof(*c));
     c[npre] = masked(arg, mask, value);
     return add_rule(f, name, nr, action, c, npre + 1);
 }

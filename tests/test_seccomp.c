@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
-#include <netinet/in.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -270,7 +270,9 @@ static int child_i386(void *arg)
 {
 #ifdef __x86_64__
     long ret;
-    __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L)
+    __asm__ volatile("int $0x80"
+                     : "=a"(ret)
+                     : "a"(20L)
                      : "memory", "r8", "r9", "r10", "r11"); /* i386 getpid; r8-r11 are zeroed */
 #endif
     return 3;
@@ -288,7 +290,8 @@ static void test_floor_foreign_abi_kills(void **state)
      * i386 entry (then there is no i386 ABI to filter). */
     st = run_child(NULL, child_i386, NULL);
     if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV) {
-        fprintf(stderr, "int 0x80 faults even without a filter here (no i386 entry): i386 check skipped\n");
+        fprintf(stderr,
+                "int 0x80 faults even without a filter here (no i386 entry): i386 check skipped\n");
         return;
     }
     assert_true(WIFEXITED(st));
