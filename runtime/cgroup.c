@@ -218,8 +218,7 @@ int cg_write(int dirfd, const char *dir, const char *file, const char *value, ai
     return 0;
 }
 
-int cg_writef(int dirfd, const char *dir, const char *file, aisbx_error **err, const char *fmt,
-              ...)
+int cg_writef(int dirfd, const char *dir, const char *file, aisbx_error **err, const char *fmt, ...)
 {
     va_list ap;
     char *v = NULL;
@@ -348,10 +347,10 @@ int cg_rmdir_tree(const char *dir, aisbx_error **err)
 
 /* ---- public calls ------------------------------------------------------ */
 
-#define CHECK(path)                                                                       \
-    do {                                                                                  \
-        if (cg_check_path(path, err) < 0)                                                 \
-            return -1;                                                                    \
+#define CHECK(path)                                                                                \
+    do {                                                                                           \
+        if (cg_check_path(path, err) < 0)                                                          \
+            return -1;                                                                             \
     } while (0)
 
 int cgroup_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
@@ -365,8 +364,8 @@ int cgroup_create(const char *path, const struct spec_resources *r, pid_t pid, a
 int cgroup_enter(const char *path, pid_t pid, aisbx_error **err)
 {
     CHECK(path);
-    int ret = cgroup_version() == CGROUP_V2 ? cg_v2_enter(path, pid, err)
-                                            : cg_v1_enter(path, pid, err);
+    int ret =
+        cgroup_version() == CGROUP_V2 ? cg_v2_enter(path, pid, err) : cg_v1_enter(path, pid, err);
     return ret < 0 ? aisbx_error_wrap(err, "join cgroup %s", path) : 0;
 }
 
@@ -375,8 +374,8 @@ int cgroup_update(const char *path, const struct spec_resources *r, aisbx_error 
     CHECK(path);
     if (!r)
         return 0;
-    int ret = cgroup_version() == CGROUP_V2 ? cg_v2_update(path, r, err)
-                                            : cg_v1_update(path, r, err);
+    int ret =
+        cgroup_version() == CGROUP_V2 ? cg_v2_update(path, r, err) : cg_v1_update(path, r, err);
     return ret < 0 ? aisbx_error_wrap(err, "update cgroup %s", path) : 0;
 }
 

@@ -33,8 +33,8 @@ int cg_open_dir(const char *dir, aisbx_error **err);
 /* Writes value to dirfd/file (dir is only for messages and the debug log).
  * On failure errno is kept in the error. */
 int cg_write(int dirfd, const char *dir, const char *file, const char *value, aisbx_error **err);
-int cg_writef(int dirfd, const char *dir, const char *file, aisbx_error **err, const char *fmt,
-              ...) __attribute__((format(printf, 5, 6)));
+int cg_writef(int dirfd, const char *dir, const char *file, aisbx_error **err, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Reads dirfd/file into a heap string with trailing newlines removed.
  * Returns 0 or -1 with errno set. */
 int cg_read(int dirfd, const char *file, char **out);

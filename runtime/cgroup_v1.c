@@ -15,9 +15,9 @@
 
 /* Controllers we manage; name=systemd and other named hierarchies are left
  * to their owners. */
-static const char *const managed[] = {"pids",    "memory",    "cpu",        "cpuacct", "cpuset",
-                                      "blkio",   "devices",   "freezer",    "hugetlb", "net_cls",
-                                      "net_prio", "perf_event", "rdma",      "misc"};
+static const char *const managed[] = {"pids",     "memory",     "cpu",     "cpuacct", "cpuset",
+                                      "blkio",    "devices",    "freezer", "hugetlb", "net_cls",
+                                      "net_prio", "perf_event", "rdma",    "misc"};
 
 static bool is_managed(const char *c)
 {
@@ -235,8 +235,7 @@ static int set_memory(struct ctl *c, const struct spec_memory *m, bool update, a
     if (!swap_first && swap != 0 && write_memsw(c, swap, limit, err) < 0)
         return -1;
     if (m->has_reservation && m->reservation &&
-        cg_writef(c->fd, c->dir, "memory.soft_limit_in_bytes", err, "%" PRId64, m->reservation) <
-            0)
+        cg_writef(c->fd, c->dir, "memory.soft_limit_in_bytes", err, "%" PRId64, m->reservation) < 0)
         return -1;
     if (m->has_swappiness && (!update || m->swappiness) && m->swappiness != UINT64_MAX) {
         if (m->swappiness > 100)
@@ -250,8 +249,8 @@ static int set_memory(struct ctl *c, const struct spec_memory *m, bool update, a
         cg_write(c->fd, c->dir, "memory.oom_control", "1", err) < 0)
         return -1;
     if (m->has_kernel_tcp && m->kernel_tcp &&
-        cg_writef(c->fd, c->dir, "memory.kmem.tcp.limit_in_bytes", err, "%" PRId64,
-                  m->kernel_tcp) < 0)
+        cg_writef(c->fd, c->dir, "memory.kmem.tcp.limit_in_bytes", err, "%" PRId64, m->kernel_tcp) <
+            0)
         return -1;
     /* memory.kernel is deprecated and ignored, as runc does. */
     return 0;
@@ -374,9 +373,9 @@ static int set_blkio(struct ctl *c, const struct spec_blkio *b, aisbx_error **er
             if (r < 0)
                 return -1;
         }
-        if (w->has_leaf_weight && cg_writef(c->fd, c->dir, "blkio.leaf_weight_device", err,
-                                            "%" PRId64 ":%" PRId64 " %u", w->major, w->minor,
-                                            w->leaf_weight) < 0)
+        if (w->has_leaf_weight &&
+            cg_writef(c->fd, c->dir, "blkio.leaf_weight_device", err, "%" PRId64 ":%" PRId64 " %u",
+                      w->major, w->minor, w->leaf_weight) < 0)
             return -1;
     }
     if (write_throttle(c, "blkio.throttle.read_bps_device", &b->throttle_read_bps, err) < 0 ||
@@ -471,8 +470,8 @@ static int set_devices(struct ctl *c, const struct spec_resources *r, aisbx_erro
         const char *type = d->type && *d->type ? d->type : "a";
         const char *acc = d->access && *d->access ? d->access : "rwm";
         if (strlen(type) != 1 || !strchr("acb", type[0]) || strspn(acc, "rwm") != strlen(acc))
-            return aisbx_error_make(err, EINVAL, "invalid device rule type '%s' access '%s'",
-                                    type, acc);
+            return aisbx_error_make(err, EINVAL, "invalid device rule type '%s' access '%s'", type,
+                                    acc);
         if (cg_writef(c->fd, c->dir, d->allow ? "devices.allow" : "devices.deny", err,
                       "%s %s:%s %s", type, maj, min, acc) < 0)
             return -1;
@@ -480,7 +479,19 @@ static int set_devices(struct ctl *c, const struct spec_resources *r, aisbx_erro
     return 0;
 }
 
-enum { C_PIDS, C_MEM, C_CPU, C_CPUSET, C_BLKIO, C_HUGETLB, C_NETCLS, C_NETPRIO, C_RDMA, C_DEV, C_N };
+enum {
+    C_PIDS,
+    C_MEM,
+    C_CPU,
+    C_CPUSET,
+    C_BLKIO,
+    C_HUGETLB,
+    C_NETCLS,
+    C_NETPRIO,
+    C_RDMA,
+    C_DEV,
+    C_N
+};
 static const char *const ctl_names[C_N] = {"pids",    "memory",  "cpu",      "cpuset", "blkio",
                                            "hugetlb", "net_cls", "net_prio", "rdma",   "devices"};
 
@@ -503,8 +514,8 @@ static int apply(const char *path, const struct spec_resources *r, bool update, 
             goto out;
     if (set_pids(&c[C_PIDS], r->pids, err) < 0 || set_memory(&c[C_MEM], r->memory, update, err) < 0)
         goto out;
-    if (r->cpu && (set_cpu(&c[C_CPU], r->cpu, update, err) < 0 ||
-                   set_cpuset(&c[C_CPUSET], r->cpu, err) < 0))
+    if (r->cpu &&
+        (set_cpu(&c[C_CPU], r->cpu, update, err) < 0 || set_cpuset(&c[C_CPUSET], r->cpu, err) < 0))
         goto out;
     if (r->block_io && set_blkio(&c[C_BLKIO], r->block_io, err) < 0)
         goto out;

@@ -190,8 +190,8 @@ static uint64_t io_weight(uint16_t w)
 static int set_io(int fd, const char *dir, const struct spec_blkio *b, aisbx_error **err)
 {
     bool weight = b->has_weight && b->weight;
-    bool any = weight || b->n_weight_device || b->throttle_read_bps.n ||
-               b->throttle_write_bps.n || b->throttle_read_iops.n || b->throttle_write_iops.n;
+    bool any = weight || b->n_weight_device || b->throttle_read_bps.n || b->throttle_write_bps.n ||
+               b->throttle_read_iops.n || b->throttle_write_iops.n;
     if (!any)
         return 0;
     bool bfq = cg_has_file(fd, "io.bfq.weight");
@@ -293,8 +293,8 @@ static int apply(int fd, const char *dir, const struct spec_resources *r, bool u
 {
     if (!r)
         return 0;
-    if (r->network && ((r->network->has_class_id && r->network->class_id) ||
-                       r->network->n_priorities))
+    if (r->network &&
+        ((r->network->has_class_id && r->network->class_id) || r->network->n_priorities))
         return missing("network classID/priorities (cgroup v1 only)", err);
     if (set_pids(fd, dir, r->pids, err) < 0 || set_memory(fd, dir, r->memory, update, err) < 0)
         return -1;
@@ -382,14 +382,14 @@ out:
 }
 
 /* Runs f on an open fd of the cgroup's directory. */
-#define WITH_DIR(path, body)                                                                  \
-    char *dir = cg_v2_dir(path);                                                              \
-    int fd = cg_open_dir(dir, err), ret = -1;                                                 \
-    if (fd >= 0) {                                                                            \
-        ret = (body);                                                                         \
-        close(fd);                                                                            \
-    }                                                                                         \
-    free(dir);                                                                                \
+#define WITH_DIR(path, body)                                                                       \
+    char *dir = cg_v2_dir(path);                                                                   \
+    int fd = cg_open_dir(dir, err), ret = -1;                                                      \
+    if (fd >= 0) {                                                                                 \
+        ret = (body);                                                                              \
+        close(fd);                                                                                 \
+    }                                                                                              \
+    free(dir);                                                                                     \
     return ret < 0 ? -1 : 0
 
 int cg_v2_enter(const char *path, pid_t pid, aisbx_error **err)

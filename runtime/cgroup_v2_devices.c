@@ -17,9 +17,9 @@
 #include "runtime/log.h"
 
 struct dev_rule {
-    char type;                   /* 'c' or 'b' */
-    int64_t major, minor;        /* -1: any */
-    unsigned access;             /* BPF_DEVCG_ACC_* bits */
+    char type;            /* 'c' or 'b' */
+    int64_t major, minor; /* -1: any */
+    unsigned access;      /* BPF_DEVCG_ACC_* bits */
 };
 
 struct emulator {
@@ -35,10 +35,17 @@ static int parse_access(const char *s, unsigned *acc)
         s = "rwm";
     for (; *s; s++) {
         switch (*s) {
-        case 'r': *acc |= BPF_DEVCG_ACC_READ; break;
-        case 'w': *acc |= BPF_DEVCG_ACC_WRITE; break;
-        case 'm': *acc |= BPF_DEVCG_ACC_MKNOD; break;
-        default: return -1;
+        case 'r':
+            *acc |= BPF_DEVCG_ACC_READ;
+            break;
+        case 'w':
+            *acc |= BPF_DEVCG_ACC_WRITE;
+            break;
+        case 'm':
+            *acc |= BPF_DEVCG_ACC_MKNOD;
+            break;
+        default:
+            return -1;
         }
     }
     return 0;
@@ -98,8 +105,8 @@ struct prog {
 static void emit(struct prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
     p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
-    p->v[p->n++] = (struct bpf_insn){
-        .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
+    p->v[p->n++] =
+        (struct bpf_insn){.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
 }
 
 #define R0 BPF_REG_0

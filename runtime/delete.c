@@ -91,9 +91,9 @@ int container_delete(const struct aisbx_context *ctx, const char *id, bool force
     }
     const char *st = h.state->status;
     if (!force && (strcmp(st, "running") == 0 || strcmp(st, "paused") == 0)) {
+        aisbx_error_make(err, 0, "cannot delete container %s that is not stopped: %s", id, st);
         handle_close(&h);
-        return aisbx_error_make(err, 0, "cannot delete container %s that is not stopped: %s", id,
-                                st);
+        return -1;
     }
     kill_everything(&h);
     if (strcmp(st, "creating") != 0)

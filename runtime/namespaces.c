@@ -115,15 +115,27 @@ int ns_join_pid_namespaces(pid_t pid, int flags, aisbx_error **err)
     static const enum spec_ns_type order[] = {SPEC_NS_USER, SPEC_NS_MOUNT, SPEC_NS_NETWORK,
                                               SPEC_NS_IPC,  SPEC_NS_UTS,   SPEC_NS_CGROUP,
                                               SPEC_NS_PID,  SPEC_NS_TIME};
-    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-        enum spec_ns_type t = order[i];
-        if (!(flags & clone_flags[t]))
+    enum { N = sizeof(order) / sizeof(order[0]) };
+    int fds[N], r = 0;
+    /* Open them all first: once in the container's mount namespace, its
+     * /proc no longer shows the host pid. */
+    for (size_t i = 0; i < N; i++) {
+        fds[i] = -1;
+        if (!(flags & clone_flags[order[i]]))
             continue;
-        snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, proc_names[t]);
-        if (join_one(path, clone_flags[t], proc_names[t], err) < 0)
-            return -1;
+        snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, proc_names[order[i]]);
+        fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0 && r == 0)
+            r = aisbx_error_make(err, errno, "open %s", path);
     }
-    return 0;
+    for (size_t i = 0; i < N && r == 0; i++)
+        if (fds[i] >= 0 && setns(fds[i], clone_flags[order[i]]) < 0)
+            r = aisbx_error_make(err, errno, "join %s namespace of pid %d",
+                                 proc_names[order[i]], pid);
+    for (size_t i = 0; i < N; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    return r;
 }
 
 int ns_enter_pid_for_children(const char *path, int *restore_fd, aisbx_error **err)

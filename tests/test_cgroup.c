@@ -3,6 +3,7 @@
  * unique /aisbx-test-<pid> cgroup and removes it, killing its children. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <linux/sched.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -57,12 +57,12 @@ static int teardown(void **state)
     return 0;
 }
 
-#define ASSERT_OK(call)                                                                       \
-    do {                                                                                      \
-        aisbx_error *e_ = NULL;                                                               \
-        if ((call) < 0)                                                                       \
-            fail_msg("%s: %s", #call, e_ ? e_->msg : "(no error)");                         \
-        aisbx_error_free(&e_);                                                                \
+#define ASSERT_OK(call)                                                                            \
+    do {                                                                                           \
+        aisbx_error *e_ = NULL;                                                                    \
+        if ((call) < 0)                                                                            \
+            fail_msg("%s: %s", #call, e_ ? e_->msg : "(no error)");                                \
+        aisbx_error_free(&e_);                                                                     \
     } while (0)
 /* ASSERT_OK's calls name their error argument &e_. */
 
@@ -260,10 +260,14 @@ static bool no_swap(void)
 static void test_lifecycle(void **state)
 {
     struct spec_pids pids = {.has_limit = true, .limit = 100};
-    struct spec_memory mem = {.has_limit = true, .limit = 64 << 20, .has_reservation = true,
-                              .reservation = 32 << 20};
-    struct spec_cpu cpu = {.has_shares = true, .shares = 512, .has_quota = true, .quota = 50000,
-                           .has_period = true, .period = 100000};
+    struct spec_memory mem = {
+        .has_limit = true, .limit = 64 << 20, .has_reservation = true, .reservation = 32 << 20};
+    struct spec_cpu cpu = {.has_shares = true,
+                           .shares = 512,
+                           .has_quota = true,
+                           .quota = 50000,
+                           .has_period = true,
+                           .period = 100000};
     struct spec_blkio blk = {0};
     struct spec_resources r = {.pids = &pids, .memory = &mem, .cpu = &cpu, .block_io = &blk};
 
@@ -431,14 +435,34 @@ static void test_devices(void **state)
 {
     struct spec_device_cgroup rules[] = {
         {.allow = false, .access = "rwm"},
-        {.allow = true, .type = "c", .has_major = true, .major = 1, .has_minor = true,
-         .minor = 3, .access = "rwm"},
-        {.allow = true, .type = "c", .has_major = true, .major = 1, .has_minor = true,
-         .minor = 5, .access = "r"},
-        {.allow = true, .type = "c", .has_major = true, .major = 1, .has_minor = true,
-         .minor = 8, .access = "rw"},
-        {.allow = false, .type = "c", .has_major = true, .major = 1, .has_minor = true,
-         .minor = 8, .access = "w"}, /* later rules win: /dev/random is read-only */
+        {.allow = true,
+         .type = "c",
+         .has_major = true,
+         .major = 1,
+         .has_minor = true,
+         .minor = 3,
+         .access = "rwm"},
+        {.allow = true,
+         .type = "c",
+         .has_major = true,
+         .major = 1,
+         .has_minor = true,
+         .minor = 5,
+         .access = "r"},
+        {.allow = true,
+         .type = "c",
+         .has_major = true,
+         .major = 1,
+         .has_minor = true,
+         .minor = 8,
+         .access = "rw"},
+        {.allow = false,
+         .type = "c",
+         .has_major = true,
+         .major = 1,
+         .has_minor = true,
+         .minor = 8,
+         .access = "w"}, /* later rules win: /dev/random is read-only */
     };
     struct spec_resources r = {.devices = rules, .n_devices = 5};
     int p[2];
@@ -498,8 +522,11 @@ static void test_create_rollback(void **state)
     struct spec_blkio blk = {.has_weight = true, .weight = 0};
     struct spec_network_resources net = {0};
     struct spec_hugepage_limit hp = {.page_size = "2MB", .limit = 0};
-    struct spec_resources plain = {.cpu = &cpu, .block_io = &blk, .network = &net,
-                                   .hugepage_limits = &hp, .n_hugepage_limits = 1};
+    struct spec_resources plain = {.cpu = &cpu,
+                                   .block_io = &blk,
+                                   .network = &net,
+                                   .hugepage_limits = &hp,
+                                   .n_hugepage_limits = 1};
     ASSERT_OK(cgroup_create(path, &plain, 0, &e_));
     ASSERT_OK(cgroup_destroy(base, &e_));
     assert_dirs(base, false);
@@ -536,16 +563,23 @@ static void test_v2_specifics(void **state)
 {
     if (!v2())
         skip();
-    struct spec_memory mem = {.has_limit = true, .limit = 64 << 20, .has_swap = true,
-                              .swap = 96 << 20};
+    struct spec_memory mem = {
+        .has_limit = true, .limit = 64 << 20, .has_swap = true, .swap = 96 << 20};
     struct spec_blkio blk = {.has_weight = true, .weight = 500};
     struct spec_hugepage_limit hp = {.page_size = "2MB", .limit = 4 << 20};
     struct spec_kv kv[] = {{.key = "pids.max", .value = "42"},
                            {.key = "memory.high", .value = "50331648"}};
-    struct spec_cpu cpu = {.has_quota = true, .quota = -1, .has_period = true,
-                           .period = 50000, .has_idle = true, .idle = 0};
-    struct spec_resources r = {.memory = &mem, .block_io = &blk, .cpu = &cpu,
-                               .hugepage_limits = &hp, .n_hugepage_limits = 1,
+    struct spec_cpu cpu = {.has_quota = true,
+                           .quota = -1,
+                           .has_period = true,
+                           .period = 50000,
+                           .has_idle = true,
+                           .idle = 0};
+    struct spec_resources r = {.memory = &mem,
+                               .block_io = &blk,
+                               .cpu = &cpu,
+                               .hugepage_limits = &hp,
+                               .n_hugepage_limits = 1,
                                .unified = {.v = kv, .n = 2}};
     ASSERT_OK(cgroup_create(path, &r, 0, &e_));
     assert_file(NULL, path, "memory.max", "67108864");
@@ -561,7 +595,7 @@ static void test_v2_specifics(void **state)
     if (!w) {
         w = cg_file(NULL, path, "io.weight");
         assert_non_null(w);
-        assert_string_equal(w, "default 5045"); /* 1 + (500-10)*9999/990 */
+        assert_string_equal(w, "default 4950"); /* 1 + (500-10)*9999/990 */
     }
     free(w);
 
@@ -584,8 +618,8 @@ static void test_v2_specifics(void **state)
     /* clone3(CLONE_INTO_CGROUP) with the fd cgroup_open_v2_dir gives. */
     int fd = cgroup_open_v2_dir(path, &e);
     assert_true(fd >= 0);
-    struct clone_args ca = {.flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
-                            .cgroup = (uint64_t)fd};
+    struct clone_args ca = {
+        .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)fd};
     pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
     assert_true(pid >= 0);
     if (pid == 0) {
