@@ -37,8 +37,12 @@ while [ $# -gt 0 ]; do
     *) echo "v2-lane: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-[ -n "$payload" ] && [ -f "$payload" ] || { echo "v2-lane: --payload SCRIPT required" >&2; exit 2; }
+if [ -z "$payload" ] || [ ! -f "$payload" ]; then
+    echo "v2-lane: --payload SCRIPT required" >&2
+    exit 2
+fi
 
+# shellcheck disable=SC2012 # /boot names are plain
 kernel="${V2LANE_KERNEL:-$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1)}"
 [ -r "$kernel" ] || { echo "v2-lane: no kernel in /boot (install linux-image-amd64)" >&2; exit 2; }
 kver="${kernel##*/vmlinuz-}"
@@ -49,7 +53,10 @@ busybox=/bin/busybox # busybox-static: no libraries to copy
 [ -x "$busybox" ] || { echo "v2-lane: busybox-static missing" >&2; exit 2; }
 
 work="$(mktemp -d /tmp/v2lane.XXXXXX)"
-cleanup() { [ "$keep" = 1 ] && echo "v2-lane: kept $work" >&2 || rm -rf "$work"; }
+# shellcheck disable=SC2317 # called by the trap
+cleanup() {
+    if [ "$keep" = 1 ]; then echo "v2-lane: kept $work" >&2; else rm -rf "$work"; fi
+}
 trap cleanup EXIT
 root="$work/root"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,run,etc,lib/modules,usr/bin,usr/sbin}
@@ -60,9 +67,9 @@ put() { # src dest
     cp -L --preserve=mode "$1" "$root$2"
 }
 put_libs() { # elf: every absolute path ldd prints, loader included
-    ldd "$1" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+    { ldd "$1" 2>/dev/null || true; } | grep -oE '/[^ ]+' | while read -r lib; do
         if [ -e "$lib" ] && [ ! -e "$root$lib" ]; then put "$lib" "$lib"; fi
-    done
+    done || true # a script or static binary has no libraries
 }
 
 put "$busybox" /bin/busybox

@@ -165,9 +165,10 @@ build_recvtty() {
     mkdir -p "$AISBX_IT_BASE"
     (
         flock 9
-        [ -x "$RECVTTY" ] ||
+        if [ ! -x "$RECVTTY" ]; then
             cc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -o "$RECVTTY.tmp" "$INTEGRATION_ROOT/testdata/recvtty.c" &&
-            mv "$RECVTTY.tmp" "$RECVTTY"
+                mv "$RECVTTY.tmp" "$RECVTTY"
+        fi
     ) 9>"$AISBX_IT_BASE/.recvtty.lock"
 }
 

@@ -4,9 +4,17 @@
 load helpers
 
 @test "masked: /proc/kcore reads empty" {
+    [ -e /proc/kcore ] || skip "this kernel has no /proc/kcore"
     run_sh 'wc -c < /proc/kcore'
     [ "$status" -eq 0 ]
     [ "$output" -eq 0 ]
+}
+
+@test "masked: /proc/keys and /proc/timer_list read empty" {
+    run_sh 'wc -c < /proc/keys; wc -c < /proc/timer_list'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" -eq 0 ]
+    [ "${lines[1]}" -eq 0 ]
 }
 
 @test "masked: a path from the config (file) reads empty" {
@@ -43,7 +51,7 @@ load helpers
 @test "masked: an emptied list is re-masked (overlay)" {
     requires_aisbx "masked paths are re-added"
     update_config '.linux.maskedPaths = [] | .linux.readonlyPaths = []'
-    run_sh 'wc -c < /proc/kcore; ls -A /sys/firmware | wc -l; awk "\$5 == \"/proc/sys\" { print \$6 }" /proc/self/mountinfo | cut -d, -f1'
+    run_sh 'wc -c < /proc/keys; ls -A /sys/firmware | wc -l; awk "\$5 == \"/proc/sys\" { print \$6 }" /proc/self/mountinfo | cut -d, -f1'
     [ "$status" -eq 0 ]
     [ "${lines[0]}" -eq 0 ]
     [ "${lines[1]}" -eq 0 ]

@@ -96,7 +96,7 @@ make_hostile() {
 @test "overlay: a hostile config still runs, with the whole floor" {
     requires_aisbx
     make_hostile
-    update_config '.process.args = ["sh", "-c", "grep -E \"^(NoNewPrivs|Seccomp|CapEff|CapBnd|CapAmb):\" /proc/self/status; touch /x 2>/dev/null && echo ROOT-RW; tail -n +3 /proc/net/dev | wc -l; wc -c < /proc/kcore; cat /proc/self/cgroup"]'
+    update_config '.process.args = ["sh", "-c", "grep -E \"^(NoNewPrivs|Seccomp|CapEff|CapBnd|CapAmb):\" /proc/self/status; touch /x 2>/dev/null && echo ROOT-RW; tail -n +3 /proc/net/dev | wc -l; wc -c < /proc/keys; cat /proc/self/cgroup"]'
     rt_bg create --bundle "$BUNDLE" --pid-file "$TESTDIR/pid" "$ID"
     [ "$status" -eq 0 ]
     local pid
@@ -115,7 +115,7 @@ make_hostile() {
     grep -qE '^CapEff:[[:space:]]+0+$' "$TESTDIR/ctr.out"
     grep -qE '^CapAmb:[[:space:]]+0+$' "$TESTDIR/ctr.out"
     ! grep -q ROOT-RW "$TESTDIR/ctr.out"
-    # /proc/net/dev: only lo; kcore masked
+    # /proc/net/dev: only lo; /proc/keys masked
     grep -qxE '1' "$TESTDIR/ctr.out"
     grep -qxE '0' "$TESTDIR/ctr.out"
 }

@@ -20,11 +20,12 @@ load helpers
     [ "${lines[1]}" = 4096 ]
 }
 
-@test "rlimits: exec'd processes get the same limits" {
-    update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 512, "hard": 1024}]'
+@test "rlimits: exec --process applies the process' rlimits" {
     set_long_running
     start_ctr
-    exec_sh 'ulimit -n'
+    jq '.process | .args = ["sh", "-c", "ulimit -n"] | .rlimits = [{"type": "RLIMIT_NOFILE", "soft": 512, "hard": 1024}]' \
+        "$BUNDLE/config.json" >"$TESTDIR/process.json"
+    run aisbx exec --process "$TESTDIR/process.json" "$ID"
     [ "$status" -eq 0 ]
     [ "$output" = 512 ]
 }

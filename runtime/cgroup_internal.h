@@ -69,6 +69,8 @@ int cg_v1_update(const char *path, const struct spec_resources *r, aisbx_error *
 int cg_v1_freeze(const char *path, bool freeze, aisbx_error **err);
 int cg_v1_is_frozen(const char *path, bool *frozen, aisbx_error **err);
 int cg_v1_destroy(const char *path, aisbx_error **err);
+/* Writes r's limits (update: device rules are left alone). */
+int cg_v1_apply(const char *path, const struct spec_resources *r, bool update, aisbx_error **err);
 /* The directory whose cgroup.procs lists the container's processes. */
 char *cg_v1_procs_dir(const char *path, aisbx_error **err);
 char *cg_v1_dir(const char *controller, const char *path); /* NULL if not mounted */

@@ -1,7 +1,16 @@
 /* Seccomp filters: the config's (linux.seccomp) and aisbx's floor, both
  * compiled with libseccomp in the runtime parent to classic BPF, then loaded
  * by the container's init just before execve with the raw seccomp(2) call
- * (so loading needs no allocation and no libseccomp state in the child). */
+ * (so loading needs no allocation and no libseccomp state in the child).
+ *
+ * Order in init, before execve: rlimits, personality, scheduler, I/O
+ * priority, exec labels, caps_drop_bounding, credentials_apply, caps_apply,
+ * PR_SET_NO_NEW_PRIVS, the config filter, then the floor LAST. When several
+ * filters return the same kind of action (two ERRNOs) the kernel takes the
+ * most recently loaded one, so the floor's ENOSYS for unknown syscalls wins
+ * over a config default of EPERM and glibc's clone3 fallback keeps working.
+ * The price: a config filter that denies seccomp(2) itself makes the floor
+ * fail to load, and the start must then abort (fail closed). */
 #ifndef AISBX_RUNTIME_SECCOMP_H
 #define AISBX_RUNTIME_SECCOMP_H
 

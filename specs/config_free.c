@@ -335,8 +335,8 @@ struct spec_resources *spec_resources_dup(const struct spec_resources *r)
         d->hugepage_limits[i].page_size = sdup(r->hugepage_limits[i].page_size);
     if (r->network) {
         SHALLOW(d->network, r->network);
-        d->network->priorities = mdup(r->network->priorities, r->network->n_priorities,
-                                      sizeof(*r->network->priorities));
+        d->network->priorities =
+            mdup(r->network->priorities, r->network->n_priorities, sizeof(*r->network->priorities));
         for (size_t i = 0; i < r->network->n_priorities; i++)
             d->network->priorities[i].name = sdup(r->network->priorities[i].name);
     }

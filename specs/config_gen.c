@@ -244,8 +244,8 @@ int spec_process_generate(const struct spec_process *p, bool pretty, char **out,
     return json_gen_finish(g, out, len, err);
 }
 
-int spec_resources_generate(const struct spec_resources *r, bool pretty, char **out,
-                            size_t *len, aisbx_error **err)
+int spec_resources_generate(const struct spec_resources *r, bool pretty, char **out, size_t *len,
+                            aisbx_error **err)
 {
     struct json_gen *g = json_gen_new(pretty);
     spec_gen_resources(g, r);

@@ -1,20 +1,20 @@
 /* The `linux` section and LinuxResources -> JSON. */
 #include "config_internal.h"
 
-#define KV_OPT_U64(g, key, has, v)                                                             \
-    do {                                                                                       \
-        if (has)                                                                               \
-            json_gen_kv_u64(g, key, v);                                                        \
+#define KV_OPT_U64(g, key, has, v)                                                                 \
+    do {                                                                                           \
+        if (has)                                                                                   \
+            json_gen_kv_u64(g, key, v);                                                            \
     } while (0)
-#define KV_OPT_I64(g, key, has, v)                                                             \
-    do {                                                                                       \
-        if (has)                                                                               \
-            json_gen_kv_i64(g, key, v);                                                        \
+#define KV_OPT_I64(g, key, has, v)                                                                 \
+    do {                                                                                           \
+        if (has)                                                                                   \
+            json_gen_kv_i64(g, key, v);                                                            \
     } while (0)
-#define KV_OPT_BOOL(g, key, has, v)                                                            \
-    do {                                                                                       \
-        if (has)                                                                               \
-            json_gen_kv_bool(g, key, v);                                                       \
+#define KV_OPT_BOOL(g, key, has, v)                                                                \
+    do {                                                                                           \
+        if (has)                                                                                   \
+            json_gen_kv_bool(g, key, v);                                                           \
     } while (0)
 
 /* ---- resources ------------------------------------------------------------ */

@@ -13,8 +13,8 @@
 typedef int (*spec_elem_parser)(const struct json_at *e, void *elem, aisbx_error **err);
 int spec_parse_array(const struct json_at *o, const char *key, int flags, size_t elem_size,
                      spec_elem_parser fn, void *v, size_t *n, aisbx_error **err);
-int spec_parse_strlist(const struct json_at *o, const char *key, int flags,
-                       struct spec_strlist *l, aisbx_error **err);
+int spec_parse_strlist(const struct json_at *o, const char *key, int flags, struct spec_strlist *l,
+                       aisbx_error **err);
 /* {"k": "v"} -> kvlist sorted by key (as Go prints maps), last duplicate wins. */
 int spec_parse_string_map(const struct json_at *o, const char *key, struct spec_kvlist *l,
                           aisbx_error **err);
@@ -24,8 +24,7 @@ int spec_parse_id_mappings(const struct json_at *o, const char *key, struct spec
  * dropped (last wins); caller frees. */
 size_t *spec_object_unique_keys(const struct json_at *at, size_t *n);
 
-int spec_parse_process_at(const struct json_at *at, struct spec_process **out,
-                          aisbx_error **err);
+int spec_parse_process_at(const struct json_at *at, struct spec_process **out, aisbx_error **err);
 int spec_parse_resources_at(const struct json_at *at, struct spec_resources **out,
                             aisbx_error **err);
 int spec_parse_linux_at(const struct json_at *at, struct spec_linux **out, aisbx_error **err);

@@ -31,20 +31,18 @@ int spec_parse_array(const struct json_at *o, const char *key, int flags, size_t
     return 1;
 }
 
-int spec_parse_strlist(const struct json_at *o, const char *key, int flags,
-                       struct spec_strlist *l, aisbx_error **err)
+int spec_parse_strlist(const struct json_at *o, const char *key, int flags, struct spec_strlist *l,
+                       aisbx_error **err)
 {
     return json_get_strings(o, key, flags, &l->v, &l->n, err);
 }
 
-static const struct json_at *sort_base;
-
-static int cmp_member(const void *a, const void *b)
+static int cmp_member(const void *a, const void *b, void *obj)
 {
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
     const char *ki, *kj;
-    json_object_entry(sort_base, i, &ki);
-    json_object_entry(sort_base, j, &kj);
+    json_object_entry(obj, i, &ki);
+    json_object_entry(obj, j, &kj);
     int c = strcmp(ki, kj);
     if (c)
         return c;
@@ -57,10 +55,7 @@ size_t *spec_object_unique_keys(const struct json_at *at, size_t *n)
     size_t *idx = xmalloc0(len * sizeof(size_t));
     for (size_t i = 0; i < len; i++)
         idx[i] = i;
-    /* qsort has no context argument; parsing is single-threaded. */
-    sort_base = at;
-    qsort(idx, len, sizeof(size_t), cmp_member);
-    sort_base = NULL;
+    qsort_r(idx, len, sizeof(size_t), cmp_member, (void *)at);
     for (size_t i = 0; i < len; i++) {
         const char *k, *next;
         json_object_entry(at, idx[i], &k);
@@ -184,8 +179,7 @@ static int parse_rlimit(const struct json_at *e, void *elem, aisbx_error **err)
     return 0;
 }
 
-static int parse_console_size(const struct json_at *p, struct spec_process *proc,
-                              aisbx_error **err)
+static int parse_console_size(const struct json_at *p, struct spec_process *proc, aisbx_error **err)
 {
     struct json_at o;
     int r = json_get_object(p, "consoleSize", 0, &o, err);
@@ -198,8 +192,7 @@ static int parse_console_size(const struct json_at *p, struct spec_process *proc
     return 0;
 }
 
-static int parse_io_priority(const struct json_at *p, struct spec_process *proc,
-                             aisbx_error **err)
+static int parse_io_priority(const struct json_at *p, struct spec_process *proc, aisbx_error **err)
 {
     struct json_at o;
     int r = json_get_object(p, "ioPriority", 0, &o, err);
@@ -212,8 +205,7 @@ static int parse_io_priority(const struct json_at *p, struct spec_process *proc,
     return 0;
 }
 
-static int parse_scheduler(const struct json_at *p, struct spec_process *proc,
-                           aisbx_error **err)
+static int parse_scheduler(const struct json_at *p, struct spec_process *proc, aisbx_error **err)
 {
     struct json_at o;
     int r = json_get_object(p, "scheduler", 0, &o, err);
@@ -241,8 +233,7 @@ static int parse_scheduler(const struct json_at *p, struct spec_process *proc,
     return 0;
 }
 
-static int parse_cpu_affinity(const struct json_at *p, struct spec_process *proc,
-                              aisbx_error **err)
+static int parse_cpu_affinity(const struct json_at *p, struct spec_process *proc, aisbx_error **err)
 {
     struct json_at o;
     int r = json_get_object(p, "execCPUAffinity", 0, &o, err);
@@ -255,8 +246,7 @@ static int parse_cpu_affinity(const struct json_at *p, struct spec_process *proc
     return 0;
 }
 
-static int parse_process_fields(const struct json_at *o, struct spec_process *p,
-                                aisbx_error **err)
+static int parse_process_fields(const struct json_at *o, struct spec_process *p, aisbx_error **err)
 {
     int r;
     if (json_get_bool(o, "terminal", 0, &p->terminal, err) < 0 ||
@@ -264,8 +254,7 @@ static int parse_process_fields(const struct json_at *o, struct spec_process *p,
         spec_parse_strlist(o, "args", 0, &p->args, err) < 0 ||
         json_get_string(o, "commandLine", 0, &p->command_line, err) < 0 ||
         spec_parse_strlist(o, "env", 0, &p->env, err) < 0 ||
-        json_get_string(o, "cwd", JSON_REQUIRED, &p->cwd, err) < 0 ||
-        parse_caps(o, p, err) < 0 ||
+        json_get_string(o, "cwd", JSON_REQUIRED, &p->cwd, err) < 0 || parse_caps(o, p, err) < 0 ||
         spec_parse_array(o, "rlimits", 0, sizeof(*p->rlimits), parse_rlimit, &p->rlimits,
                          &p->n_rlimits, err) < 0 ||
         json_get_bool(o, "noNewPrivileges", 0, &p->no_new_privileges, err) < 0 ||
@@ -281,8 +270,7 @@ static int parse_process_fields(const struct json_at *o, struct spec_process *p,
     return 0;
 }
 
-int spec_parse_process_at(const struct json_at *at, struct spec_process **out,
-                          aisbx_error **err)
+int spec_parse_process_at(const struct json_at *at, struct spec_process **out, aisbx_error **err)
 {
     *out = NULL;
     if (json_expect_object(at, err) < 0)
@@ -369,9 +357,10 @@ static int parse_config_fields(const struct json_at *o, struct spec_config *c, a
     if (json_get_string(o, "ociVersion", JSON_REQUIRED, &c->oci_version, err) < 0 ||
         parse_root(o, c, err) < 0 || json_get_string(o, "hostname", 0, &c->hostname, err) < 0 ||
         json_get_string(o, "domainname", 0, &c->domainname, err) < 0 ||
-        spec_parse_array(o, "mounts", 0, sizeof(*c->mounts), parse_mount, &c->mounts,
-                         &c->n_mounts, err) < 0 ||
-        parse_hooks(o, c, err) < 0 || spec_parse_string_map(o, "annotations", &c->annotations, err) < 0)
+        spec_parse_array(o, "mounts", 0, sizeof(*c->mounts), parse_mount, &c->mounts, &c->n_mounts,
+                         err) < 0 ||
+        parse_hooks(o, c, err) < 0 ||
+        spec_parse_string_map(o, "annotations", &c->annotations, err) < 0)
         return -1;
     m = json_member(o, "process");
     if (json_present(&m) && spec_parse_process_at(&m, &c->process, err) < 0)

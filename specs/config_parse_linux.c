@@ -65,8 +65,8 @@ static int parse_syscall(const struct json_at *e, void *elem, aisbx_error **err)
     if ((r = json_get_u32(e, "errnoRet", 0, &s->errno_ret, err)) < 0)
         return -1;
     s->has_errno_ret = r;
-    return spec_parse_array(e, "args", 0, sizeof(*s->args), parse_seccomp_arg, &s->args,
-                            &s->n_args, err) < 0
+    return spec_parse_array(e, "args", 0, sizeof(*s->args), parse_seccomp_arg, &s->args, &s->n_args,
+                            err) < 0
                ? -1
                : 0;
 }

@@ -4,13 +4,13 @@
 #include "config_internal.h"
 
 /* Optional scalar member into a value + has flag. */
-#define OPT(getter, obj, key, field, hasf)                                                     \
-    do {                                                                                       \
-        int r_ = getter(obj, key, 0, &(field), err);                                           \
-        if (r_ < 0)                                                                            \
-            return -1;                                                                         \
-        if (r_)                                                                                \
-            (hasf) = true;                                                                     \
+#define OPT(getter, obj, key, field, hasf)                                                         \
+    do {                                                                                           \
+        int r_ = getter(obj, key, 0, &(field), err);                                               \
+        if (r_ < 0)                                                                                \
+            return -1;                                                                             \
+        if (r_)                                                                                    \
+            (hasf) = true;                                                                         \
     } while (0)
 
 static int parse_device_cgroup(const struct json_at *e, void *elem, aisbx_error **err)

@@ -4,8 +4,8 @@
 #include <string.h>
 
 static const char *const ns_names[SPEC_NS_COUNT] = {
-    [SPEC_NS_PID] = "pid",   [SPEC_NS_NETWORK] = "network", [SPEC_NS_MOUNT] = "mount",
-    [SPEC_NS_IPC] = "ipc",   [SPEC_NS_UTS] = "uts",         [SPEC_NS_USER] = "user",
+    [SPEC_NS_PID] = "pid",       [SPEC_NS_NETWORK] = "network", [SPEC_NS_MOUNT] = "mount",
+    [SPEC_NS_IPC] = "ipc",       [SPEC_NS_UTS] = "uts",         [SPEC_NS_USER] = "user",
     [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
 };
 

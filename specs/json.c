@@ -83,12 +83,11 @@ int json_parse(const char *buf, size_t len, size_t max_bytes, const char *what, 
     char eb[1024] = "";
     *out = NULL;
     if (len > max_bytes)
-        return aisbx_error_make(err, 0, "%s: %zu bytes is more than the limit of %zu", what,
-                                len, max_bytes);
+        return aisbx_error_make(err, 0, "%s: %zu bytes is more than the limit of %zu", what, len,
+                                max_bytes);
     const char *nul = memchr(buf, '\0', len);
     if (nul)
-        return aisbx_error_make(err, 0, "%s: NUL byte at offset %zu", what,
-                                (size_t)(nul - buf));
+        return aisbx_error_make(err, 0, "%s: NUL byte at offset %zu", what, (size_t)(nul - buf));
     if (check_depth(buf, len, what, err) < 0)
         return -1;
     char *copy = xmalloc0(len + 1);
@@ -395,14 +394,14 @@ static int member(const struct json_at *o, const char *key, int flags, struct js
 
 /* The member getters differ only in the value reader; one macro keeps
  * them identical. */
-#define DEFINE_GET(name, type, reader)                                                         \
-    int name(const struct json_at *o, const char *key, int flags, type *out, aisbx_error **err) \
-    {                                                                                          \
-        struct json_at m;                                                                      \
-        int r = member(o, key, flags, &m, err);                                                \
-        if (r <= 0)                                                                            \
-            return r;                                                                          \
-        return reader(&m, out, err) < 0 ? -1 : 1;                                              \
+#define DEFINE_GET(name, type, reader)                                                             \
+    int name(const struct json_at *o, const char *key, int flags, type *out, aisbx_error **err)    \
+    {                                                                                              \
+        struct json_at m;                                                                          \
+        int r = member(o, key, flags, &m, err);                                                    \
+        if (r <= 0)                                                                                \
+            return r;                                                                              \
+        return reader(&m, out, err) < 0 ? -1 : 1;                                                  \
     }
 
 DEFINE_GET(json_get_string, char *, json_as_string)

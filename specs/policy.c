@@ -5,8 +5,8 @@
 
 #include "config_internal.h"
 
-static const char *const policy_keys[] = {"pids_max",  "memory_max", "nofile_max", "tmpfs_max",
-                                          "tmp_exec",  "capabilities", NULL};
+static const char *const policy_keys[] = {"pids_max", "memory_max",   "nofile_max", "tmpfs_max",
+                                          "tmp_exec", "capabilities", NULL};
 
 static int parse_policy_fields(const struct json_at *o, struct spec_policy *p, aisbx_error **err)
 {

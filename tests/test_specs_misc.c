@@ -14,14 +14,14 @@
 #include "specs/policy.h"
 #include "specs/state.h"
 
-#define ERR_IS(call, want)                                                                     \
-    do {                                                                                       \
-        aisbx_error *e_ = NULL;                                                                \
-        err_ = &e_;                                                                            \
-        assert_int_equal((call), -1);                                                          \
-        assert_non_null(e_);                                                                   \
-        assert_string_equal(e_->msg, (want));                                                  \
-        aisbx_error_free(&e_);                                                                 \
+#define ERR_IS(call, want)                                                                         \
+    do {                                                                                           \
+        aisbx_error *e_ = NULL;                                                                    \
+        err_ = &e_;                                                                                \
+        assert_int_equal((call), -1);                                                              \
+        assert_non_null(e_);                                                                       \
+        assert_string_equal(e_->msg, (want));                                                      \
+        aisbx_error_free(&e_);                                                                     \
     } while (0)
 static aisbx_error **err_;
 
@@ -215,7 +215,8 @@ static void test_state(void **state)
     ERR_IS(spec_state_parse(bad, strlen(bad), &s2, err_),
            "[\"aisbx.pidStartTime\"]: expected unsigned 64-bit integer");
     bad = "{\"id\":\"x\",\"aisbx.systemdCgroup\":\"yes\"}";
-    ERR_IS(spec_state_parse(bad, strlen(bad), &s2, err_), "[\"aisbx.systemdCgroup\"]: expected boolean");
+    ERR_IS(spec_state_parse(bad, strlen(bad), &s2, err_),
+           "[\"aisbx.systemdCgroup\"]: expected boolean");
 }
 
 static void test_policy(void **state)
@@ -236,8 +237,8 @@ static void test_policy(void **state)
     spec_policy_free(p);
 
     assert_int_equal(spec_policy_parse("{}", 2, &p, &err), 0);
-    assert_false(p->has_pids_max || p->has_memory_max || p->has_nofile_max ||
-                 p->has_tmpfs_max || p->has_tmp_exec || p->has_capabilities);
+    assert_false(p->has_pids_max || p->has_memory_max || p->has_nofile_max || p->has_tmpfs_max ||
+                 p->has_tmp_exec || p->has_capabilities);
     spec_policy_free(p);
 
     s = "{\"pids_maxx\":1}";
@@ -249,9 +250,11 @@ static void test_policy(void **state)
     s = "{\"memory_max\":1.5}";
     ERR_IS(spec_policy_parse(s, strlen(s), &p, err_), "memory_max: expected integer");
     s = "{\"nofile_max\":-1}";
-    ERR_IS(spec_policy_parse(s, strlen(s), &p, err_), "nofile_max: expected unsigned 64-bit integer");
+    ERR_IS(spec_policy_parse(s, strlen(s), &p, err_),
+           "nofile_max: expected unsigned 64-bit integer");
     s = "{\"tmpfs_max\":true}";
-    ERR_IS(spec_policy_parse(s, strlen(s), &p, err_), "tmpfs_max: expected unsigned 64-bit integer");
+    ERR_IS(spec_policy_parse(s, strlen(s), &p, err_),
+           "tmpfs_max: expected unsigned 64-bit integer");
     s = "{\"tmp_exec\":\"no\"}";
     ERR_IS(spec_policy_parse(s, strlen(s), &p, err_), "tmp_exec: expected boolean");
     s = "{\"capabilities\":\"CAP_KILL\"}";
@@ -297,16 +300,15 @@ static void test_features(void **state)
     spec_strlist_push(&f.potentially_unsafe_config_annotations, "bundle");
     assert_int_equal(spec_features_generate(&f, false, &out, &n, &err), 0);
     assert_string_equal(
-        out,
-        "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\",\"hooks\":[\"prestart\"],"
-        "\"mountOptions\":[\"ro\"],\"linux\":{\"namespaces\":[\"pid\"],\"capabilities\":"
-        "[\"CAP_CHOWN\"],\"cgroup\":{\"v1\":true,\"v2\":true,\"systemd\":false},\"seccomp\":"
-        "{\"enabled\":true,\"actions\":[\"SCMP_ACT_ERRNO\"],\"operators\":[\"SCMP_CMP_EQ\"],"
-        "\"archs\":[\"SCMP_ARCH_X86_64\"],\"knownFlags\":[\"SECCOMP_FILTER_FLAG_LOG\"],"
-        "\"supportedFlags\":[\"SECCOMP_FILTER_FLAG_LOG\"]},\"apparmor\":{\"enabled\":false},"
-        "\"selinux\":{\"enabled\":false},\"intelRdt\":{\"enabled\":false},\"mountExtensions\":"
-        "{\"idmap\":{\"enabled\":true}}},\"annotations\":{\"org.aisbx.version\":\"0.1.0\"},"
-        "\"potentiallyUnsafeConfigAnnotations\":[\"bundle\"]}");
+        out, "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\",\"hooks\":[\"prestart\"],"
+             "\"mountOptions\":[\"ro\"],\"linux\":{\"namespaces\":[\"pid\"],\"capabilities\":"
+             "[\"CAP_CHOWN\"],\"cgroup\":{\"v1\":true,\"v2\":true,\"systemd\":false},\"seccomp\":"
+             "{\"enabled\":true,\"actions\":[\"SCMP_ACT_ERRNO\"],\"operators\":[\"SCMP_CMP_EQ\"],"
+             "\"archs\":[\"SCMP_ARCH_X86_64\"],\"knownFlags\":[\"SECCOMP_FILTER_FLAG_LOG\"],"
+             "\"supportedFlags\":[\"SECCOMP_FILTER_FLAG_LOG\"]},\"apparmor\":{\"enabled\":false},"
+             "\"selinux\":{\"enabled\":false},\"intelRdt\":{\"enabled\":false},\"mountExtensions\":"
+             "{\"idmap\":{\"enabled\":true}}},\"annotations\":{\"org.aisbx.version\":\"0.1.0\"},"
+             "\"potentiallyUnsafeConfigAnnotations\":[\"bundle\"]}");
     free(out);
     spec_features_clear(&f);
 }
@@ -346,9 +348,9 @@ static void test_helpers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_process),  cmocka_unit_test(test_process_errors),
+        cmocka_unit_test(test_process),   cmocka_unit_test(test_process_errors),
         cmocka_unit_test(test_resources), cmocka_unit_test(test_state),
-        cmocka_unit_test(test_policy),   cmocka_unit_test(test_features),
+        cmocka_unit_test(test_policy),    cmocka_unit_test(test_features),
         cmocka_unit_test(test_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

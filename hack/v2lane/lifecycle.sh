@@ -1,0 +1,56 @@
+#!/bin/sh
+# Payload for the cgroup v2 lane (runs inside the guest as root, busybox sh):
+# the cgroup-touching lifecycle of aisbx on a real v2-only kernel. pids,
+# memory and cpu limits, the freezer (pause/resume), update, the eBPF device
+# program, kill --all and delete. The guest's root is an initramfs, which
+# pivot_root refuses, so containers are created with --no-pivot here.
+# Prints "v2-lifecycle: N passed, N failed".
+A="/work/aisbx --root /run/aisbx-v2"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+no() { fail=$((fail + 1)); echo "not ok - $1"; }
+check() { name=$1; shift; if "$@"; then ok "$name"; else no "$name"; fi; }
+
+b=/tmp/bundle
+mkdir -p $b/rootfs/bin $b/rootfs/proc $b/rootfs/sys $b/rootfs/dev $b/rootfs/tmp
+cp /bin/busybox $b/rootfs/bin/busybox
+for a in sh sleep cat echo mknod ls true head; do ln -sf busybox $b/rootfs/bin/$a; done
+$A spec --bundle $b
+/work/jq '.process.terminal=false | .process.args=["sleep","300"]
+  | .linux.cgroupsPath="/aisbx-v2/c1"
+  | .linux.resources.cpu={"shares":512,"quota":50000,"period":100000}
+  | .linux.resources.memory={"limit":67108864}
+  | .linux.resources.pids={"limit":64}' $b/config.json >$b/c && mv $b/c $b/config.json
+
+cg=/sys/fs/cgroup/aisbx-v2/c1
+check "create" $A create --no-pivot --bundle $b --pid-file /tmp/pid c1
+check "cgroup dir exists" test -d $cg
+check "pids.max = 64" test "$(cat $cg/pids.max)" = 64
+check "memory.max = 64 MiB" test "$(cat $cg/memory.max)" = 67108864
+check "memory.swap.max = 0 (no swap beyond memory)" test "$(cat $cg/memory.swap.max)" = 0
+check "cpu.max = 50000 100000" test "$(cat $cg/cpu.max)" = "50000 100000"
+check "cpu.weight from shares 512" test "$(cat $cg/cpu.weight)" = 20
+check "init in the cgroup" grep -qx "$(cat /tmp/pid)" $cg/cgroup.procs
+check "start" $A start c1
+check "status running" sh -c "$A state c1 | grep -q '\"status\": \"running\"'"
+check "pause" $A pause c1
+check "cgroup.freeze = 1" test "$(cat $cg/cgroup.freeze)" = 1
+check "status paused" sh -c "$A state c1 | grep -q '\"status\": \"paused\"'"
+check "resume" $A resume c1
+check "cgroup.freeze = 0" test "$(cat $cg/cgroup.freeze)" = 0
+check "update --pids-limit 32" $A update --pids-limit 32 c1
+check "pids.max = 32" test "$(cat $cg/pids.max)" = 32
+check "update above the floor is capped" $A update --pids-limit 100000 c1
+check "pids.max capped at 256" test "$(cat $cg/pids.max)" = 256
+check "exec runs in the cgroup" sh -c "$A exec c1 cat /proc/self/cgroup | grep -q '^0::/'"
+check "eBPF device program: /dev/null writable" $A exec c1 sh -c 'echo x > /dev/null'
+check "mknod refused (no CAP_MKNOD; device program denies it too)" sh -c "! $A exec c1 mknod /tmp/sda b 8 0"
+check "ps lists the init" sh -c "$A ps --format json c1 | grep -q $(cat /tmp/pid)"
+check "kill --all" $A kill --all c1 9
+sleep 1
+check "status stopped" sh -c "$A state c1 | grep -q '\"status\": \"stopped\"'"
+check "delete" $A delete c1
+check "cgroup removed" test ! -d $cg
+check "state removed" test ! -d /run/aisbx-v2/c1
+echo "v2-lifecycle: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
