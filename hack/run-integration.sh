@@ -58,7 +58,7 @@ files+=(integration/zz_leaks.bats)
 
 start=$SECONDS
 tap=$AISBX_IT_BASE/tap.out
-bats --tap "${files[@]}" 2>&1 | tee "$tap"
+bats --tap --timing "${files[@]}" 2>&1 | tee "$tap"
 rc=${PIPESTATUS[0]}
 
 failed=$(grep -c '^not ok ' "$tap")

@@ -48,7 +48,7 @@ mem_limit() {
 
 @test "cgroups: the pids limit is enforced" {
     update_config '.linux.resources.pids.limit = 5'
-    run_sh 'for i in 1 2 3 4 5 6 7 8; do sleep 5 & done; wait'
+    run_sh 'for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait'
     [[ "$output" == *"can't fork"* ]] || [[ "$output" == *"Resource temporarily unavailable"* ]]
 }
 

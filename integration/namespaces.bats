@@ -116,7 +116,7 @@ set_namespaces() { # TYPES...
         | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
         | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
     # the rootfs must be reachable by the mapped root
-    chmod 755 "$TESTDIR" "$BUNDLE"
+    chmod 755 "$(dirname "$TESTDIR")" "$TESTDIR" "$BUNDLE"
     run_sh 'cat /proc/self/uid_map /proc/self/gid_map; id -u'
     if [ "$status" -ne 0 ] && [ "$AISBX_IT_RUNTIME" != aisbx ]; then
         skip "user namespaces fail under $AISBX_IT_RUNTIME here: $output"

@@ -21,6 +21,7 @@ load helpers
 }
 
 @test "rlimits: exec --process applies the process' rlimits" {
+    [ "$AISBX_IT_RUNTIME" != runc ] || skip "runc 1.1 does not apply process.json rlimits to exec'd processes"
     set_long_running
     start_ctr
     jq '.process | .args = ["sh", "-c", "ulimit -n"] | .rlimits = [{"type": "RLIMIT_NOFILE", "soft": 512, "hard": 1024}]' \

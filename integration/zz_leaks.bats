@@ -37,7 +37,7 @@ teardown() { :; }
     done
     # the common parent goes if no other run uses it
     for d in /sys/fs/cgroup/*/"$CG_PARENT" /sys/fs/cgroup/"$CG_PARENT"; do
-        [ -d "$d" ] && rmdir "$d" 2>/dev/null
+        if [ -d "$d" ]; then rmdir "$d" 2>/dev/null || true; fi
     done
     [ -z "$bad" ] || { echo "cgroups with content:$bad" >&2; false; }
 }
@@ -47,5 +47,8 @@ teardown() { :; }
     for f in /proc/[0-9]*/cgroup; do
         grep -q "/$CG_PARENT/$AISBX_IT_RUN-" "$f" 2>/dev/null && bad="$bad ${f#/proc/}"
     done
-    [ -z "$bad" ] || { echo "processes:${bad//\/cgroup/}" >&2; false; }
+    if [ -n "$bad" ]; then
+        for f in ${bad//\/cgroup/}; do echo "process $f: $(tr '\0' ' ' <"/proc/$f/cmdline") $(grep "$CG_PARENT" "/proc/$f/cgroup" | head -1)" >&2; done
+        false
+    fi
 }

@@ -79,8 +79,8 @@ char *overlay_changes_text(const struct overlay_changes *c)
     size_t cap = 1, len = 0;
     char *s = xmalloc0(1);
     for (size_t i = 0; i < c->n; i++) {
-        char *line = xasprintf("%s: %s: %s -> %s\n", c->v[i].rule, c->v[i].field,
-                               c->v[i].old_value, c->v[i].new_value);
+        char *line = xasprintf("%s: %s: %s -> %s\n", c->v[i].rule, c->v[i].field, c->v[i].old_value,
+                               c->v[i].new_value);
         size_t l = strlen(line);
         if (len + l + 1 > cap) {
             cap = (len + l + 1) * 2;
@@ -96,6 +96,6 @@ char *overlay_changes_text(const struct overlay_changes *c)
 void overlay_changes_log(const struct overlay_changes *c)
 {
     for (size_t i = 0; i < c->n; i++)
-        log_warning("overlay %s: %s: %s -> %s", c->v[i].rule, c->v[i].field, c->v[i].old_value,
-                    c->v[i].new_value);
+        log_file_only(LOG_WARNING, "overlay %s: %s: %s -> %s", c->v[i].rule, c->v[i].field,
+                      c->v[i].old_value, c->v[i].new_value);
 }

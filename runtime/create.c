@@ -145,6 +145,19 @@ static int job_state_dir(struct create_job *j, aisbx_error **err)
         return -1;
     if (mkfifoat(j->dirfd, EXEC_FIFO, 0600) < 0)
         return aisbx_error_make(err, errno, "mkfifo %s", EXEC_FIFO);
+    /* In a user namespace the init opens the fifo as the namespace's root. */
+    if (c->linux_ && c->linux_->n_uid_mappings) {
+        uid_t uid = 0;
+        gid_t gid = 0;
+        for (size_t i = 0; i < c->linux_->n_uid_mappings; i++)
+            if (c->linux_->uid_mappings[i].container_id == 0)
+                uid = c->linux_->uid_mappings[i].host_id;
+        for (size_t i = 0; i < c->linux_->n_gid_mappings; i++)
+            if (c->linux_->gid_mappings[i].container_id == 0)
+                gid = c->linux_->gid_mappings[i].host_id;
+        if (fchownat(j->dirfd, EXEC_FIFO, uid, gid, 0) < 0)
+            return aisbx_error_make(err, errno, "chown %s", EXEC_FIFO);
+    }
     j->fifo_fd = openat(j->dirfd, EXEC_FIFO, O_PATH | O_CLOEXEC);
     if (j->fifo_fd < 0)
         return aisbx_error_make(err, errno, "open %s", EXEC_FIFO);
@@ -238,7 +251,7 @@ static int run_runtime_hooks(struct create_job *j, aisbx_error **err)
     const struct spec_hooks *h = j->b.cfg->hooks;
     char *json = NULL;
     int r;
-    if (state_json(j, "created", &json, err) < 0)
+    if (state_json(j, "creating", &json, err) < 0)
         return -1;
     r = hooks_run(&h->prestart, "prestart", json, err);
     if (r == 0)

@@ -10,10 +10,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef CLOSE_RANGE_UNSHARE
-#define CLOSE_RANGE_UNSHARE (1U << 1)
-#endif
-
 /* Fallback for kernels without close_range (< 5.9): walk /proc/self/fd,
  * remembering the fds first, since closing while iterating would also
  * close the directory's own fd under our feet. */

@@ -38,8 +38,7 @@ static int pidfd_open_compat(pid_t pid)
 
 /* In the forked child: never returns. Reports an exec failure as an errno
  * on errfd (fd 3 after the shuffle below) so the parent can say why. */
-static void __attribute__((noreturn))
-hook_child(const struct spec_hook *h, int stdin_fd, int errfd)
+static void __attribute__((noreturn)) hook_child(const struct spec_hook *h, int stdin_fd, int errfd)
 {
     int e;
     sigset_t none;
@@ -49,8 +48,10 @@ hook_child(const struct spec_hook *h, int stdin_fd, int errfd)
     sigprocmask(SIG_SETMASK, &none, NULL);
     for (int s = 1; s < _NSIG; s++)
         signal(s, SIG_DFL); /* EINVAL for KILL/STOP/RT-internal: harmless */
-    if (dup2(stdin_fd, 0) < 0 || dup2(2, 1) < 0 || dup2(errfd, 3) < 0)
+    if (dup2(stdin_fd, 0) < 0 || dup2(errfd, 3) < 0)
         goto fail;
+    if (dup2(2, 1) < 0) /* a runtime started with fd 2 closed: drop stdout */
+        close(1);
     fd_set_cloexec(3, true);
     aisbx_error *cerr = NULL;
     if (fds_close_from(1, &cerr) < 0) /* keeps 3 (the errno pipe) */
@@ -198,8 +199,8 @@ static int run_one(const struct spec_hook *h, const char *kind, size_t idx, cons
         return aisbx_error_make(err, 0, "%s hook #%zu (%s) failed: exit status %d", kind, idx,
                                 h->path, WEXITSTATUS(status));
     if (WIFSIGNALED(status))
-        return aisbx_error_make(err, 0, "%s hook #%zu (%s) failed: killed by signal %d", kind,
-                                idx, h->path, WTERMSIG(status));
+        return aisbx_error_make(err, 0, "%s hook #%zu (%s) failed: killed by signal %d", kind, idx,
+                                h->path, WTERMSIG(status));
     return 0;
 }
 

@@ -28,6 +28,7 @@
 #include "runtime/rootfs.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
+#include "specs/state.h"
 
 static int step_wait_go(const struct init_args *a, aisbx_error **err)
 {
@@ -45,6 +46,20 @@ static int step_namespaces(const struct init_args *a, aisbx_error **err)
      * cgroup, so that the cgroup namespace is rooted there. */
     if ((ns_new_flags(lx) & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
         return aisbx_error_make(err, errno, "unshare cgroup namespace");
+    return 0;
+}
+
+/* In a new user namespace we still carry the host's ids, which the new
+ * namespace cannot represent (files we create would fail with EOVERFLOW):
+ * become its root, now that the parent wrote the mappings. */
+static int step_userns_root(const struct init_args *a, aisbx_error **err)
+{
+    if (!(a->new_flags & CLONE_NEWUSER) && !ns_path(a->cfg->linux_, SPEC_NS_USER))
+        return 0;
+    if (setresgid(0, 0, 0) < 0)
+        return aisbx_error_make(err, errno, "setresgid(0) in the user namespace");
+    if (setresuid(0, 0, 0) < 0)
+        return aisbx_error_make(err, errno, "setresuid(0) in the user namespace");
     return 0;
 }
 
@@ -96,6 +111,26 @@ static int step_rootfs(const struct init_args *a, aisbx_error **err)
     return 0;
 }
 
+/* Hooks run by the init itself, in the container's namespaces. */
+static int run_hooks_inside(const struct init_args *a, const struct spec_hooklist *l,
+                            const char *kind, const char *status, aisbx_error **err)
+{
+    struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
+                            .id = (char *)a->id,
+                            .status = (char *)status,
+                            .bundle = (char *)a->bundle,
+                            .rootfs = (char *)a->rootfs,
+                            .pid = getpid(),
+                            .annotations = a->cfg->annotations};
+    char *json = NULL;
+    size_t len;
+    int r = spec_state_generate(&st, false, false, &json, &len, err);
+    if (r == 0)
+        r = hooks_run(l, kind, json, err);
+    free(json);
+    return r;
+}
+
 static int step_hooks(const struct init_args *a, aisbx_error **err)
 {
     struct sync_msg m;
@@ -105,14 +140,8 @@ static int step_hooks(const struct init_args *a, aisbx_error **err)
             sync_expect(a->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
             return -1;
     }
-    if (h && h->create_container.n) {
-        char *state = xasprintf("{\"ociVersion\":\"%s\",\"id\":\"%s\",\"status\":\"created\","
-                                "\"pid\":%d,\"bundle\":\"%s\"}",
-                                SPEC_OCI_VERSION, a->id, getpid(), a->bundle);
-        int r = hooks_run(&h->create_container, "createContainer", state, err);
-        free(state);
-        return r;
-    }
+    if (h && h->create_container.n)
+        return run_hooks_inside(a, &h->create_container, "createContainer", "creating", err);
     return 0;
 }
 
@@ -171,21 +200,20 @@ static int step_session_keyring(const struct init_args *a)
     return 0;
 }
 
-/* Blocks until `start` opens the fifo for reading. */
-static int step_wait_start(const struct init_args *a, aisbx_error **err)
+/* Blocks until `start` opens the fifo for reading. The write end stays
+ * open, close-on-exec: `start` sees EOF exactly when execve succeeded (so
+ * poststart hooks run after the program started, as the spec says), and
+ * any failure before that is written into the fifo for `start` to report. */
+static int step_wait_start(const struct init_args *a, int *fifo, aisbx_error **err)
 {
     char path[64];
-    int fd;
     snprintf(path, sizeof(path), "/proc/self/fd/%d", a->fifo_fd);
-    fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
+    *fifo = open(path, O_WRONLY | O_CLOEXEC);
+    if (*fifo < 0)
         return aisbx_error_make(err, errno, "open exec fifo");
-    if (write(fd, "0", 1) != 1) {
-        close(fd);
-        return aisbx_error_make(err, errno, "write exec fifo");
-    }
-    close(fd);
     close(a->fifo_fd);
+    if (write(*fifo, "0", 1) != 1)
+        return aisbx_error_make(err, errno, "write exec fifo");
     return 0;
 }
 
@@ -194,12 +222,7 @@ static int step_start_hooks(const struct init_args *a, aisbx_error **err)
     const struct spec_hooks *h = a->cfg->hooks;
     if (!h || !h->start_container.n)
         return 0;
-    char *state = xasprintf("{\"ociVersion\":\"%s\",\"id\":\"%s\",\"status\":\"running\","
-                            "\"pid\":%d,\"bundle\":\"%s\"}",
-                            SPEC_OCI_VERSION, a->id, getpid(), a->bundle);
-    int r = hooks_run(&h->start_container, "startContainer", state, err);
-    free(state);
-    return r;
+    return run_hooks_inside(a, &h->start_container, "startContainer", "created", err);
 }
 
 void init_main(const struct init_args *a)
@@ -207,6 +230,7 @@ void init_main(const struct init_args *a)
     const struct spec_process *p = a->cfg->process;
     aisbx_error *err = NULL;
     char *exe = NULL;
+    int fifo = -1;
 
     /* If create dies during setup, so do we; cleared once we are ready. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -214,7 +238,8 @@ void init_main(const struct init_args *a)
      * /proc/<pid>/exe or memory while we still are the runtime binary. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
-    if (step_wait_go(a, &err) < 0 || step_namespaces(a, &err) < 0 || step_uts(a, &err) < 0 ||
+    if (step_wait_go(a, &err) < 0 || step_namespaces(a, &err) < 0 ||
+        step_userns_root(a, &err) < 0 || step_uts(a, &err) < 0 ||
         step_loopback(a, &err) < 0 || step_rootfs(a, &err) < 0 || step_hooks(a, &err) < 0 ||
         step_pivot(a, &err) < 0 || step_console(a, &err) < 0)
         sync_fail(a->sync_fd, err);
@@ -231,7 +256,7 @@ void init_main(const struct init_args *a)
         _exit(1);
     close(a->sync_fd);
 
-    if (step_wait_start(a, &err) < 0 || step_start_hooks(a, &err) < 0)
+    if (step_wait_start(a, &fifo, &err) < 0 || step_start_hooks(a, &err) < 0)
         goto fail;
     struct final_args fa = {
         .process = p,
@@ -244,5 +269,7 @@ void init_main(const struct init_args *a)
     process_harden_and_exec(&fa, &err);
 fail:
     log_error("container init: %s", err ? err->msg : "unknown error");
+    if (fifo >= 0 && err)
+        write_all(fifo, err->msg, strlen(err->msg));
     _exit(127);
 }

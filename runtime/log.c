@@ -77,18 +77,15 @@ static void now_rfc3339(char *buf, size_t n)
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
-void log_msg(enum log_level level, const char *fmt, ...)
+static void log_vmsg(enum log_level level, bool stderr_ok, const char *fmt, va_list ap)
 {
     char msg[4096], line[8192 + 128], ts[64];
-    va_list ap;
     int saved = errno;
     ssize_t r;
 
     if (level == LOG_DEBUG && !log_debug_on)
         return;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     /* One line per message: engines read the log line by line. */
     for (char *p = msg; *p; p++)
         if (*p == '\n' && !log_json)
@@ -108,12 +105,26 @@ void log_msg(enum log_level level, const char *fmt, ...)
         r = write(log_file_fd, line, strlen(line));
         (void)r;
     }
-    if (level == LOG_ERROR || (!log_quiet && log_file_fd < 0 && level != LOG_INFO &&
-                               (level != LOG_DEBUG || log_debug_on))) {
-        snprintf(line, sizeof(line), "aisbx: %s%s\n", level == LOG_WARNING ? "warning: " : "",
-                 msg);
+    if (level == LOG_ERROR || (stderr_ok && !log_quiet && log_file_fd < 0 && level != LOG_INFO)) {
+        snprintf(line, sizeof(line), "aisbx: %s%s\n", level == LOG_WARNING ? "warning: " : "", msg);
         r = write(2, line, strlen(line));
         (void)r;
     }
     errno = saved;
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmsg(level, true, fmt, ap);
+    va_end(ap);
+}
+
+void log_file_only(enum log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmsg(level, log_debug_on, fmt, ap);
+    va_end(ap);
 }

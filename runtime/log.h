@@ -20,6 +20,11 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 #define log_warning(...) log_msg(LOG_WARNING, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+/* A message for the log file only (stderr too only with --debug): the
+ * overlay's change list, which would drown a terminal on every run and is
+ * kept in the state dir and shown by `aisbx check` anyway. */
+void log_file_only(enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* The log fd, for a forked child that must report before exec (-1 if none). */
 int log_fd(void);
 /* A child about to exec the user process closes it (it is O_CLOEXEC anyway). */

@@ -24,30 +24,48 @@
 static const char *proc_ns_name(enum spec_ns_type t)
 {
     switch (t) {
-    case SPEC_NS_PID: return "pid";
-    case SPEC_NS_NETWORK: return "net";
-    case SPEC_NS_MOUNT: return "mnt";
-    case SPEC_NS_IPC: return "ipc";
-    case SPEC_NS_UTS: return "uts";
-    case SPEC_NS_USER: return "user";
-    case SPEC_NS_CGROUP: return "cgroup";
-    case SPEC_NS_TIME: return "time";
-    default: return NULL;
+    case SPEC_NS_PID:
+        return "pid";
+    case SPEC_NS_NETWORK:
+        return "net";
+    case SPEC_NS_MOUNT:
+        return "mnt";
+    case SPEC_NS_IPC:
+        return "ipc";
+    case SPEC_NS_UTS:
+        return "uts";
+    case SPEC_NS_USER:
+        return "user";
+    case SPEC_NS_CGROUP:
+        return "cgroup";
+    case SPEC_NS_TIME:
+        return "time";
+    default:
+        return NULL;
     }
 }
 
 static int clone_flag(enum spec_ns_type t)
 {
     switch (t) {
-    case SPEC_NS_PID: return CLONE_NEWPID;
-    case SPEC_NS_NETWORK: return CLONE_NEWNET;
-    case SPEC_NS_MOUNT: return CLONE_NEWNS;
-    case SPEC_NS_IPC: return CLONE_NEWIPC;
-    case SPEC_NS_UTS: return CLONE_NEWUTS;
-    case SPEC_NS_USER: return CLONE_NEWUSER;
-    case SPEC_NS_CGROUP: return CLONE_NEWCGROUP;
-    case SPEC_NS_TIME: return CLONE_NEWTIME;
-    default: return 0;
+    case SPEC_NS_PID:
+        return CLONE_NEWPID;
+    case SPEC_NS_NETWORK:
+        return CLONE_NEWNET;
+    case SPEC_NS_MOUNT:
+        return CLONE_NEWNS;
+    case SPEC_NS_IPC:
+        return CLONE_NEWIPC;
+    case SPEC_NS_UTS:
+        return CLONE_NEWUTS;
+    case SPEC_NS_USER:
+        return CLONE_NEWUSER;
+    case SPEC_NS_CGROUP:
+        return CLONE_NEWCGROUP;
+    case SPEC_NS_TIME:
+        return CLONE_NEWTIME;
+    default:
+        return 0;
     }
 }
 
@@ -122,10 +140,22 @@ out:
 static bool kernel_fs(long type)
 {
     static const long magic[] = {
-        PROC_SUPER_MAGIC,   SYSFS_MAGIC,      CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
-        DEBUGFS_MAGIC,      TRACEFS_MAGIC,    SECURITYFS_MAGIC,   BPF_FS_MAGIC,
-        NSFS_MAGIC,         EFIVARFS_MAGIC,   PSTOREFS_MAGIC,     BINFMTFS_MAGIC,
-        DEVPTS_SUPER_MAGIC, SELINUX_MAGIC,    SMACK_MAGIC,        0x62656570 /* configfs */,
+        PROC_SUPER_MAGIC,
+        SYSFS_MAGIC,
+        CGROUP_SUPER_MAGIC,
+        CGROUP2_SUPER_MAGIC,
+        DEBUGFS_MAGIC,
+        TRACEFS_MAGIC,
+        SECURITYFS_MAGIC,
+        BPF_FS_MAGIC,
+        NSFS_MAGIC,
+        EFIVARFS_MAGIC,
+        PSTOREFS_MAGIC,
+        BINFMTFS_MAGIC,
+        DEVPTS_SUPER_MAGIC,
+        SELINUX_MAGIC,
+        SMACK_MAGIC,
+        0x62656570 /* configfs */,
         0x65735543 /* fusectl */,
     };
     for (size_t i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)

@@ -21,11 +21,11 @@ struct overlay_ns_fact {
 /* One per mount (same index); only meaningful for binds. */
 struct overlay_bind_fact {
     bool exists;
-    bool is_root;         /* resolves to the host's / */
-    bool is_socket;       /* S_ISSOCK */
-    bool is_device;       /* S_ISCHR or S_ISBLK */
-    bool is_proc_sys_dev; /* within /proc, /sys, /dev, or on a kernel fs (proc, sysfs,
-                             cgroup, debugfs, tracefs, securityfs, bpf, nsfs, ...) */
+    bool is_root;                    /* resolves to the host's / */
+    bool is_socket;                  /* S_ISSOCK */
+    bool is_device;                  /* S_ISCHR or S_ISBLK */
+    bool is_proc_sys_dev;            /* within /proc, /sys, /dev, or on a kernel fs (proc, sysfs,
+                                        cgroup, debugfs, tracefs, securityfs, bpf, nsfs, ...) */
     uint32_t rdev_major, rdev_minor; /* when is_device */
     char *resolved; /* absolute, symlinks resolved, magic links not followed; NULL if unknown */
 };

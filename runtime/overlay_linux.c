@@ -7,11 +7,16 @@
 #include "runtime/overlay_internal.h"
 
 static const char *const masked[] = {
-    "/proc/acpi",         "/proc/asound",      "/proc/kcore",       "/proc/keys",
-    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-    "/proc/scsi",         "/proc/interrupts",  "/proc/kallsyms",    "/proc/kmsg",
-    "/proc/slabinfo",     "/proc/vmallocinfo", "/proc/pagetypeinfo", "/proc/iomem",
-    "/proc/modules",      "/sys/firmware",     "/sys/kernel",       "/sys/devices/virtual/powercap",
+    "/proc/acpi",          "/proc/asound",
+    "/proc/kcore",         "/proc/keys",
+    "/proc/latency_stats", "/proc/timer_list",
+    "/proc/timer_stats",   "/proc/sched_debug",
+    "/proc/scsi",          "/proc/interrupts",
+    "/proc/kallsyms",      "/proc/kmsg",
+    "/proc/slabinfo",      "/proc/vmallocinfo",
+    "/proc/pagetypeinfo",  "/proc/iomem",
+    "/proc/modules",       "/sys/firmware",
+    "/sys/kernel",         "/sys/devices/virtual/powercap",
 };
 
 static const char *const readonly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
@@ -41,8 +46,8 @@ static void ensure_paths(struct spec_strlist *l, bool *has, const char *const *w
 
 void ov_linux_paths(struct spec_linux *l, struct overlay_changes *ch)
 {
-    ensure_paths(&l->masked_paths, &l->has_masked_paths, masked,
-                 sizeof(masked) / sizeof(masked[0]), "linux.maskedPaths", ch);
+    ensure_paths(&l->masked_paths, &l->has_masked_paths, masked, sizeof(masked) / sizeof(masked[0]),
+                 "linux.maskedPaths", ch);
     ensure_paths(&l->readonly_paths, &l->has_readonly_paths, readonly,
                  sizeof(readonly) / sizeof(readonly[0]), "linux.readonlyPaths", ch);
 }
@@ -146,7 +151,7 @@ static bool standard_node(const struct spec_device *d, bool terminal)
         int64_t major, minor;
         bool tty_only;
     } std[] = {
-        {"/dev/null", 1, 3, false},   {"/dev/zero", 1, 5, false},   {"/dev/full", 1, 7, false},
+        {"/dev/null", 1, 3, false},   {"/dev/zero", 1, 5, false},    {"/dev/full", 1, 7, false},
         {"/dev/random", 1, 8, false}, {"/dev/urandom", 1, 9, false}, {"/dev/tty", 5, 0, false},
         {"/dev/console", 5, 1, true}, {"/dev/ptmx", 5, 2, true},
     };
@@ -155,8 +160,8 @@ static bool standard_node(const struct spec_device *d, bool terminal)
     char *p = ov_path_clean(d->path);
     bool ok = false;
     for (size_t i = 0; i < sizeof(std) / sizeof(std[0]) && !ok; i++)
-        ok = strcmp(p, std[i].path) == 0 && d->major == std[i].major &&
-             d->minor == std[i].minor && (!std[i].tty_only || terminal);
+        ok = strcmp(p, std[i].path) == 0 && d->major == std[i].major && d->minor == std[i].minor &&
+             (!std[i].tty_only || terminal);
     if (!ok && terminal && d->major == 136 && ov_path_depth_below(p, "/dev/pts") == 1)
         ok = true;
     free(p);

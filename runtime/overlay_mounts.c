@@ -41,10 +41,26 @@ bool ov_parse_size(const char *s, uint64_t *out)
     switch (*end) {
     case '\0':
         break;
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    case 't': case 'T': shift = 40; end++; break;
+    case 'k':
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        end++;
+        break;
+    case 't':
+    case 'T':
+        shift = 40;
+        end++;
+        break;
     default:
         return false;
     }
@@ -116,8 +132,8 @@ static void cap_tmpfs(struct spec_mount *m, uint64_t max)
  * receive host mounts nor send the container's back. */
 static void make_rprivate(struct spec_mount *m)
 {
-    static const char *const prop[] = {"shared",   "rshared",    "slave",       "rslave",
-                                       "private",  "unbindable", "runbindable", NULL};
+    static const char *const prop[] = {"shared",  "rshared",    "slave",       "rslave",
+                                       "private", "unbindable", "runbindable", NULL};
     for (const char *const *p = prop; *p; p++)
         ov_strlist_remove(&m->options, *p);
     ov_strlist_ensure(&m->options, "rprivate");
@@ -182,13 +198,21 @@ static const char *judge_bind(const struct spec_mount *m, const struct overlay_b
 {
     *ro = false;
     *device = false;
+    /* What the host says about the source wins over its name. */
     if (bf && bf->is_root)
         return "bind of the host's /";
     if (bf && bf->is_socket)
         return "socket";
     char *src = bind_source(m, bf);
     const char *why = NULL;
-    if (!src) {
+    if (bf && bf->is_device) {
+        if (src && ovp_standard_device(src, true, bf->rdev_major, bf->rdev_minor))
+            *device = true;
+        else
+            why = "device node";
+    } else if (bf && bf->is_proc_sys_dev) {
+        why = "host /proc, /sys or /dev";
+    } else if (!src) {
         /* relative to the bundle and unresolved: not a host system path */
     } else if (strcmp(src, "/") == 0) {
         why = "bind of the host's /";
@@ -196,15 +220,10 @@ static const char *judge_bind(const struct spec_mount *m, const struct overlay_b
         /* engine's per-container file or volume: keeps its mode */
     } else if (ovp_socket_path(src)) {
         why = "control socket";
-    } else if ((bf && bf->is_device) ||
-               (!bf && ov_path_within(src, "/dev") && ovp_standard_device(src, false, 0, 0))) {
-        if (ovp_standard_device(src, bf != NULL, bf ? bf->rdev_major : 0,
-                                bf ? bf->rdev_minor : 0))
-            *device = true;
-        else
-            why = "device node";
-    } else if ((bf && bf->is_proc_sys_dev) || ov_path_within(src, "/proc") ||
-               ov_path_within(src, "/sys") || ov_path_within(src, "/dev")) {
+    } else if (!bf && ovp_standard_device(src, false, 0, 0)) {
+        *device = true; /* judged by name only when there are no facts */
+    } else if (ov_path_within(src, "/proc") || ov_path_within(src, "/sys") ||
+               ov_path_within(src, "/dev")) {
         why = "host /proc, /sys or /dev";
     } else if (ovp_system_tree(src)) {
         *ro = true;

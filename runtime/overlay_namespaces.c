@@ -65,8 +65,8 @@ int ov_namespaces(struct spec_config *c, const struct spec_config *in,
         l->namespaces[o++] = *ns;
     }
     l->n_namespaces = o;
-    static const enum spec_ns_type order[] = {SPEC_NS_PID,   SPEC_NS_NETWORK, SPEC_NS_IPC,
-                                              SPEC_NS_UTS,   SPEC_NS_MOUNT,   SPEC_NS_CGROUP};
+    static const enum spec_ns_type order[] = {SPEC_NS_PID, SPEC_NS_NETWORK, SPEC_NS_IPC,
+                                              SPEC_NS_UTS, SPEC_NS_MOUNT,   SPEC_NS_CGROUP};
     for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
         if (seen[order[k]])
             continue;

@@ -5,8 +5,8 @@
  * mount does not stop connect(2)), and the system trees forced read-only. */
 #include <string.h>
 
-#include "runtime/overlay_paths.h"
 #include "runtime/overlay_internal.h"
+#include "runtime/overlay_paths.h"
 
 static bool comp_is(const char *p, const char *dir, int i, const char *want)
 {
@@ -31,8 +31,8 @@ static const char *const net_files[] = {"resolv.conf", "hosts", "hostname", NULL
  * <id>/userdata/{resolv.conf,hosts,hostname,.containerenv,shm,run/secrets...}. */
 static bool podman_userdata(const char *p)
 {
-    static const char *const files[] = {"resolv.conf", "hosts",  "hostname",
-                                        ".containerenv", "shm", NULL};
+    static const char *const files[] = {"resolv.conf",   "hosts", "hostname",
+                                        ".containerenv", "shm",   NULL};
     const char *s = p;
     while ((s = strstr(s, "-containers/")) != NULL) {
         const char *base = s + strlen("-containers");
@@ -109,10 +109,18 @@ static const char *const sockets[] = {
 /* Directories of daemons' sockets: nothing below them is bound (except the
  * engine's per-container files, checked first). */
 static const char *const socket_dirs[] = {
-    "/run/docker",  "/run/containerd", "/run/podman",
-    "/run/crio",    "/run/dbus",       "/run/systemd",
-    "/run/user",    "/var/lib/kubelet/device-plugins", "/var/lib/kubelet/pod-resources",
-    "/var/lib/kubelet/plugins", "/var/lib/kubelet/plugins_registry", NULL,
+    "/run/docker",
+    "/run/containerd",
+    "/run/podman",
+    "/run/crio",
+    "/run/dbus",
+    "/run/systemd",
+    "/run/user",
+    "/var/lib/kubelet/device-plugins",
+    "/var/lib/kubelet/pod-resources",
+    "/var/lib/kubelet/plugins",
+    "/var/lib/kubelet/plugins_registry",
+    NULL,
 };
 
 bool ovp_socket_path(const char *p)
@@ -137,8 +145,18 @@ bool ovp_socket_path(const char *p)
 bool ovp_system_tree(const char *p)
 {
     static const char *const trees[] = {
-        "/etc", "/boot", "/root", "/usr", "/bin", "/sbin", "/run", "/var/lib/docker",
-        "/var/lib/containerd", "/var/lib/kubelet", "/var/lib/containers", NULL,
+        "/etc",
+        "/boot",
+        "/root",
+        "/usr",
+        "/bin",
+        "/sbin",
+        "/run",
+        "/var/lib/docker",
+        "/var/lib/containerd",
+        "/var/lib/kubelet",
+        "/var/lib/containers",
+        NULL,
     };
     for (const char *const *t = trees; *t; t++)
         if (ov_path_within(p, *t))

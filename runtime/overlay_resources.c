@@ -41,9 +41,9 @@ static bool devices_are_standard(const struct spec_resources *r)
         return false;
     for (size_t i = 0; i < N_STD_DEVS; i++) {
         d = &r->devices[i + 1];
-        if (!d->allow || !d->type || strcmp(d->type, "c") != 0 || !d->has_major ||
-            !d->has_minor || d->major != std_devs[i].major || d->minor != std_devs[i].minor ||
-            !d->access || strcmp(d->access, "rw") != 0)
+        if (!d->allow || !d->type || strcmp(d->type, "c") != 0 || !d->has_major || !d->has_minor ||
+            d->major != std_devs[i].major || d->minor != std_devs[i].minor || !d->access ||
+            strcmp(d->access, "rw") != 0)
             return false;
     }
     return true;

@@ -33,8 +33,27 @@ static int release_init(struct container_handle *h, aisbx_error **err)
             return aisbx_error_make(err, 0, "container init exited before start");
         }
     }
-    close(fd);
     unlinkat(h->dirfd, EXEC_FIFO, 0);
+    /* Now wait for EOF: the init execs the program (or fails, and says why). */
+    char msg[4096];
+    size_t len = 0;
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, -1) < 0 && errno != EINTR)
+            break;
+        ssize_t n = read(fd, msg + len, sizeof(msg) - 1 - len);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+            break;
+        if (n > 0)
+            len += (size_t)n;
+        if (len == sizeof(msg) - 1)
+            break;
+    }
+    close(fd);
+    if (len > 0) {
+        msg[len] = '\0';
+        return aisbx_error_make(err, 0, "%s", msg);
+    }
     return 0;
 }
 

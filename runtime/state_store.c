@@ -12,6 +12,25 @@
 
 #include "runtime/fd_util.h"
 
+/* An error whose errnum tells callers what happened (delete --force treats
+ * ENOENT as success) but whose text is exactly msg: a strerror suffix like
+ * "no such file or directory" would make docker exit 127 instead of 125. */
+static int error_exact(aisbx_error **err, int errnum, const char *msg)
+{
+    aisbx_error_make(err, 0, "%s", msg);
+    if (err && *err && (*err)->errnum == 0)
+        (*err)->errnum = errnum;
+    return -1;
+}
+
+static int error_not_exist(aisbx_error **err, const char *id)
+{
+    char *m = xasprintf("container \"%s\" does not exist", id);
+    error_exact(err, ENOENT, m);
+    free(m);
+    return -1;
+}
+
 int state_root_ensure(const char *root, aisbx_error **err)
 {
     if (!root || !*root)
@@ -66,7 +85,7 @@ int state_dir_create(const char *root, const char *id, int *dirfd, aisbx_error *
     free(path);
     if (r < 0) {
         if (e == EEXIST)
-            return aisbx_error_make(err, 0, "container with id exists: %s", id);
+            return error_exact(err, EEXIST, "container with given ID already exists");
         return aisbx_error_make(err, e, "create state directory %s/%s", root, id);
     }
     if (open_dir(root, id, dirfd) < 0)
@@ -79,7 +98,7 @@ int state_dir_open(const char *root, const char *id, int *dirfd, aisbx_error **e
     if (open_dir(root, id, dirfd) == 0)
         return 0;
     if (errno == ENOENT)
-        return aisbx_error_make(err, 0, "container \"%s\" does not exist", id);
+        return error_not_exist(err, id);
     return aisbx_error_make(err, errno, "open state directory %s/%s", root, id);
 }
 
@@ -173,7 +192,7 @@ int state_load(int dirfd, const char *id, struct spec_state **s, aisbx_error **e
          * to engines that is "does not exist" (delete --force then cleans it). */
         if (rerr->errnum == ENOENT) {
             aisbx_error_free(&rerr);
-            return aisbx_error_make(err, 0, "container \"%s\" does not exist", id);
+            return error_not_exist(err, id);
         }
         if (err && !*err)
             *err = rerr;
@@ -183,8 +202,7 @@ int state_load(int dirfd, const char *id, struct spec_state **s, aisbx_error **e
     }
     if (len == 0) {
         free(buf);
-        return aisbx_error_make(err, 0, "load state of container %s: %s is empty", id,
-                                STATE_FILE);
+        return aisbx_error_make(err, 0, "load state of container %s: %s is empty", id, STATE_FILE);
     }
     int r = spec_state_parse(buf, len, s, err);
     free(buf);
@@ -293,8 +311,8 @@ int state_list_ids(const char *root, char ***ids, size_t *n, aisbx_error **err)
         bool isdir = de->d_type == DT_DIR;
         if (de->d_type == DT_UNKNOWN) {
             struct stat st;
-            isdir = fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                    S_ISDIR(st.st_mode);
+            isdir =
+                fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
         }
         if (!isdir)
             continue;

@@ -17,14 +17,17 @@
 
 /* mkdir -p root, mode 0700 for the directories it creates. */
 int state_root_ensure(const char *root, aisbx_error **err);
-/* Creates <root>/<id> (0700) exclusively; exists -> "container with id
- * exists: <id>" (runc's text, errnum EEXIST). *dirfd is O_DIRECTORY|O_CLOEXEC. */
+/* Creates <root>/<id> (0700) exclusively; exists -> "container with given
+ * ID already exists" (runc 1.1's exact text, errnum EEXIST, no strerror
+ * suffix). *dirfd is O_DIRECTORY|O_CLOEXEC. */
 int state_dir_create(const char *root, const char *id, int *dirfd, aisbx_error **err);
-/* Missing -> `container "<id>" does not exist` (errnum ENOENT; engines
- * match "does not exist"). */
+/* Missing -> `container "<id>" does not exist` (errnum ENOENT but no strerror
+ * suffix; engines match "does not exist"). */
 int state_dir_open(const char *root, const char *id, int *dirfd, aisbx_error **err);
 /* flock(LOCK_EX) on <dir>/lock; blocks until the holder is done. Close
- * *lockfd to release (it is O_CLOEXEC so the container never holds it). */
+ * *lockfd to release. It is O_CLOEXEC so an exec'd container never holds
+ * it, but a forked child that does not exec shares the lock until it
+ * closes its copy too. */
 int state_lock(int dirfd, int *lockfd, aisbx_error **err);
 /* Atomic replace: a temp file in the same dir, then rename(2). */
 int state_write_file(int dirfd, const char *name, const char *buf, size_t len, aisbx_error **err);
@@ -33,7 +36,7 @@ int state_read_file(int dirfd, const char *name, char **buf, size_t *len, size_t
                     aisbx_error **err);
 /* state.json with the internal fields. */
 int state_save(int dirfd, const struct spec_state *s, aisbx_error **err);
-/* Missing state.json -> `container "<id>" does not exist` (a half-created
+/* Missing state.json -> `container "<id>" does not exist`, errnum ENOENT (a half-created
  * dir); corrupt -> an error naming the file. */
 int state_load(int dirfd, const char *id, struct spec_state **s, aisbx_error **err);
 /* rm -r <root>/<id> (regular files, fifos, sockets, symlinks, subdirs;

@@ -1,10 +1,13 @@
 /* runtime/policy.c: defaults, bounds, the safe capability set, and that
  * every bad policy is an error naming the field (never a silent fallback). */
+
+// clang-format off
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+// clang-format on
 
 #include <errno.h>
 #include <linux/capability.h>
