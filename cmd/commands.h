@@ -19,8 +19,8 @@ struct command {
     bool quiet;
 };
 
-#define COMMAND(n) int cmd_##n(const struct aisbx_context *ctx, int argc, char **argv, int i, \
-                               aisbx_error **err)
+#define COMMAND(n)                                                                                 \
+    int cmd_##n(const struct aisbx_context *ctx, int argc, char **argv, int i, aisbx_error **err)
 COMMAND(create);
 COMMAND(start);
 COMMAND(run);

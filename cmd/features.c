@@ -1,5 +1,5 @@
-#include "cmd/commands.h"
 #include "runtime/features.h"
+#include "cmd/commands.h"
 
 COMMAND(features)
 {

@@ -7,9 +7,8 @@ COMMAND(list)
 {
     const char *format = "table";
     bool quiet = false;
-    const struct opt t[] = {{"format", 'f', OPT_STRING, &format},
-                            {"quiet", 'q', OPT_FLAG, &quiet},
-                            {NULL, 0, 0, NULL}};
+    const struct opt t[] = {
+        {"format", 'f', OPT_STRING, &format}, {"quiet", 'q', OPT_FLAG, &quiet}, {NULL, 0, 0, NULL}};
     struct spec_state **v = NULL;
     size_t n = 0;
     int r = 0;

@@ -28,8 +28,8 @@ COMMAND(spec)
     /* runc refuses to overwrite an existing config. */
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
-        r = aisbx_error_make(err, errno, errno == EEXIST ? "File %s exists. Remove it first"
-                                                         : "create %s", path);
+        r = aisbx_error_make(
+            err, errno, errno == EEXIST ? "File %s exists. Remove it first" : "create %s", path);
         if (errno == EEXIST)
             (*err)->errnum = 0;
     } else {

@@ -18,10 +18,23 @@ static int parse_bytes(const char *s, int64_t *out, aisbx_error **err)
     if (errno || end == s || v < -1)
         return aisbx_error_make(err, 0, "invalid size \"%s\"", s);
     switch (*end) {
-    case 'k': case 'K': mul = 1LL << 10; end++; break;
-    case 'm': case 'M': mul = 1LL << 20; end++; break;
-    case 'g': case 'G': mul = 1LL << 30; end++; break;
-    default: break;
+    case 'k':
+    case 'K':
+        mul = 1LL << 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mul = 1LL << 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mul = 1LL << 30;
+        end++;
+        break;
+    default:
+        break;
     }
     if (*end == 'b' || *end == 'B')
         end++;
@@ -52,8 +65,8 @@ static int read_resources(const char *path, struct spec_resources **r, aisbx_err
 
 COMMAND(update)
 {
-    const char *resources = NULL, *memory = NULL, *reservation = NULL, *swap = NULL,
-               *kmem = NULL, *kmem_tcp = NULL, *cpus = NULL, *mems = NULL;
+    const char *resources = NULL, *memory = NULL, *reservation = NULL, *swap = NULL, *kmem = NULL,
+               *kmem_tcp = NULL, *cpus = NULL, *mems = NULL;
     long long pids = 0, shares = 0, quota = 0, period = 0, rt_period = 0, rt_runtime = 0,
               weight = 0;
     const struct opt t[] = {

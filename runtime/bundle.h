@@ -9,8 +9,8 @@
 #include "runtime/policy.h"
 
 struct hardened_bundle {
-    char *bundle; /* absolute */
-    char *rootfs; /* absolute */
+    char *bundle;            /* absolute */
+    char *rootfs;            /* absolute */
     struct spec_config *cfg; /* hardened */
     struct overlay_changes changes;
     struct aisbx_policy policy;

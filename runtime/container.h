@@ -49,8 +49,7 @@ int container_list(const struct aisbx_context *ctx, struct spec_state ***out, si
 void container_state_list_free(struct spec_state **v, size_t n);
 int container_ps(const struct aisbx_context *ctx, const char *id, pid_t **pids, size_t *n,
                  aisbx_error **err);
-int container_pause(const struct aisbx_context *ctx, const char *id, bool pause,
-                    aisbx_error **err);
+int container_pause(const struct aisbx_context *ctx, const char *id, bool pause, aisbx_error **err);
 /* Zero or absent fields mean "leave unchanged". */
 int container_update(const struct aisbx_context *ctx, const char *id,
                      const struct spec_resources *r, aisbx_error **err);
@@ -60,7 +59,7 @@ struct exec_options {
     struct spec_strlist args; /* command and arguments */
     struct spec_strlist env;  /* --env K=V, added to the container's env */
     const char *cwd;
-    const char *user; /* "uid[:gid]" */
+    const char *user;         /* "uid[:gid]" */
     struct spec_strlist caps; /* --cap, added (the overlay still filters) */
     bool tty;
     bool detach;

@@ -84,15 +84,17 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
     if (container_id_validate(j->id, err) < 0)
         return -1;
     if (j->ctx->systemd_cgroup)
-        return aisbx_error_make(err, 0, "--systemd-cgroup is not supported by aisbx: use "
-                                        "cgroupfs paths");
+        return aisbx_error_make(err, 0,
+                                "--systemd-cgroup is not supported by aisbx: use "
+                                "cgroupfs paths");
     if (o->console_socket && console_check_socket(o->console_socket, err) < 0)
         return -1;
     if (bundle_load_hardened(j->ctx, o->bundle, &j->b, err) < 0)
         return -1;
     if (j->b.cfg->process->terminal && !o->console_socket)
-        return aisbx_error_make(err, 0, "cannot allocate tty if aisbx will detach without "
-                                        "setting console socket");
+        return aisbx_error_make(err, 0,
+                                "cannot allocate tty if aisbx will detach without "
+                                "setting console socket");
     if (seccomp_compile_floor(&j->floor, err) < 0)
         return -1;
     if (j->b.cfg->linux_ && j->b.cfg->linux_->seccomp) {
@@ -238,8 +240,9 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
     if (cgroup_pids_max(j->st.cgroup_path, &pids_max, err) < 0)
         return aisbx_error_wrap(err, "overlay verification failed: pids limit");
     if (pids_max < 0 || pids_max > j->b.policy.pids_max)
-        return aisbx_error_make(err, 0, "overlay verification failed: pids.max is %lld, "
-                                        "policy allows %lld",
+        return aisbx_error_make(err, 0,
+                                "overlay verification failed: pids.max is %lld, "
+                                "policy allows %lld",
                                 (long long)pids_max, (long long)j->b.policy.pids_max);
     if (save_state(j, "creating", err) < 0)
         return -1;
@@ -274,8 +277,7 @@ static int job_wait_ready(struct create_job *j, aisbx_error **err)
             j->pid = 0;
             return aisbx_error_make(err, 0, "container init exited before it was ready (%s %d)",
                                     WIFSIGNALED(status) ? "signal" : "status",
-                                    WIFSIGNALED(status) ? WTERMSIG(status)
-                                                        : WEXITSTATUS(status));
+                                    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
         }
         switch (m.type) {
         case SYNC_HOOKS:

@@ -23,12 +23,20 @@ static const struct mount_tmpl mounts[] = {
 };
 
 static const char *const masked[] = {
-    "/proc/acpi",          "/proc/asound",        "/proc/kcore",       "/proc/keys",
-    "/proc/latency_stats", "/proc/timer_list",    "/proc/timer_stats", "/proc/sched_debug",
-    "/sys/firmware",       "/proc/scsi",          NULL,
+    "/proc/acpi",
+    "/proc/asound",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/sys/firmware",
+    "/proc/scsi",
+    NULL,
 };
-static const char *const readonly[] = {"/proc/bus",          "/proc/fs", "/proc/irq",
-                                       "/proc/sys",          "/proc/sysrq-trigger", NULL};
+static const char *const readonly[] = {"/proc/bus",           "/proc/fs", "/proc/irq", "/proc/sys",
+                                       "/proc/sysrq-trigger", NULL};
 static const char *const caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL};
 
 static void push_all(struct spec_strlist *l, const char *const *v)
@@ -63,8 +71,8 @@ struct spec_config *default_spec(bool rootless)
     p->capabilities->has_bounding = p->capabilities->has_effective =
         p->capabilities->has_permitted = true;
     p->rlimits = xmalloc0(sizeof(*p->rlimits));
-    p->rlimits[0] = (struct spec_rlimit){.type = xstrdup("RLIMIT_NOFILE"), .hard = 1024,
-                                         .soft = 1024};
+    p->rlimits[0] =
+        (struct spec_rlimit){.type = xstrdup("RLIMIT_NOFILE"), .hard = 1024, .soft = 1024};
     p->n_rlimits = 1;
     p->no_new_privileges = true;
 
@@ -84,8 +92,8 @@ struct spec_config *default_spec(bool rootless)
             /* A user namespace cannot mount sysfs: bind the host's. */
             m->type = xstrdup("none");
             m->source = xstrdup("/sys");
-            for (const char *const *o = (const char *const[]){"rbind", "nosuid", "noexec",
-                                                              "nodev", "ro", NULL};
+            for (const char *const *o =
+                     (const char *const[]){"rbind", "nosuid", "noexec", "nodev", "ro", NULL};
                  *o; o++)
                 spec_strlist_push(&m->options, *o);
             continue;

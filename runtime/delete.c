@@ -50,6 +50,8 @@ static void run_poststop(struct container_handle *h)
     aisbx_error *e = NULL;
     char *json = NULL;
     size_t len;
+    free(h->state->status);
+    h->state->status = xstrdup("stopped");
     if (handle_load_config(h, &cfg, &e) == 0 && cfg->hooks && cfg->hooks->poststop.n &&
         spec_state_generate(h->state, false, false, &json, &len, &e) == 0)
         hooks_run(&cfg->hooks->poststop, "poststop", json, &e);
@@ -61,8 +63,7 @@ static void run_poststop(struct container_handle *h)
     spec_config_free(cfg);
 }
 
-int container_delete(const struct aisbx_context *ctx, const char *id, bool force,
-                     aisbx_error **err)
+int container_delete(const struct aisbx_context *ctx, const char *id, bool force, aisbx_error **err)
 {
     struct container_handle h;
     aisbx_error *e = NULL;

@@ -126,8 +126,8 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
         aisbx_error_make(&err, errno, "chdir to cwd (\"%s\")", j->proc->cwd);
         sync_fail(j->sync[1], err);
     }
-    if (exec_path_lookup(j->proc->args.v ? j->proc->args.v[0] : NULL, &j->proc->env, &exe,
-                         &err) < 0 ||
+    if (exec_path_lookup(j->proc->args.v ? j->proc->args.v[0] : NULL, &j->proc->env, &exe, &err) <
+            0 ||
         process_apply_privileged_attrs(j->proc, &err) < 0)
         sync_fail(j->sync[1], err);
     if (j->proc->terminal) {
@@ -234,8 +234,9 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
         goto out;
     overlay_changes_log(&ch);
     if (j.proc->terminal && !o->console_socket) {
-        aisbx_error_make(err, 0, "cannot allocate tty if aisbx will detach without setting "
-                                 "console socket");
+        aisbx_error_make(err, 0,
+                         "cannot allocate tty if aisbx will detach without setting "
+                         "console socket");
         goto out;
     }
     if (o->console_socket && connect_socket(o->console_socket, &j.console_fd, err) < 0)

@@ -7,40 +7,47 @@
 #include "runtime/cgroup.h"
 
 const char *const features_mount_options[] = {
-    "acl",        "async",      "atime",      "bind",        "defaults",   "dev",
-    "diratime",   "dirsync",    "exec",       "iversion",    "lazytime",   "loud",
-    "mand",       "noacl",      "noatime",    "nodev",       "nodiratime", "noexec",
-    "noiversion", "nolazytime", "nomand",     "norelatime",  "nostrictatime", "nosuid",
-    "private",    "rbind",      "relatime",   "remount",     "ro",         "rprivate",
-    "rshared",    "rslave",     "runbindable", "rw",         "shared",     "silent",
-    "slave",      "strictatime", "suid",      "sync",        "unbindable", NULL,
+    "acl",        "async",      "atime",         "bind",       "defaults",
+    "dev",        "diratime",   "dirsync",       "exec",       "iversion",
+    "lazytime",   "loud",       "mand",          "noacl",      "noatime",
+    "nodev",      "nodiratime", "noexec",        "noiversion", "nolazytime",
+    "nomand",     "norelatime", "nostrictatime", "nosuid",     "private",
+    "rbind",      "relatime",   "remount",       "ro",         "rprivate",
+    "rshared",    "rslave",     "runbindable",   "rw",         "shared",
+    "silent",     "slave",      "strictatime",   "suid",       "sync",
+    "unbindable", NULL,
 };
 
 const char *const features_seccomp_actions[] = {
-    "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",        "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",    "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
-    "SCMP_ACT_TRAP", NULL,
+    "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
+    "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+    "SCMP_ACT_NOTIFY",      "SCMP_ACT_TRACE",
+    "SCMP_ACT_TRAP",        NULL,
 };
 
 const char *const features_seccomp_operators[] = {
-    "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
+    "SCMP_CMP_EQ", "SCMP_CMP_GE",        "SCMP_CMP_GT", "SCMP_CMP_LE",
     "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL,
 };
 
 const char *const features_seccomp_archs[] = {
-    "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",
-    NULL,
+    "SCMP_ARCH_X86_64",  "SCMP_ARCH_X86", "SCMP_ARCH_X32",
+    "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", NULL,
 };
 
 const char *const features_seccomp_flags[] = {
-    "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_TSYNC",
+    "SECCOMP_FILTER_FLAG_LOG",
+    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
     NULL,
 };
 
-static const char *const hooks[] = {"prestart",        "createRuntime", "createContainer",
-                                    "startContainer", "poststart",     "poststop", NULL};
-static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network",
-                                         "pid",    "user", "uts",   "time", NULL};
+static const char *const hooks[] = {
+    "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+    NULL};
+static const char *const namespaces[] = {"cgroup", "ipc", "mount", "network", "pid",
+                                         "user",   "uts", "time",  NULL};
 
 static void push_all(struct spec_strlist *l, const char *const *v)
 {

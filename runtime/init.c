@@ -69,13 +69,13 @@ static int step_uts(const struct init_args *a, aisbx_error **err)
     bool own_uts = (a->new_flags & CLONE_NEWUTS) || ns_path(c->linux_, SPEC_NS_UTS);
     if ((c->hostname && *c->hostname) || (c->domainname && *c->domainname)) {
         if (!own_uts)
-            return aisbx_error_make(err, 0, "unable to set hostname without a private UTS "
-                                            "namespace");
+            return aisbx_error_make(err, 0,
+                                    "unable to set hostname without a private UTS "
+                                    "namespace");
     }
     if (c->hostname && *c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
         return aisbx_error_make(err, errno, "sethostname");
-    if (c->domainname && *c->domainname &&
-        setdomainname(c->domainname, strlen(c->domainname)) < 0)
+    if (c->domainname && *c->domainname && setdomainname(c->domainname, strlen(c->domainname)) < 0)
         return aisbx_error_make(err, errno, "setdomainname");
     return 0;
 }
@@ -239,9 +239,9 @@ void init_main(const struct init_args *a)
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
     if (step_wait_go(a, &err) < 0 || step_namespaces(a, &err) < 0 ||
-        step_userns_root(a, &err) < 0 || step_uts(a, &err) < 0 ||
-        step_loopback(a, &err) < 0 || step_rootfs(a, &err) < 0 || step_hooks(a, &err) < 0 ||
-        step_pivot(a, &err) < 0 || step_console(a, &err) < 0)
+        step_userns_root(a, &err) < 0 || step_uts(a, &err) < 0 || step_loopback(a, &err) < 0 ||
+        step_rootfs(a, &err) < 0 || step_hooks(a, &err) < 0 || step_pivot(a, &err) < 0 ||
+        step_console(a, &err) < 0)
         sync_fail(a->sync_fd, err);
     if (chdir(p->cwd) < 0) {
         aisbx_error_make(&err, errno, "chdir to cwd (\"%s\") set in config.json", p->cwd);

@@ -15,16 +15,16 @@
 #endif
 
 static const int clone_flags[SPEC_NS_COUNT] = {
-    [SPEC_NS_PID] = CLONE_NEWPID,   [SPEC_NS_NETWORK] = CLONE_NEWNET,
-    [SPEC_NS_MOUNT] = CLONE_NEWNS,  [SPEC_NS_IPC] = CLONE_NEWIPC,
-    [SPEC_NS_UTS] = CLONE_NEWUTS,   [SPEC_NS_USER] = CLONE_NEWUSER,
+    [SPEC_NS_PID] = CLONE_NEWPID,       [SPEC_NS_NETWORK] = CLONE_NEWNET,
+    [SPEC_NS_MOUNT] = CLONE_NEWNS,      [SPEC_NS_IPC] = CLONE_NEWIPC,
+    [SPEC_NS_UTS] = CLONE_NEWUTS,       [SPEC_NS_USER] = CLONE_NEWUSER,
     [SPEC_NS_CGROUP] = CLONE_NEWCGROUP, [SPEC_NS_TIME] = CLONE_NEWTIME,
 };
 
 /* Names under /proc/<pid>/ns/. */
 static const char *const proc_names[SPEC_NS_COUNT] = {
-    [SPEC_NS_PID] = "pid", [SPEC_NS_NETWORK] = "net", [SPEC_NS_MOUNT] = "mnt",
-    [SPEC_NS_IPC] = "ipc", [SPEC_NS_UTS] = "uts",     [SPEC_NS_USER] = "user",
+    [SPEC_NS_PID] = "pid",       [SPEC_NS_NETWORK] = "net", [SPEC_NS_MOUNT] = "mnt",
+    [SPEC_NS_IPC] = "ipc",       [SPEC_NS_UTS] = "uts",     [SPEC_NS_USER] = "user",
     [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
 };
 
@@ -130,8 +130,8 @@ int ns_join_pid_namespaces(pid_t pid, int flags, aisbx_error **err)
     }
     for (size_t i = 0; i < N && r == 0; i++)
         if (fds[i] >= 0 && setns(fds[i], clone_flags[order[i]]) < 0)
-            r = aisbx_error_make(err, errno, "join %s namespace of pid %d",
-                                 proc_names[order[i]], pid);
+            r = aisbx_error_make(err, errno, "join %s namespace of pid %d", proc_names[order[i]],
+                                 pid);
     for (size_t i = 0; i < N; i++)
         if (fds[i] >= 0)
             close(fds[i]);
@@ -168,9 +168,8 @@ int ns_new_time_for_children(const struct spec_linux *lx, int *restore_fd, aisbx
     if (unshare(CLONE_NEWTIME) < 0)
         return aisbx_error_make(err, errno, "unshare time namespace");
     for (size_t i = 0; i < lx->n_time_offsets && o < sizeof(buf) - 64; i++)
-        o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s %lld %u\n",
-                              lx->time_offsets[i].clock, (long long)lx->time_offsets[i].secs,
-                              lx->time_offsets[i].nanosecs);
+        o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s %lld %u\n", lx->time_offsets[i].clock,
+                              (long long)lx->time_offsets[i].secs, lx->time_offsets[i].nanosecs);
     if (o == 0)
         return 0;
     fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);

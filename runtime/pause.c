@@ -4,8 +4,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/handle.h"
 
-int container_pause(const struct aisbx_context *ctx, const char *id, bool pause,
-                    aisbx_error **err)
+int container_pause(const struct aisbx_context *ctx, const char *id, bool pause, aisbx_error **err)
 {
     struct container_handle h;
     int r;

@@ -1,9 +1,9 @@
 #include "runtime/process_final.h"
 
 #include <errno.h>
+#include <linux/close_range.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -36,8 +36,8 @@ int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
     struct verify_expect expect;
     int listener = -1;
 
-    if (caps_drop_bounding(p->capabilities, err) < 0 ||
-        credentials_apply(&p->user, err) < 0 || caps_apply(p->capabilities, err) < 0)
+    if (caps_drop_bounding(p->capabilities, err) < 0 || credentials_apply(&p->user, err) < 0 ||
+        caps_apply(p->capabilities, err) < 0)
         return -1;
     /* The floor demands it whatever the config said; the overlay already
      * set the field, this makes it unconditional. */

@@ -64,9 +64,10 @@ int start_container_handle(struct container_handle *h, aisbx_error **err)
     struct spec_config *cfg = NULL;
     const char *st = h->state->status;
     if (strcmp(st, "created") != 0)
-        return aisbx_error_make(err, 0, strcmp(st, "stopped") == 0
-                                            ? "cannot start a container that has stopped"
-                                            : "cannot start an already running container");
+        return aisbx_error_make(err, 0,
+                                strcmp(st, "stopped") == 0
+                                    ? "cannot start a container that has stopped"
+                                    : "cannot start an already running container");
     if (handle_load_config(h, &cfg, err) < 0)
         return -1;
     if (release_init(h, err) < 0) {

@@ -3,20 +3,19 @@
  * struct sync_msg. Every step of the child can fail with SYNC_ERROR, whose
  * text becomes the create/exec error the engine shows.
  *
- * | step | from   | message         | meaning                                   | answer           |
+ * | step | from   | message         | meaning                                   | answer |
  * |------|--------|-----------------|-------------------------------------------|------------------|
- * | 1    | parent | SYNC_GO         | id mappings written, cgroup joined,       | -                |
- * |      |        |                 | oom_score_adj set: the child may set up   |                  |
- * | 2    | child  | SYNC_HOOKS      | mounts done, before pivot_root: run the   | SYNC_HOOKS_DONE  |
- * |      |        |                 | prestart + createRuntime hooks (only sent |                  |
- * |      |        |                 | when the config has any)                  |                  |
- * | 3    | child  | SYNC_READY      | set up, about to block on exec.fifo:      | -                |
- * |      |        |                 | parent writes pid file + state, exits     |                  |
- * | any  | child  | SYNC_ERROR      | text = the failure; child exits           | -                |
- * | exec | child  | SYNC_EXEC_PID   | value = host pid of the exec'd process    | -                |
- * EOF on the socket before SYNC_READY means the child died: the parent
- * reports its exit status. For exec, EOF after SYNC_EXEC_PID means execve
- * succeeded (the socket is O_CLOEXEC). */
+ * | 1    | parent | SYNC_GO         | id mappings written, cgroup joined,       | - | |      | | |
+ * oom_score_adj set: the child may set up   |                  | | 2    | child  | SYNC_HOOKS |
+ * mounts done, before pivot_root: run the   | SYNC_HOOKS_DONE  | |      |        | | prestart +
+ * createRuntime hooks (only sent |                  | |      |        |                 | when the
+ * config has any)                  |                  | | 3    | child  | SYNC_READY      | set up,
+ * about to block on exec.fifo:      | -                | |      |        |                 | parent
+ * writes pid file + state, exits     |                  | | any  | child  | SYNC_ERROR      | text
+ * = the failure; child exits           | -                | | exec | child  | SYNC_EXEC_PID   |
+ * value = host pid of the exec'd process    | -                | EOF on the socket before
+ * SYNC_READY means the child died: the parent reports its exit status. For exec, EOF after
+ * SYNC_EXEC_PID means execve succeeded (the socket is O_CLOEXEC). */
 #ifndef AISBX_RUNTIME_SYNC_H
 #define AISBX_RUNTIME_SYNC_H
 

@@ -188,8 +188,8 @@ struct spec_memory {
 };
 
 struct spec_cpu {
-    bool has_shares, has_quota, has_burst, has_period, has_realtime_runtime,
-        has_realtime_period, has_idle;
+    bool has_shares, has_quota, has_burst, has_period, has_realtime_runtime, has_realtime_period,
+        has_idle;
     uint64_t shares, burst, period, realtime_period;
     int64_t quota, realtime_runtime, idle;
     char *cpus, *mems;
@@ -359,8 +359,8 @@ int spec_config_generate(const struct spec_config *c, bool pretty, char **out, s
                          aisbx_error **err);
 int spec_process_generate(const struct spec_process *p, bool pretty, char **out, size_t *len,
                           aisbx_error **err);
-int spec_resources_generate(const struct spec_resources *r, bool pretty, char **out,
-                            size_t *len, aisbx_error **err);
+int spec_resources_generate(const struct spec_resources *r, bool pretty, char **out, size_t *len,
+                            aisbx_error **err);
 
 void spec_config_free(struct spec_config *c);
 void spec_process_free(struct spec_process *p);

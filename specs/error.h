@@ -16,8 +16,7 @@ typedef struct aisbx_error {
 int aisbx_error_make(aisbx_error **err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Prepends "context: " to an existing error; returns -1. */
-int aisbx_error_wrap(aisbx_error **err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int aisbx_error_wrap(aisbx_error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void aisbx_error_free(aisbx_error **err);
 
 /* Cleanup attributes keep error paths short and leak-free. */

@@ -12,11 +12,11 @@
 struct spec_policy {
     bool has_pids_max, has_memory_max, has_nofile_max, has_tmpfs_max, has_tmp_exec,
         has_capabilities;
-    int64_t pids_max;    /* "pids_max" */
-    int64_t memory_max;  /* "memory_max", bytes */
-    uint64_t nofile_max; /* "nofile_max" */
-    uint64_t tmpfs_max;  /* "tmpfs_max", bytes */
-    bool tmp_exec;       /* "tmp_exec" */
+    int64_t pids_max;                 /* "pids_max" */
+    int64_t memory_max;               /* "memory_max", bytes */
+    uint64_t nofile_max;              /* "nofile_max" */
+    uint64_t tmpfs_max;               /* "tmpfs_max", bytes */
+    bool tmp_exec;                    /* "tmp_exec" */
     struct spec_strlist capabilities; /* "capabilities": ["CAP_CHOWN", ...] */
 };
 

@@ -22,8 +22,8 @@ struct spec_state {
 
 /* Keys of the internal fields in state.json. The "aisbx." prefix keeps them
  * apart from any key a future runtime-spec adds to the state object. */
-#define SPEC_STATE_KEY_PID_START_TIME "aisbx.pidStartTime" /* number (uint64) */
-#define SPEC_STATE_KEY_CGROUP_PATH "aisbx.cgroupPath"      /* string */
+#define SPEC_STATE_KEY_PID_START_TIME "aisbx.pidStartTime"  /* number (uint64) */
+#define SPEC_STATE_KEY_CGROUP_PATH "aisbx.cgroupPath"       /* string */
 #define SPEC_STATE_KEY_SYSTEMD_CGROUP "aisbx.systemdCgroup" /* boolean */
 #define SPEC_STATE_KEY_TERMINAL "aisbx.terminal"            /* boolean */
 

@@ -56,7 +56,8 @@ int main(int argc, char **argv)
         struct cmsghdr align;
     } u;
     struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
     ssize_t n = recvmsg(c, &msg, MSG_CMSG_CLOEXEC);
     if (n < 0)
         return die("recvmsg");
