@@ -58,6 +58,10 @@ int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle,
     if (r < 0)
         goto fail;
     spec_config_free(raw);
+    /* `state` shows that the floor was applied, and how much it changed. */
+    char *note = xasprintf("applied; %zu changes", out->changes.n);
+    spec_kvlist_set(&out->cfg->annotations, OVERLAY_ANNOTATION, note);
+    free(note);
     return 0;
 fail:
     spec_config_free(raw);

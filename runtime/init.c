@@ -24,6 +24,7 @@
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
+#include "runtime/netns_scrub.h"
 #include "runtime/process_final.h"
 #include "runtime/rootfs.h"
 #include "runtime/sync.h"
@@ -145,6 +146,15 @@ static int step_hooks(const struct init_args *a, aisbx_error **err)
     return 0;
 }
 
+/* After the engine's hooks ran: they may have moved an interface in. */
+static int step_scrub_network(const struct init_args *a, aisbx_error **err)
+{
+    int removed = 0;
+    if (!a->hooks_roundtrip)
+        return 0;
+    return netns_remove_non_lo(&removed, err);
+}
+
 static int step_pivot(const struct init_args *a, aisbx_error **err)
 {
     if (rootfs_pivot(a->rootfs, a->no_pivot, err) < 0)
@@ -240,8 +250,8 @@ void init_main(const struct init_args *a)
 
     if (step_wait_go(a, &err) < 0 || step_namespaces(a, &err) < 0 ||
         step_userns_root(a, &err) < 0 || step_uts(a, &err) < 0 || step_loopback(a, &err) < 0 ||
-        step_rootfs(a, &err) < 0 || step_hooks(a, &err) < 0 || step_pivot(a, &err) < 0 ||
-        step_console(a, &err) < 0)
+        step_rootfs(a, &err) < 0 || step_hooks(a, &err) < 0 || step_scrub_network(a, &err) < 0 ||
+        step_pivot(a, &err) < 0 || step_console(a, &err) < 0)
         sync_fail(a->sync_fd, err);
     if (chdir(p->cwd) < 0) {
         aisbx_error_make(&err, errno, "chdir to cwd (\"%s\") set in config.json", p->cwd);
