@@ -16,7 +16,9 @@ for t in "$dir"/test_*; do
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     pass=$((pass + p)); fail=$((fail + f))
     if [ "$rc" -ne 0 ]; then
-        printf '%s\n' "$out" | grep -vE '^\[ *(RUN|OK) *\]' | tail -40
+        # cmocka's verdicts and messages first, then the tail (sanitizer reports).
+        printf '%s\n' "$out" | grep -E -B3 '^\[ *(FAILED|ERROR) *\]|[Ff]ailure|error:' | head -40
+        printf '%s\n' "$out" | grep -vE '^\[ *(RUN|OK) *\]' | tail -25
         echo "unit: $(basename "$t"): FAILED (exit $rc)"
     else
         echo "unit: $(basename "$t"): $p passed"
