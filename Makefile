@@ -22,14 +22,14 @@ LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) $(LDLIBS)
 LIB_SRC := $(sort $(wildcard specs/*.c runtime/*.c))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/exec_stub_blob.o
 CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 all: aisbx
 
 aisbx: $(BUILD)/aisbx
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/aisbx: $(CMD_OBJ) $(BUILD)/libaisbx.a
 	$(CC) $(SANLD) -o $@ $(CMD_OBJ) $(BUILD)/libaisbx.a $(LDLIBS_ALL) $(LDFLAGS)
@@ -40,6 +40,31 @@ $(BUILD)/libaisbx.a: $(LIB_OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+# The sealed exec stub (runtime/stub/exec_stub.c): freestanding x86_64,
+# embedded as a byte array. Elsewhere the blob is empty and aisbx execs the
+# program directly (runtime/sealed_exec.c says so in the log).
+ifeq ($(shell uname -m),x86_64)
+$(BUILD)/gen/exec_stub.bin: runtime/stub/exec_stub.c
+	@mkdir -p $(dir $@)
+	cc -Os -static -nostdlib -fno-stack-protector -fno-asynchronous-unwind-tables \
+		-Wl,--build-id=none -Wl,-z,noexecstack -o $@ $<
+	strip $@
+else
+$(BUILD)/gen/exec_stub.bin:
+	@mkdir -p $(dir $@)
+	: > $@
+endif
+
+$(BUILD)/gen/exec_stub_blob.c: $(BUILD)/gen/exec_stub.bin
+	{ echo '#include <stddef.h>'; \
+	  echo 'const unsigned char exec_stub_blob[] = {'; \
+	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0};'; \
+	  echo "const size_t exec_stub_blob_len = $$(stat -c %s $<);"; } > $@
+
+$(BUILD)/gen/exec_stub_blob.o: $(BUILD)/gen/exec_stub_blob.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 # Unit tests: one binary per tests/test_*.c, linked against the library.
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libaisbx.a

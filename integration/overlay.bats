@@ -127,6 +127,35 @@ make_hostile() {
     [[ "$output" != *aisbx* ]]
 }
 
+@test "overlay: a #!/proc/self/exe program cannot run or reach the host runtime binary" {
+    requires_aisbx
+    # CVE-2019-5736: at the init's execve, /proc/self/exe names whatever the
+    # init runs. With the host binary, this would print "aisbx version" (and
+    # the binary could then be rewritten from inside). aisbx execs through a
+    # sealed in-memory stub, so the interpreter is the stub, never aisbx.
+    # Give the rootfs what a glibc image has, so the host binary could start.
+    local lib
+    for lib in $(ldd "$AISBX_BIN" | grep -oE '/[^ ]+'); do
+        mkdir -p "$BUNDLE/rootfs$(dirname "$lib")"
+        cp -L "$lib" "$BUNDLE/rootfs$lib"
+    done
+    printf '#!/proc/self/exe --version\n' >"$BUNDLE/rootfs/bin/evil"
+    chmod 755 "$BUNDLE/rootfs/bin/evil"
+    local before
+    before=$(sha256sum "$AISBX_BIN" | cut -d' ' -f1)
+    update_config '.process.args = ["/bin/evil"]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" != *"aisbx version"* ]]
+    [ "$(sha256sum "$AISBX_BIN" | cut -d' ' -f1)" = "$before" ]
+    # exec takes the same path
+    set_long_running
+    start_ctr
+    run aisbx exec "$ID" /bin/evil
+    [ "$status" -ne 0 ]
+    [[ "$output" != *"aisbx version"* ]]
+}
+
 @test "overlay: socket families outside the allowlist fail (AF_PACKET via ip)" {
     requires_aisbx
     run_sh 'nc -h >/dev/null 2>&1; ping -c1 -W1 127.0.0.1 2>&1; echo rc=$?'

@@ -14,6 +14,7 @@
 #include "runtime/log.h"
 #include "runtime/process_attrs.h"
 #include "runtime/rlimits.h"
+#include "runtime/sealed_exec.h"
 #include "runtime/verify.h"
 
 int process_apply_privileged_attrs(const struct spec_process *p, aisbx_error **err)
@@ -36,6 +37,10 @@ int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
     struct verify_expect expect;
     int listener = -1;
 
+    /* Made while we may still create files; sealed before any filter. */
+    int stub = sealed_stub_open(err);
+    if (stub == -1)
+        return -1;
     if (caps_drop_bounding(p->capabilities, err) < 0 || credentials_apply(&p->user, err) < 0 ||
         caps_apply(p->capabilities, err) < 0)
         return -1;
@@ -59,6 +64,8 @@ int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
     verify_expect_from_process(p, &expect);
     if (verify_floor(&expect, err) < 0)
         return -1;
+    if (stub >= 0)
+        return sealed_execve(stub, a->exe, p->args.v, p->env.v, err);
     execve(a->exe, p->args.v, p->env.v);
     return aisbx_error_make(err, errno, "exec %s", a->exe);
 }
