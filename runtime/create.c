@@ -20,6 +20,7 @@
 #include "runtime/console.h"
 #include "runtime/container_id.h"
 #include "runtime/create_internal.h"
+#include "runtime/fault.h"
 #include "runtime/fd_util.h"
 #include "runtime/handle.h"
 #include "runtime/hooks.h"
@@ -364,18 +365,25 @@ int create_container_internal(const struct aisbx_context *ctx, const char *id,
     r = job_prepare(&j, err);
     if (r == 0)
         overlay_changes_log(&j.b.changes);
+    FAULT_POINT("create:prepared");
     if (r == 0)
         r = job_state_dir(&j, err);
+    FAULT_POINT("create:state-dir");
     if (r == 0)
         r = job_clone(&j, err);
+    FAULT_POINT("create:cloned");
     if (r == 0)
         r = job_parent_setup(&j, err);
+    FAULT_POINT("create:cgroup");
     if (r == 0)
         r = job_wait_ready(&j, err);
+    FAULT_POINT("create:ready");
     if (r == 0 && o->pid_file)
         r = write_pid_file(o->pid_file, j.pid, err);
+    FAULT_POINT("create:pid-file");
     if (r == 0)
         r = save_state(&j, "created", err);
+    FAULT_POINT("create:state-saved");
     if (r < 0)
         job_undo(&j);
     else

@@ -9,6 +9,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/container_id.h"
+#include "runtime/fault.h"
 #include "runtime/handle.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
@@ -97,12 +98,15 @@ int container_delete(const struct aisbx_context *ctx, const char *id, bool force
         return -1;
     }
     kill_everything(&h);
+    FAULT_POINT("delete:killed");
     if (strcmp(st, "creating") != 0)
         run_poststop(&h);
+    FAULT_POINT("delete:hooks");
     int r = 0;
     if (h.state->cgroup_path && *h.state->cgroup_path &&
         cgroup_destroy(h.state->cgroup_path, err) < 0)
         r = -1;
+    FAULT_POINT("delete:cgroup");
     if (r == 0)
         r = state_dir_remove(ctx->root, id, err);
     handle_close(&h);

@@ -18,6 +18,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/console.h"
 #include "runtime/exec_path.h"
+#include "runtime/fault.h"
 #include "runtime/fd_util.h"
 #include "runtime/handle.h"
 #include "runtime/log.h"
@@ -122,6 +123,7 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
     if (sync_expect(j->sync[1], SYNC_GO, &m, &err) < 0 ||
         ns_join_pid_namespaces(j->h.state->pid, j->join_flags & ~CLONE_NEWPID, &err) < 0)
         sync_fail(j->sync[1], err);
+    FAULT_POINT("exec:joined");
     if (chdir(j->proc->cwd) < 0) {
         aisbx_error_make(&err, errno, "chdir to cwd (\"%s\")", j->proc->cwd);
         sync_fail(j->sync[1], err);
@@ -183,6 +185,7 @@ static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_er
     j->sync[1] = -1;
     if (j->pid < 0)
         return aisbx_error_make(err, e, "fork");
+    FAULT_POINT("exec:forked");
     if (j->h.state->cgroup_path && *j->h.state->cgroup_path &&
         cgroup_enter(j->h.state->cgroup_path, j->pid, err) < 0)
         return -1;

@@ -20,6 +20,7 @@
 
 #include "runtime/console.h"
 #include "runtime/exec_path.h"
+#include "runtime/fault.h"
 #include "runtime/fd_util.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
@@ -248,11 +249,15 @@ void init_main(const struct init_args *a)
      * /proc/<pid>/exe or memory while we still are the runtime binary. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
+    FAULT_POINT("init:start");
     if (step_wait_go(a, &err) < 0 || step_namespaces(a, &err) < 0 ||
         step_userns_root(a, &err) < 0 || step_uts(a, &err) < 0 || step_loopback(a, &err) < 0 ||
-        step_rootfs(a, &err) < 0 || step_hooks(a, &err) < 0 || step_scrub_network(a, &err) < 0 ||
-        step_pivot(a, &err) < 0 || step_console(a, &err) < 0)
+        step_rootfs(a, &err) < 0 || step_hooks(a, &err) < 0 || step_scrub_network(a, &err) < 0)
         sync_fail(a->sync_fd, err);
+    FAULT_POINT("init:mounted");
+    if (step_pivot(a, &err) < 0 || step_console(a, &err) < 0)
+        sync_fail(a->sync_fd, err);
+    FAULT_POINT("init:pivoted");
     if (chdir(p->cwd) < 0) {
         aisbx_error_make(&err, errno, "chdir to cwd (\"%s\") set in config.json", p->cwd);
         sync_fail(a->sync_fd, err);
@@ -266,7 +271,10 @@ void init_main(const struct init_args *a)
         _exit(1);
     close(a->sync_fd);
 
-    if (step_wait_start(a, &fifo, &err) < 0 || step_start_hooks(a, &err) < 0)
+    if (step_wait_start(a, &fifo, &err) < 0)
+        goto fail;
+    FAULT_POINT("init:started");
+    if (step_start_hooks(a, &err) < 0)
         goto fail;
     struct final_args fa = {
         .process = p,

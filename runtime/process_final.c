@@ -10,6 +10,7 @@
 
 #include "runtime/capabilities.h"
 #include "runtime/credentials.h"
+#include "runtime/fault.h"
 #include "runtime/fd_util.h"
 #include "runtime/log.h"
 #include "runtime/process_attrs.h"
@@ -59,8 +60,10 @@ int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
     if (a->filter && a->filter->len &&
         seccomp_program_load(a->filter, a->filter_flags, &listener, err) < 0)
         return aisbx_error_wrap(err, "load the config's seccomp filter");
+    FAULT_POINT("process:before-seccomp");
     if (seccomp_program_load(a->floor, 0, NULL, err) < 0)
         return aisbx_error_wrap(err, "load the floor seccomp filter");
+    FAULT_POINT("process:after-seccomp");
     verify_expect_from_process(p, &expect);
     if (verify_floor(&expect, err) < 0)
         return -1;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/fault.h"
 #include "runtime/handle.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
@@ -33,6 +34,7 @@ static int release_init(struct container_handle *h, aisbx_error **err)
             return aisbx_error_make(err, 0, "container init exited before start");
         }
     }
+    FAULT_POINT("start:released");
     unlinkat(h->dirfd, EXEC_FIFO, 0);
     /* Now wait for EOF: the init execs the program (or fails, and says why). */
     char msg[4096];
