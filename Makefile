@@ -96,6 +96,10 @@ demo: aisbx
 
 install: aisbx
 	install -D -m 0755 aisbx $(DESTDIR)$(PREFIX)/bin/aisbx
+	install -D -m 0644 docs/aisbx.8 $(DESTDIR)$(PREFIX)/share/man/man8/aisbx.8
+	# The default policy, commented; an operator's own file is never replaced.
+	test -e $(DESTDIR)/etc/aisbx/policy.json || \
+		install -D -m 0644 etc/policy.json $(DESTDIR)/etc/aisbx/policy.json
 
 clean:
 	rm -rf build build-san build-fuzz aisbx
