@@ -66,3 +66,27 @@ deny_mkdir() {
     [[ "$output" == *"unshare=1"* ]] || [[ "$output" != *"unshare=0"* ]]
     [[ "$output" != *"mount=0"* ]]
 }
+
+@test "seccomp: SCMP_ACT_NOTIFY sends the listener fd and containerProcessState to listenerPath" {
+    command -v python3 >/dev/null || skip "python3 is needed for the test agent"
+    local sock="$TESTDIR/agent.sock" out="$TESTDIR/agent.out"
+    python3 "$BATS_TEST_DIRNAME/testdata/seccomp_agent.py" "$sock" "$out" &
+    local agent=$!
+    local i
+    for i in $(seq 100); do [ -e "$out.ready" ] && break; sleep 0.1; done
+    update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $p,
+        "listenerMetadata": "meta-1",
+        "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}' --arg p "$sock"
+    run_sh 'mkdir /tmp/x 2>/dev/null; echo "mkdir=$?"; touch /tmp/y && echo touch-ok'
+    wait "$agent"
+    [ "$status" -eq 0 ]
+    # The agent closed the fd without answering: notified calls fail (ENOSYS),
+    # others are untouched.
+    [ "${lines[0]}" = "mkdir=1" ]
+    [ "${lines[1]}" = touch-ok ]
+    [ "$(head -1 "$out" | jq -r '.fds[0]')" = seccompFd ]
+    [ "$(head -1 "$out" | jq -r '.metadata')" = meta-1 ]
+    [ "$(head -1 "$out" | jq -r '.state.id')" = "$ID" ]
+    [ "$(head -1 "$out" | jq -r '.pid')" -gt 1 ]
+    grep -qx 'fd anon_inode:seccomp notify' "$out"
+}

@@ -247,7 +247,7 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
                                 (long long)pids_max, (long long)j->b.policy.pids_max);
     if (save_state(j, "creating", err) < 0)
         return -1;
-    return sync_send(j->sync[0], SYNC_GO, 0, NULL, err);
+    return sync_send(j->sync[0], SYNC_GO, j->pid, NULL, err);
 }
 
 static int run_runtime_hooks(struct create_job *j, aisbx_error **err)

@@ -120,8 +120,19 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     close(j->sync[0]);
+    int listener_sock = -1;
+    char *listener_json = NULL;
+    const struct spec_seccomp *sc = j->cfg->linux_ ? j->cfg->linux_->seccomp : NULL;
     if (sync_expect(j->sync[1], SYNC_GO, &m, &err) < 0 ||
-        ns_join_pid_namespaces(j->h.state->pid, j->join_flags & ~CLONE_NEWPID, &err) < 0)
+        process_connect_listener(sc, &listener_sock, &err) < 0)
+        sync_fail(j->sync[1], err);
+    if (listener_sock >= 0) {
+        size_t len;
+        if (spec_process_state_generate(j->h.state, m.value, sc->listener_metadata, &listener_json,
+                                        &len, &err) < 0)
+            sync_fail(j->sync[1], err);
+    }
+    if (ns_join_pid_namespaces(j->h.state->pid, j->join_flags & ~CLONE_NEWPID, &err) < 0)
         sync_fail(j->sync[1], err);
     FAULT_POINT("exec:joined");
     if (chdir(j->proc->cwd) < 0) {
@@ -153,6 +164,8 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
         .filter = &j->filter,
         .filter_flags = j->filter_flags,
         .preserve_fds = o->preserve_fds,
+        .listener_sock = listener_sock,
+        .listener_state_json = listener_json,
     };
     if (o->detach)
         prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -189,7 +202,7 @@ static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_er
     if (j->h.state->cgroup_path && *j->h.state->cgroup_path &&
         cgroup_enter(j->h.state->cgroup_path, j->pid, err) < 0)
         return -1;
-    if (sync_send(j->sync[0], SYNC_GO, 0, NULL, err) < 0)
+    if (sync_send(j->sync[0], SYNC_GO, j->pid, NULL, err) < 0)
         return -1;
     /* EOF: execve succeeded (the socket is close-on-exec). */
     int r = sync_recv(j->sync[0], &m, err);

@@ -32,10 +32,14 @@
 #include "runtime/sysctl.h"
 #include "specs/state.h"
 
-static int step_wait_go(const struct init_args *a, aisbx_error **err)
+/* SYNC_GO carries our host pid, which the pid namespace hides from us. */
+static int step_wait_go(const struct init_args *a, pid_t *host_pid, aisbx_error **err)
 {
     struct sync_msg m;
-    return sync_expect(a->sync_fd, SYNC_GO, &m, err);
+    if (sync_expect(a->sync_fd, SYNC_GO, &m, err) < 0)
+        return -1;
+    *host_pid = m.value;
+    return 0;
 }
 
 static int step_namespaces(const struct init_args *a, aisbx_error **err)
@@ -242,6 +246,7 @@ void init_main(const struct init_args *a)
     aisbx_error *err = NULL;
     char *exe = NULL;
     int fifo = -1;
+    pid_t host_pid = 0;
 
     /* If create dies during setup, so do we; cleared once we are ready. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -250,11 +255,30 @@ void init_main(const struct init_args *a)
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
     FAULT_POINT("init:start");
-    if (step_wait_go(a, &err) < 0 || step_namespaces(a, &err) < 0 ||
+    if (step_wait_go(a, &host_pid, &err) < 0 || step_namespaces(a, &err) < 0 ||
         step_userns_root(a, &err) < 0 || step_uts(a, &err) < 0 || step_loopback(a, &err) < 0 ||
         step_rootfs(a, &err) < 0 || step_hooks(a, &err) < 0 || step_scrub_network(a, &err) < 0)
         sync_fail(a->sync_fd, err);
     FAULT_POINT("init:mounted");
+    /* The listener socket is a host path: connect before pivot_root. */
+    int listener_sock = -1;
+    char *listener_json = NULL;
+    const struct spec_seccomp *sc = a->cfg->linux_ ? a->cfg->linux_->seccomp : NULL;
+    if (process_connect_listener(sc, &listener_sock, &err) < 0)
+        sync_fail(a->sync_fd, err);
+    if (listener_sock >= 0) {
+        struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
+                                .id = (char *)a->id,
+                                .status = (char *)"running",
+                                .bundle = (char *)a->bundle,
+                                .rootfs = (char *)a->rootfs,
+                                .pid = host_pid,
+                                .annotations = a->cfg->annotations};
+        size_t len;
+        if (spec_process_state_generate(&st, host_pid, sc->listener_metadata, &listener_json, &len,
+                                        &err) < 0)
+            sync_fail(a->sync_fd, err);
+    }
     if (step_pivot(a, &err) < 0 || step_console(a, &err) < 0)
         sync_fail(a->sync_fd, err);
     FAULT_POINT("init:pivoted");
@@ -283,6 +307,8 @@ void init_main(const struct init_args *a)
         .filter = a->filter,
         .filter_flags = a->filter_flags,
         .preserve_fds = a->preserve_fds,
+        .listener_sock = listener_sock,
+        .listener_state_json = listener_json,
     };
     process_harden_and_exec(&fa, &err);
 fail:

@@ -106,7 +106,10 @@ static void log_vmsg(enum log_level level, bool stderr_ok, const char *fmt, va_l
         (void)r;
     }
     if (level == LOG_ERROR || (stderr_ok && !log_quiet && log_file_fd < 0 && level != LOG_INFO)) {
-        snprintf(line, sizeof(line), "aisbx: %s%s\n", level == LOG_WARNING ? "warning: " : "", msg);
+        /* With JSON logs an engine is reading (podman shows our stderr
+         * behind its own "aisbx: " prefix): the bare message, as runc. */
+        snprintf(line, sizeof(line), "%s%s%s\n",
+                 log_json ? "" : "aisbx: ", level == LOG_WARNING ? "warning: " : "", msg);
         r = write(2, line, strlen(line));
         (void)r;
     }

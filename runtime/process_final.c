@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "runtime/capabilities.h"
@@ -29,6 +31,24 @@ int process_apply_privileged_attrs(const struct spec_process *p, aisbx_error **e
     if ((p->apparmor_profile || p->selinux_label) &&
         process_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
         return -1;
+    return 0;
+}
+
+int process_connect_listener(const struct spec_seccomp *s, int *sock, aisbx_error **err)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    *sock = -1;
+    if (!s || !seccomp_uses_notify(s))
+        return 0;
+    if (!s->listener_path || strlen(s->listener_path) >= sizeof(sa.sun_path))
+        return aisbx_error_make(err, 0, "seccomp: SCMP_ACT_NOTIFY needs a valid listenerPath");
+    strcpy(sa.sun_path, s->listener_path);
+    *sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (*sock < 0)
+        return aisbx_error_make(err, errno, "seccomp: socket");
+    if (connect(*sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+        return aisbx_error_make(err, errno, "seccomp: connect to listenerPath %s",
+                                s->listener_path);
     return 0;
 }
 
@@ -60,6 +80,13 @@ int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
     if (a->filter && a->filter->len &&
         seccomp_program_load(a->filter, a->filter_flags, &listener, err) < 0)
         return aisbx_error_wrap(err, "load the config's seccomp filter");
+    if (listener >= 0 && a->listener_sock >= 0) {
+        /* The agent gets the notification fd; we keep no copy. */
+        if (fd_send_fd(a->listener_sock, listener, a->listener_state_json) < 0)
+            return aisbx_error_make(err, errno, "send the seccomp listener fd to listenerPath");
+        close(listener);
+        close(a->listener_sock);
+    }
     FAULT_POINT("process:before-seccomp");
     if (seccomp_program_load(a->floor, 0, NULL, err) < 0)
         return aisbx_error_wrap(err, "load the floor seccomp filter");

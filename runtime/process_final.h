@@ -15,7 +15,16 @@ struct final_args {
     const struct seccomp_program *filter; /* config filter, len 0 if none */
     unsigned int filter_flags;
     int preserve_fds;
+    /* linux.seccomp.listenerPath, connected while the host path was still
+     * reachable, and the containerProcessState to send with the fd. */
+    int listener_sock; /* -1 if the config has no SCMP_ACT_NOTIFY */
+    const char *listener_state_json;
 };
+
+/* Connects to linux.seccomp.listenerPath when the config's filter notifies
+ * (*sock = -1 otherwise). Call before the container's root replaces the
+ * host's. */
+int process_connect_listener(const struct spec_seccomp *s, int *sock, aisbx_error **err);
 
 /* Only returns on failure (with *err set). */
 int process_harden_and_exec(const struct final_args *a, aisbx_error **err);

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "runtime/seccomp.h"
+#include "runtime/seccomp_cache.h"
 #include "runtime/seccomp_floor.h"
 
 #define MAX_CONDS 4
@@ -222,7 +223,9 @@ out:
     return rc;
 }
 
+/* Through the program cache (seccomp_cache.h): the floor does not depend on
+ * the config, so later containers read the bytes a fresh compile produced. */
 int seccomp_compile_floor(struct seccomp_program *out, aisbx_error **err)
 {
-    return seccomp_floor_build(out, NULL, err);
+    return seccomp_floor_cached(SECCOMP_CACHE_DIR, out, NULL, err);
 }

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 static const char *const sync_names[] = {
-    "", "go", "hooks", "hooks-done", "ready", "error", "exec-pid",
+    "", "go", "hooks", "hooks-done", "ready", "error",
 };
 
 int sync_pair(int fds[2], aisbx_error **err)
@@ -45,7 +45,7 @@ int sync_recv(int fd, struct sync_msg *msg, aisbx_error **err)
     if (n == 0)
         return 1;
     if ((size_t)n < offsetof(struct sync_msg, text) || msg->type < SYNC_GO ||
-        msg->type > SYNC_EXEC_PID)
+        msg->type > SYNC_ERROR)
         return aisbx_error_make(err, 0, "sync: malformed message");
     msg->text[sizeof(msg->text) - 1] = '\0';
     return 0;

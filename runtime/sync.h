@@ -1,21 +1,27 @@
+// clang-format off
 /* The parent/child sync protocol between `aisbx create` (or `exec`) and the
  * process it clones. One SOCK_SEQPACKET socketpair; each message is a
  * struct sync_msg. Every step of the child can fail with SYNC_ERROR, whose
  * text becomes the create/exec error the engine shows.
  *
- * | step | from   | message         | meaning                                   | answer |
- * |------|--------|-----------------|-------------------------------------------|------------------|
- * | 1    | parent | SYNC_GO         | id mappings written, cgroup joined,       | - | |      | | |
- * oom_score_adj set: the child may set up   |                  | | 2    | child  | SYNC_HOOKS |
- * mounts done, before pivot_root: run the   | SYNC_HOOKS_DONE  | |      |        | | prestart +
- * createRuntime hooks (only sent |                  | |      |        |                 | when the
- * config has any)                  |                  | | 3    | child  | SYNC_READY      | set up,
- * about to block on exec.fifo:      | -                | |      |        |                 | parent
- * writes pid file + state, exits     |                  | | any  | child  | SYNC_ERROR      | text
- * = the failure; child exits           | -                | | exec | child  | SYNC_EXEC_PID   |
- * value = host pid of the exec'd process    | -                | EOF on the socket before
- * SYNC_READY means the child died: the parent reports its exit status. For exec, EOF after
- * SYNC_EXEC_PID means execve succeeded (the socket is O_CLOEXEC). */
+ * | step | from   | message         | meaning                                  | answer          |
+ * |------|--------|-----------------|------------------------------------------|-----------------|
+ * | 1    | parent | SYNC_GO         | id mappings written, cgroup joined,      | -               |
+ * |      |        |                 | oom_score_adj set; value = child's pid   |                 |
+ * |      |        |                 | on the host (its pid ns hides it)        |                 |
+ * | 2    | child  | SYNC_HOOKS      | mounts done, before pivot_root: run the  | SYNC_HOOKS_DONE |
+ * |      |        |                 | prestart + createRuntime hooks (sent     |                 |
+ * |      |        |                 | only when the config has any)            |                 |
+ * | 3    | child  | SYNC_READY      | set up; next it blocks on exec.fifo:     | -               |
+ * |      |        |                 | the parent writes pid file + state, exits|                 |
+ * | any  | child  | SYNC_ERROR      | text = the failure; the child exits      | -               |
+ *
+ * create: EOF on the socket before SYNC_READY means the child died; the
+ * parent reports its exit status. exec: after SYNC_GO the child joins the
+ * container and execs; EOF (the socket is close-on-exec) means execve
+ * succeeded, SYNC_ERROR says why not. After `start`, the init reports
+ * through exec.fifo instead (init.c, start.c). */
+// clang-format on
 #ifndef AISBX_RUNTIME_SYNC_H
 #define AISBX_RUNTIME_SYNC_H
 
@@ -29,7 +35,6 @@ enum sync_type {
     SYNC_HOOKS_DONE,
     SYNC_READY,
     SYNC_ERROR,
-    SYNC_EXEC_PID,
 };
 
 struct sync_msg {

@@ -35,6 +35,23 @@ int spec_state_generate(const struct spec_state *s, bool internal, bool pretty, 
     return json_gen_finish(g, out, len, err);
 }
 
+int spec_process_state_generate(const struct spec_state *s, int pid, const char *metadata,
+                                char **out, size_t *len, aisbx_error **err)
+{
+    struct json_gen *g = json_gen_new(false);
+    char *const fds[] = {"seccompFd"};
+    json_gen_map_open(g);
+    json_gen_kv_string(g, "ociVersion", SPEC_OCI_VERSION);
+    json_gen_kv_strings(g, "fds", fds, 1);
+    json_gen_kv_i64(g, "pid", pid);
+    if (metadata)
+        json_gen_kv_string(g, "metadata", metadata);
+    json_gen_key(g, "state");
+    gen_state(g, s, false);
+    json_gen_map_close(g);
+    return json_gen_finish(g, out, len, err);
+}
+
 int spec_state_list_generate(struct spec_state *const *states, size_t n, bool pretty, char **out,
                              size_t *len, aisbx_error **err)
 {

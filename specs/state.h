@@ -37,6 +37,10 @@ int spec_state_list_generate(struct spec_state *const *states, size_t n, bool pr
                              size_t *len, aisbx_error **err);
 /* Reads either form; "id" is required, unknown keys are ignored, absent
  * internal fields read as 0 / "" / false. */
+/* The runtime-spec's containerProcessState, sent with a seccomp listener fd
+ * to linux.seccomp.listenerPath. */
+int spec_process_state_generate(const struct spec_state *s, int pid, const char *metadata,
+                                char **out, size_t *len, aisbx_error **err);
 int spec_state_parse(const char *buf, size_t len, struct spec_state **out, aisbx_error **err);
 void spec_state_free(struct spec_state *s);
 
