@@ -1,7 +1,8 @@
 #!/bin/bash
 # The README's test command (`make check`): lint, unit tests under
-# ASan+UBSan, a bounded fuzz run, the bats integration suite, and the
-# cgroup v2 lane. Ends with one line "N passed, N failed".
+# ASan+UBSan, a bounded fuzz run, the bats integration suite, the real
+# engines (docker, containerd, podman) driving ./aisbx, and the cgroup v2
+# lane. Ends with one line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 total_pass=0 total_fail=0
@@ -23,6 +24,7 @@ lane lint bash -c 'hack/lint.sh && echo "lint: 1 passed, 0 failed" || { echo "li
 lane unit make --no-print-directory unit
 lane fuzz hack/fuzz.sh "${FUZZ_SECONDS:-60}"
 lane integration hack/run-integration.sh
+lane engines hack/run-engines.sh
 if [ -x hack/v2-lane-tests.sh ] && [ "${AISBX_SKIP_V2:-0}" != 1 ]; then
     lane cgroup-v2 hack/v2-lane-tests.sh
 fi
