@@ -18,6 +18,20 @@ CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. \
 	-DAISBX_VERSION='"$(VERSION)"' -DAISBX_COMMIT='"$(COMMIT)"' \
 	$(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
 LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) $(LDLIBS)
+# The release binary is linked statically (STATIC=0 for a dynamic one):
+# an engine runs the runtime several times per container, and dynamic
+# linking of 4 libraries was ~1 ms of each run (docs/bench.md).
+STATIC ?= 1
+ifeq ($(SAN),1)
+STATIC := 0
+endif
+ifeq ($(STATIC),1)
+AISBX_LD := -static
+AISBX_LIBS := -lseccomp -lyajl_s -lcap
+else
+AISBX_LD :=
+AISBX_LIBS := $(LDLIBS_ALL)
+endif
 
 LIB_SRC := $(sort $(wildcard specs/*.c runtime/*.c))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
@@ -32,7 +46,7 @@ aisbx: $(BUILD)/aisbx
 	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/aisbx: $(CMD_OBJ) $(BUILD)/libaisbx.a
-	$(CC) $(SANLD) -o $@ $(CMD_OBJ) $(BUILD)/libaisbx.a $(LDLIBS_ALL) $(LDFLAGS)
+	$(CC) $(SANLD) $(AISBX_LD) -o $@ $(CMD_OBJ) $(BUILD)/libaisbx.a $(AISBX_LIBS) $(LDFLAGS)
 
 $(BUILD)/libaisbx.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -94,6 +108,17 @@ check: aisbx
 demo: aisbx
 	hack/demo.sh
 
+# Side-by-side benchmark (aisbx, crun, runc): table, docs/bench.md, docs/bench.png.
+# BENCH_ARGS=--quick | --long | '-n 100 ...' (hack/bench.sh -h)
+bench: aisbx
+	hack/bench.sh $(BENCH_ARGS)
+
+# The long load + fault run: 1000 sequential, 200 parallel (bursts of 8),
+# the fault and race suites; prints a summary table.
+stress: aisbx
+	$(MAKE) BUILD=build-fault CFLAGS=-DAISBX_FAULT_POINTS build-fault/aisbx
+	hack/stress.sh
+
 install: aisbx
 	install -D -m 0755 aisbx $(DESTDIR)$(PREFIX)/bin/aisbx
 	install -D -m 0644 docs/aisbx.8 $(DESTDIR)$(PREFIX)/share/man/man8/aisbx.8
@@ -104,5 +129,5 @@ install: aisbx
 clean:
 	rm -rf build build-san build-fuzz aisbx
 
-.PHONY: all aisbx unit-bin unit integration fuzz lint check demo install clean
+.PHONY: all aisbx unit-bin unit integration fuzz lint check demo bench stress install clean
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

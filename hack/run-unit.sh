@@ -8,6 +8,9 @@ set -u
 dir=${1:-build-san/tests}
 pass=0 fail=0 flaky=""
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+# Tests must not leave a floor-filter cache in /run/aisbx (test_seccomp_cache
+# turns it back on for itself).
+export AISBX_SECCOMP_CACHE=0
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 count() { # output, pattern
     printf '%s\n' "$1" | sed -n "s/^\[  $2  \] \([0-9]*\) test.*/\1/p" | awk '{s+=$1} END {print s+0}'

@@ -197,6 +197,7 @@ static int job_clone(struct create_job *j, aisbx_error **err)
             .sync_fd = j->sync[1],
             .console_fd = j->console_fd,
             .fifo_fd = j->fifo_fd,
+            .state_dirfd = j->dirfd,
             .new_flags = ns_new_flags(lx),
             .no_pivot = j->o->no_pivot,
             .no_new_keyring = j->o->no_new_keyring,

@@ -1,4 +1,5 @@
 #include "runtime/hooks.h"
+#include "runtime/signals.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,13 +42,9 @@ static int pidfd_open_compat(pid_t pid)
 static void __attribute__((noreturn)) hook_child(const struct spec_hook *h, int stdin_fd, int errfd)
 {
     int e;
-    sigset_t none;
     /* Own process group: a timeout kills the hook's children too. */
     setpgid(0, 0);
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    for (int s = 1; s < _NSIG; s++)
-        signal(s, SIG_DFL); /* EINVAL for KILL/STOP/RT-internal: harmless */
+    signals_reset_all();
     if (dup2(stdin_fd, 0) < 0 || dup2(errfd, 3) < 0)
         goto fail;
     if (dup2(2, 1) < 0) /* a runtime started with fd 2 closed: drop stdout */

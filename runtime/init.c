@@ -229,6 +229,11 @@ static int step_wait_start(const struct init_args *a, int *fifo, aisbx_error **e
     close(a->fifo_fd);
     if (write(*fifo, "0", 1) != 1)
         return aisbx_error_make(err, errno, "write exec fifo");
+    /* From here the container is running: no second `start` may wait on a
+     * fifo nobody will write again (start unlinks it too, later; a mapped
+     * user-namespace root may not be allowed to). */
+    unlinkat(a->state_dirfd, "exec.fifo", 0);
+    close(a->state_dirfd);
     return 0;
 }
 

@@ -16,9 +16,10 @@ struct init_args {
     const char *rootfs; /* absolute */
     const char *bundle; /* absolute */
     int sync_fd;
-    int console_fd; /* connected --console-socket, -1 if none */
-    int fifo_fd;    /* O_PATH fd of <state>/exec.fifo */
-    int new_flags;  /* CLONE_NEW* the clone created */
+    int console_fd;  /* connected --console-socket, -1 if none */
+    int fifo_fd;     /* O_PATH fd of <state>/exec.fifo */
+    int state_dirfd; /* O_PATH fd of <state>, to unlink the fifo once released */
+    int new_flags;   /* CLONE_NEW* the clone created */
     bool no_pivot, no_new_keyring;
     bool hooks_roundtrip; /* the parent runs prestart/createRuntime hooks */
     int preserve_fds;

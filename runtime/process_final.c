@@ -18,6 +18,7 @@
 #include "runtime/process_attrs.h"
 #include "runtime/rlimits.h"
 #include "runtime/sealed_exec.h"
+#include "runtime/signals.h"
 #include "runtime/verify.h"
 
 int process_apply_privileged_attrs(const struct spec_process *p, aisbx_error **err)
@@ -87,6 +88,7 @@ int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
         close(listener);
         close(a->listener_sock);
     }
+    signals_reset_all();
     FAULT_POINT("process:before-seccomp");
     if (seccomp_program_load(a->floor, 0, NULL, err) < 0)
         return aisbx_error_wrap(err, "load the floor seccomp filter");

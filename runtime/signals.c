@@ -3,10 +3,13 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 struct sig_entry {
     const char *name; /* with "SIG"; matched with or without it */
@@ -124,4 +127,20 @@ const char *signal_name(int sig)
         return buf;
     }
     return NULL;
+}
+
+void signals_reset_all(void)
+{
+    struct {
+        void (*handler)(int);
+        unsigned long flags;
+        void (*restorer)(void);
+        uint64_t mask;
+    } act = {.handler = SIG_DFL};
+    sigset_t none;
+    for (int s = 1; s <= 64; s++)
+        if (s != SIGKILL && s != SIGSTOP)
+            syscall(SYS_rt_sigaction, s, &act, NULL, sizeof(act.mask));
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -12,4 +12,10 @@ int signal_parse(const char *s, int *sig, aisbx_error **err);
  * static, or (realtime forms) valid until the next call in this thread. */
 const char *signal_name(int sig);
 
+/* Every signal back to its default action and none blocked, as a new
+ * program expects. The raw syscall: glibc's sigaction() refuses its two
+ * internal real-time signals (32, 33), which a parent such as make may have
+ * left ignored. */
+void signals_reset_all(void);
+
 #endif
