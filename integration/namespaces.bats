@@ -126,3 +126,18 @@ set_namespaces() { # TYPES...
     [[ "$(echo "${lines[1]}" | tr -s ' ')" == *"0 100000 65536" ]]
     [ "${lines[2]}" = 0 ]
 }
+
+@test "time namespace: new, with the config's boottime and monotonic offsets" {
+    [ -e /proc/self/ns/time ] || skip "kernel without time namespaces"
+    update_config '.linux.namespaces += [{"type": "time"}]
+        | .linux.timeOffsets = {"boottime": {"secs": 86400, "nanosecs": 0},
+                                "monotonic": {"secs": 1000, "nanosecs": 0}}'
+    local host_up
+    host_up=$(cut -d. -f1 /proc/uptime)
+    run_sh 'cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time'
+    [ "$status" -eq 0 ]
+    # boottime is what /proc/uptime shows: a day ahead of the host
+    [ "${lines[0]}" -ge $((host_up + 86400 - 5)) ]
+    [ "${lines[0]}" -le $((host_up + 86400 + 60)) ]
+    [ "${lines[1]}" != "$(readlink /proc/self/ns/time)" ]
+}
