@@ -14,7 +14,7 @@ const struct command commands[] = {
     {"state", cmd_state, "output the state of a container", true},
     {"kill", cmd_kill, "send a signal to the container's init process", false},
     {"delete", cmd_delete, "delete any resources held by the container", false},
-    {"list", cmd_list, "list containers started by aisbx with the given root", true},
+    {"list", cmd_list, "list containers started by aisbx with the given root", false},
     {"ps", cmd_ps, "display the processes running inside a container", true},
     {"pause", cmd_pause, "pause all processes within the container", false},
     {"resume", cmd_resume, "resume all processes that have been previously paused", false},

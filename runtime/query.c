@@ -1,9 +1,11 @@
 /* The read-only commands: state, list, ps. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "runtime/cgroup.h"
 #include "runtime/handle.h"
+#include "runtime/log.h"
 #include "runtime/state_store.h"
 
 int container_state(const struct aisbx_context *ctx, const char *id, struct spec_state **out,
@@ -28,9 +30,12 @@ int container_list(const struct aisbx_context *ctx, struct spec_state ***out, si
     *out = xmalloc0((nids + 1) * sizeof(**out));
     for (size_t i = 0; i < nids; i++) {
         aisbx_error *e = NULL;
-        /* A container deleted or half-made meanwhile is skipped, not an error. */
+        /* A container deleted or half-made meanwhile is skipped, not an
+         * error; a broken one is named (runc warns too). */
         if (container_state(ctx, ids[i], &(*out)[k], &e) == 0)
             k++;
+        else if (e && e->errnum != ENOENT)
+            log_warning("list: %s", e->msg);
         aisbx_error_free(&e);
     }
     state_ids_free(ids, nids);
