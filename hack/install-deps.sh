@@ -7,7 +7,7 @@ BUILD="build-essential pkg-config libseccomp-dev libyajl-dev libcap-dev"
 TEST="libcmocka-dev bats jq busybox-static valgrind util-linux iproute2 strace procps file"
 FUZZ="clang libclang-rt-14-dev clang-format"
 # Baselines and real engines for the integration and benchmark suites.
-ENGINES="runc crun docker.io containerd podman gnuplot-nox hyperfine"
+ENGINES="runc crun docker.io containerd podman gnuplot-nox hyperfine python3-grpcio python3-grpc-tools python3-protobuf containernetworking-plugins"
 # The cgroup v2 lane boots a v2-only kernel under software emulation.
 V2LANE="qemu-system-x86 linux-image-amd64 cpio"
 

@@ -26,7 +26,7 @@ export AISBX_BIN
 
 files=()
 if [ $# -eq 0 ]; then
-    set -- docker containerd podman
+    set -- docker containerd cri podman
 fi
 for a in "$@"; do
     case $a in
