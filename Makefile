@@ -95,6 +95,11 @@ unit:
 integration: aisbx
 	hack/run-integration.sh
 
+# The whole bats suite against a runtime built with ASan+UBSan; fails on any
+# sanitizer report (10-15 min, so not part of `make check`).
+integration-san:
+	hack/run-integration-san.sh
+
 fuzz:
 	hack/fuzz.sh $(FUZZ_SECONDS)
 
@@ -129,5 +134,5 @@ install: aisbx
 clean:
 	rm -rf build build-san build-fuzz aisbx
 
-.PHONY: all aisbx unit-bin unit integration fuzz lint check demo bench stress install clean
+.PHONY: all aisbx unit-bin unit integration integration-san fuzz lint check demo bench stress install clean
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

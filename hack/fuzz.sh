@@ -1,13 +1,14 @@
 #!/bin/sh
-# Fuzz the specs/ parsers: hack/fuzz.sh [SECONDS_TOTAL] (default 60), split
-# evenly between the targets. Each target runs on a scratch copy of its seed
+# Fuzz the parsers (specs/ JSON, signal names, container ids, the command
+# line): hack/fuzz.sh [SECONDS_TOTAL] (default 60), split evenly between the
+# targets. Each target runs on a scratch copy of its seed
 # corpus so the committed corpus never grows. Exits non-zero on any crash,
 # leak or sanitizer report.
 set -u
 cd "$(dirname "$0")/.."
 
 TOTAL=${1:-60}
-TARGETS="config process resources state policy"
+TARGETS="config process resources state policy signal id cmdline"
 OUT=build-fuzz
 CC=${FUZZ_CC:-clang}
 N=$(echo $TARGETS | wc -w)
@@ -22,7 +23,14 @@ SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 fail=0
 for t in $TARGETS; do
     bin=$OUT/fuzz_$t
-    if ! $CC $CFLAGS $SAN -o "$bin" "tests/fuzz/fuzz_$t.c" $SRCS $(pkg-config --libs yajl) \
+    # the targets outside specs/ link only their own module on top of it
+    case $t in
+    signal) extra=runtime/signals.c ;;
+    id) extra=runtime/container_id.c ;;
+    cmdline) extra=cmd/args.c ;;
+    *) extra= ;;
+    esac
+    if ! $CC $CFLAGS $SAN -o "$bin" "tests/fuzz/fuzz_$t.c" $extra $SRCS $(pkg-config --libs yajl) \
         >"$OUT/build_$t.log" 2>&1; then
         echo "fuzz $t: FAIL (build, see $OUT/build_$t.log)"
         fail=1
