@@ -27,6 +27,7 @@
 #include "runtime/init.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
+#include "runtime/pid_file.h"
 #include "runtime/proc_info.h"
 #include "runtime/process_attrs.h"
 #include "runtime/state_store.h"
@@ -48,20 +49,6 @@ struct create_job {
     struct seccomp_program floor, filter;
     unsigned int filter_flags;
 };
-
-static int connect_console(const char *path, int *fd, aisbx_error **err)
-{
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof(addr.sun_path))
-        return aisbx_error_make(err, 0, "console socket path too long: %s", path);
-    strcpy(addr.sun_path, path);
-    *fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (*fd < 0)
-        return aisbx_error_make(err, errno, "socket");
-    if (connect(*fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-        return aisbx_error_make(err, errno, "connect to console socket %s", path);
-    return 0;
-}
 
 static int state_json(struct create_job *j, const char *status, char **out, aisbx_error **err)
 {
@@ -173,7 +160,8 @@ static int job_clone(struct create_job *j, aisbx_error **err)
     const struct spec_linux *lx = j->b.cfg->linux_;
     int pid_restore = -1, time_restore = -1, flags, r = 0;
 
-    if (j->o->console_socket && connect_console(j->o->console_socket, &j->console_fd, err) < 0)
+    if (j->o->console_socket &&
+        fd_connect_unix(j->o->console_socket, &j->console_fd, "console socket", err) < 0)
         return -1;
     if (sync_pair(j->sync, err) < 0)
         return -1;
@@ -299,26 +287,6 @@ static int job_wait_ready(struct create_job *j, aisbx_error **err)
     }
 }
 
-static int write_pid_file(const char *path, pid_t pid, aisbx_error **err)
-{
-    char *tmp = xasprintf("%s.aisbx-tmp", path), buf[32];
-    int fd, n = snprintf(buf, sizeof(buf), "%d", pid), r = 0;
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        r = aisbx_error_make(err, errno, "create pid file %s", path);
-    else {
-        if (write_all(fd, buf, (size_t)n) < 0)
-            r = aisbx_error_make(err, errno, "write pid file %s", path);
-        close(fd);
-        if (r == 0 && rename(tmp, path) < 0)
-            r = aisbx_error_make(err, errno, "rename pid file to %s", path);
-        if (r < 0)
-            unlink(tmp);
-    }
-    free(tmp);
-    return r;
-}
-
 static void job_undo(struct create_job *j)
 {
     aisbx_error *e = NULL;
@@ -380,7 +348,7 @@ int create_container_internal(const struct aisbx_context *ctx, const char *id,
         r = job_wait_ready(&j, err);
     FAULT_POINT("create:ready");
     if (r == 0 && o->pid_file)
-        r = write_pid_file(o->pid_file, j.pid, err);
+        r = pid_file_write(o->pid_file, j.pid, err);
     FAULT_POINT("create:pid-file");
     if (r == 0)
         r = save_state(&j, "created", err);

@@ -23,6 +23,7 @@
 #include "runtime/handle.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
+#include "runtime/pid_file.h"
 #include "runtime/process_final.h"
 #include "runtime/sync.h"
 
@@ -96,18 +97,6 @@ static int build_process(const struct exec_options *o, const struct spec_config 
             spec_strlist_push(&p->capabilities->permitted, o->caps.v[i]);
         }
     *out = p;
-    return 0;
-}
-
-static int connect_socket(const char *path, int *fd, aisbx_error **err)
-{
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof(addr.sun_path))
-        return aisbx_error_make(err, 0, "console socket path too long: %s", path);
-    strcpy(addr.sun_path, path);
-    *fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (*fd < 0 || connect(*fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-        return aisbx_error_make(err, errno, "connect to console socket %s", path);
     return 0;
 }
 
@@ -213,22 +202,6 @@ static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_er
     return 0;
 }
 
-static int write_pid(const char *path, pid_t pid, aisbx_error **err)
-{
-    char buf[32];
-    int n = snprintf(buf, sizeof(buf), "%d", pid);
-    char *tmp = xasprintf("%s.aisbx-tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), r = 0;
-    if (fd < 0 || write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0)
-        r = aisbx_error_make(err, errno, "write pid file %s", path);
-    if (fd >= 0)
-        close(fd);
-    if (r < 0)
-        unlink(tmp);
-    free(tmp);
-    return r;
-}
-
 int container_exec(const struct aisbx_context *ctx, const char *id, const struct exec_options *o,
                    int *status, aisbx_error **err)
 {
@@ -255,7 +228,8 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
                          "console socket");
         goto out;
     }
-    if (o->console_socket && connect_socket(o->console_socket, &j.console_fd, err) < 0)
+    if (o->console_socket &&
+        fd_connect_unix(o->console_socket, &j.console_fd, "console socket", err) < 0)
         goto out;
     if (seccomp_compile_floor(&j.floor, err) < 0)
         goto out;
@@ -274,7 +248,7 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
         }
         goto out;
     }
-    if (o->pid_file && write_pid(o->pid_file, j.pid, err) < 0)
+    if (o->pid_file && pid_file_write(o->pid_file, j.pid, err) < 0)
         goto out;
     *status = 0;
     r = 0;

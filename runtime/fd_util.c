@@ -1,5 +1,7 @@
 #include "runtime/fd_util.h"
 
+#include <sys/un.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* Fallback for kernels without close_range (< 5.9): walk /proc/self/fd,
@@ -182,5 +185,20 @@ int fd_recv_fd(int sock, int *fd, char **name)
         data[r] = '\0';
         *name = xstrdup(data);
     }
+    return 0;
+}
+
+int fd_connect_unix(const char *path, int *fd, const char *what, aisbx_error **err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    *fd = -1;
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return aisbx_error_make(err, 0, "%s path too long: %s", what, path);
+    strcpy(addr.sun_path, path);
+    *fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (*fd < 0)
+        return aisbx_error_make(err, errno, "socket for %s", what);
+    if (connect(*fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+        return aisbx_error_make(err, errno, "connect to %s %s", what, path);
     return 0;
 }

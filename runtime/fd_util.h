@@ -28,4 +28,8 @@ int fd_send_fd(int sock, int fd, const char *name);
  * data as a heap string. Returns 0 or -1 with errno (EBADMSG: no fd sent). */
 int fd_recv_fd(int sock, int *fd, char **name);
 
+/* A unix stream socket connected to `path` (close-on-exec); `what` names it
+ * in the error ("console socket"). */
+int fd_connect_unix(const char *path, int *fd, const char *what, aisbx_error **err);
+
 #endif

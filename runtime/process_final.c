@@ -37,20 +37,12 @@ int process_apply_privileged_attrs(const struct spec_process *p, aisbx_error **e
 
 int process_connect_listener(const struct spec_seccomp *s, int *sock, aisbx_error **err)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
     *sock = -1;
     if (!s || !seccomp_uses_notify(s))
         return 0;
-    if (!s->listener_path || strlen(s->listener_path) >= sizeof(sa.sun_path))
-        return aisbx_error_make(err, 0, "seccomp: SCMP_ACT_NOTIFY needs a valid listenerPath");
-    strcpy(sa.sun_path, s->listener_path);
-    *sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (*sock < 0)
-        return aisbx_error_make(err, errno, "seccomp: socket");
-    if (connect(*sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-        return aisbx_error_make(err, errno, "seccomp: connect to listenerPath %s",
-                                s->listener_path);
-    return 0;
+    if (!s->listener_path || !*s->listener_path)
+        return aisbx_error_make(err, 0, "seccomp: SCMP_ACT_NOTIFY needs a listenerPath");
+    return fd_connect_unix(s->listener_path, sock, "seccomp listenerPath", err);
 }
 
 int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
