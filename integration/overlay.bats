@@ -169,3 +169,34 @@ make_hostile() {
     [[ "$output" == *"unshare=1"* ]]
     [[ "$output" == *"mount=1"* ]] || [[ "$output" == *"mount=255"* ]]
 }
+
+@test "overlay: a cwd of /proc/self/fd/N never starts the process outside the root (CVE-2024-21626)" {
+    requires_aisbx
+    # An image can set its working directory to /proc/self/fd/N; if that
+    # follows a runtime fd to a host directory, the program would start there.
+    local n
+    for n in $(seq 3 12); do
+        update_config '.process.cwd = $c | .process.args = ["sh", "-c", "pwd; ls"]' \
+            --arg c "/proc/self/fd/$n"
+        run aisbx run --bundle "$BUNDLE" "$ID-$n" </dev/null
+        if [ "$status" -eq 0 ]; then
+            [[ "${lines[0]}" == /* ]]
+            [[ "$output" != *unreachable* ]]
+            [[ "$output" != *state.json* ]]
+        else
+            [[ "$output" == *cwd* ]]
+        fi
+    done
+    # exec takes the same path
+    update_config '.process.cwd = "/"'
+    set_long_running
+    start_ctr
+    for n in $(seq 3 12); do
+        run aisbx exec --cwd "/proc/self/fd/$n" "$ID" sh -c 'pwd; ls'
+        if [ "$status" -eq 0 ]; then
+            [[ "${lines[0]}" == /* ]]
+            [[ "$output" != *unreachable* ]]
+            [[ "$output" != *state.json* ]]
+        fi
+    done
+}

@@ -124,10 +124,8 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
     if (ns_join_pid_namespaces(j->h.state->pid, j->join_flags & ~CLONE_NEWPID, &err) < 0)
         sync_fail(j->sync[1], err);
     FAULT_POINT("exec:joined");
-    if (chdir(j->proc->cwd) < 0) {
-        aisbx_error_make(&err, errno, "chdir to cwd (\"%s\")", j->proc->cwd);
+    if (process_chdir(j->proc->cwd, &err) < 0)
         sync_fail(j->sync[1], err);
-    }
     if (exec_path_lookup(j->proc->args.v ? j->proc->args.v[0] : NULL, &j->proc->env, &exe, &err) <
             0 ||
         process_apply_privileged_attrs(j->proc, &err) < 0)

@@ -287,10 +287,8 @@ void init_main(const struct init_args *a)
     if (step_pivot(a, &err) < 0 || step_console(a, &err) < 0)
         sync_fail(a->sync_fd, err);
     FAULT_POINT("init:pivoted");
-    if (chdir(p->cwd) < 0) {
-        aisbx_error_make(&err, errno, "chdir to cwd (\"%s\") set in config.json", p->cwd);
+    if (process_chdir(p->cwd, &err) < 0)
         sync_fail(a->sync_fd, err);
-    }
     if (exec_path_lookup(p->args.v ? p->args.v[0] : NULL, &p->env, &exe, &err) < 0 ||
         process_apply_privileged_attrs(p, &err) < 0 || step_session_keyring(a) < 0)
         sync_fail(a->sync_fd, err);

@@ -1,6 +1,7 @@
 #include "runtime/process_final.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,19 @@ int process_apply_privileged_attrs(const struct spec_process *p, aisbx_error **e
     if ((p->apparmor_profile || p->selinux_label) &&
         process_set_exec_labels(p->apparmor_profile, p->selinux_label, err) < 0)
         return -1;
+    return 0;
+}
+
+int process_chdir(const char *cwd, aisbx_error **err)
+{
+    char buf[PATH_MAX];
+    if (!cwd || cwd[0] != '/')
+        return aisbx_error_make(err, 0, "cwd \"%s\" must be an absolute path", cwd ? cwd : "");
+    if (chdir(cwd) < 0)
+        return aisbx_error_make(err, errno, "chdir to cwd (\"%s\") set in config.json", cwd);
+    /* glibc turns the kernel's "(unreachable)" into ENOENT. */
+    if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+        return aisbx_error_make(err, 0, "cwd \"%s\" resolves outside the container's root", cwd);
     return 0;
 }
 

@@ -29,6 +29,11 @@ int process_connect_listener(const struct spec_seccomp *s, int *sock, aisbx_erro
 /* Only returns on failure (with *err set). */
 int process_harden_and_exec(const struct final_args *a, aisbx_error **err);
 
+/* chdir to process.cwd and make sure it is inside the container's root:
+ * a cwd like /proc/self/fd/N would otherwise follow a runtime fd to the
+ * host (CVE-2024-21626); the kernel then reports the cwd as unreachable. */
+int process_chdir(const char *cwd, aisbx_error **err);
+
 /* Process attributes that need privileges, applied before the user switch. */
 int process_apply_privileged_attrs(const struct spec_process *p, aisbx_error **err);
 
