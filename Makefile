@@ -132,7 +132,7 @@ install: aisbx
 		install -D -m 0644 etc/policy.json $(DESTDIR)/etc/aisbx/policy.json
 
 clean:
-	rm -rf build build-san build-fuzz aisbx
+	rm -rf build build-* aisbx .build-dyn.lock
 
 .PHONY: all aisbx unit-bin unit integration integration-san fuzz lint check demo bench stress install clean
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
