@@ -90,6 +90,12 @@ int state_dir_create(const char *root, const char *id, int *dirfd, aisbx_error *
     }
     if (open_dir(root, id, dirfd) < 0)
         return aisbx_error_make(err, errno, "open state directory %s/%s", root, id);
+    /* Only create makes the lock file: a command racing with delete must
+     * not re-create it in a directory that is being removed. */
+    int fd = openat(*dirfd, STATE_LOCK_FILE, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return aisbx_error_make(err, errno, "create %s", STATE_LOCK_FILE);
+    close(fd);
     return 0;
 }
 
@@ -104,15 +110,24 @@ int state_dir_open(const char *root, const char *id, int *dirfd, aisbx_error **e
 
 int state_lock(int dirfd, int *lockfd, aisbx_error **err)
 {
-    int fd = openat(dirfd, STATE_LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
+    struct stat st;
+    int fd = openat(dirfd, STATE_LOCK_FILE, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return error_exact(err, ENOENT, "container does not exist (deleted meanwhile)");
         return aisbx_error_make(err, errno, "open %s", STATE_LOCK_FILE);
+    }
     while (flock(fd, LOCK_EX) < 0) {
         if (errno == EINTR)
             continue;
         int e = errno;
         close(fd);
         return aisbx_error_make(err, e, "lock %s", STATE_LOCK_FILE);
+    }
+    /* We waited for a delete that has removed the container. */
+    if (fstat(fd, &st) == 0 && st.st_nlink == 0) {
+        close(fd);
+        return error_exact(err, ENOENT, "container does not exist (deleted meanwhile)");
     }
     *lockfd = fd;
     return 0;
@@ -266,22 +281,30 @@ int state_dir_remove(const char *root, const char *id, aisbx_error **err)
 {
     char *path = xasprintf("%s/%s", root, id);
     int ret = 0;
-    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (dfd < 0) {
-        if (errno != ENOENT)
-            ret = aisbx_error_make(err, errno, "open state directory %s", path);
-        free(path);
-        return ret;
+    /* A file that a racing command adds meanwhile: another pass. */
+    for (int pass = 0; pass < 4; pass++) {
+        struct stat st;
+        int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0) {
+            if (errno != ENOENT)
+                ret = aisbx_error_make(err, errno, "open state directory %s", path);
+            break;
+        }
+        if (fstat(dfd, &st) < 0) {
+            ret = aisbx_error_make(err, errno, "stat %s", path);
+            close(dfd);
+            break;
+        }
+        ret = remove_contents(dfd, st.st_dev, path, err); /* closes dfd */
+        if (ret < 0)
+            break;
+        if (rmdir(path) == 0 || errno == ENOENT)
+            break;
+        if (errno != ENOTEMPTY || pass == 3) {
+            ret = aisbx_error_make(err, errno, "remove state directory %s", path);
+            break;
+        }
     }
-    struct stat st;
-    if (fstat(dfd, &st) < 0) {
-        ret = aisbx_error_make(err, errno, "stat %s", path);
-        close(dfd);
-    } else {
-        ret = remove_contents(dfd, st.st_dev, path, err);
-    }
-    if (ret == 0 && rmdir(path) < 0 && errno != ENOENT)
-        ret = aisbx_error_make(err, errno, "remove state directory %s", path);
     free(path);
     return ret;
 }
