@@ -42,18 +42,4 @@ start=$SECONDS
 bats --tap --timing "${files[@]}" 2>&1 | tee "$tap"
 rc=${PIPESTATUS[0]}
 
-failed=$(grep -c '^not ok ' "$tap")
-skipped=$(grep -E '^ok [0-9]+ .*# skip' -c "$tap")
-okall=$(grep -c '^ok ' "$tap")
-passed=$((okall - skipped))
-planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -1)
-if [ -n "$planned" ] && [ $((okall + failed)) -lt "$planned" ]; then
-    echo "engines: bats stopped early: $((okall + failed)) of $planned tests reported"
-    failed=$((failed + planned - okall - failed))
-fi
-if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-    echo "engines: bats exited $rc without a failing test (setup_file/teardown_file error?)"
-    failed=1
-fi
-echo "engines: $passed passed, $failed failed, $skipped skipped ($((SECONDS - start)) s)"
-[ "$failed" -eq 0 ]
+"$(dirname "$0")/bats-summary.sh" engines "$tap" "$rc" $((SECONDS - start))
