@@ -23,6 +23,8 @@ bool ov_path_component(const char *p, const char *dir, int i, char *buf, size_t 
 
 /* Short description of a list: "[]", "[a b c]", "[41 entries]". Heap. */
 char *ov_list_summary(const struct spec_strlist *l);
+/* "[a b c]" with every entry, however many. */
+char *ov_list_join(const struct spec_strlist *l);
 
 /* Removes every element equal to s (returns how many). */
 size_t ov_strlist_remove(struct spec_strlist *l, const char *s);

@@ -70,22 +70,6 @@ bool ov_parse_size(const char *s, uint64_t *out)
     return true;
 }
 
-static char *opts_join(const struct spec_strlist *l)
-{
-    size_t len = 3;
-    for (size_t i = 0; i < l->n; i++)
-        len += strlen(l->v[i]) + 1;
-    char *s = xmalloc0(len);
-    strcat(s, "[");
-    for (size_t i = 0; i < l->n; i++) {
-        if (i)
-            strcat(s, " ");
-        strcat(s, l->v[i]);
-    }
-    strcat(s, "]");
-    return s;
-}
-
 /* Removes options starting with prefix ("size="); returns how many. */
 static size_t remove_prefixed(struct spec_strlist *l, const char *prefix)
 {
@@ -290,7 +274,7 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
             free_mount(m);
             continue;
         }
-        char *before = opts_join(&m->options);
+        char *before = ov_list_join(&m->options);
         const char *rule = "privileges";
         bool rec = bind && has_opt(m, "rbind");
         if (bind) {
@@ -311,7 +295,7 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
         } else {
             force_flags(m, false, true, false);
         }
-        char *after = opts_join(&m->options);
+        char *after = ov_list_join(&m->options);
         if (strcmp(before, after) != 0)
             ov_change(ch, rule, before, after, "mounts[%s].options", dest);
         free(before);
@@ -335,7 +319,7 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
         memmove(&c->mounts[at + 1], &c->mounts[at], (c->n_mounts - at) * sizeof(*c->mounts));
         c->mounts[at] = tmp_mount(pol);
         c->n_mounts++;
-        char *nv = opts_join(&c->mounts[at].options);
+        char *nv = ov_list_join(&c->mounts[at].options);
         char *nv2 = xasprintf("tmpfs %s", nv);
         ov_change(ch, "tmpfs", NULL, nv2, "mounts[/tmp]");
         free(nv);

@@ -121,6 +121,11 @@ char *ov_list_summary(const struct spec_strlist *l)
         return xstrdup("[]");
     if (l->n > 6)
         return xasprintf("[%zu entries]", l->n);
+    return ov_list_join(l);
+}
+
+char *ov_list_join(const struct spec_strlist *l)
+{
     size_t len = 3;
     for (size_t i = 0; i < l->n; i++)
         len += strlen(l->v[i]) + 1;
