@@ -28,6 +28,8 @@ struct overlay_bind_fact {
                                         cgroup, debugfs, tracefs, securityfs, bpf, nsfs, ...) */
     uint32_t rdev_major, rdev_minor; /* when is_device */
     char *resolved; /* absolute, symlinks resolved, magic links not followed; NULL if unknown */
+    bool has_foreign_socket; /* a directory whose tree (bounded scan) holds a unix socket owned
+                                by root or by a user other than the caller's */
 };
 
 struct overlay_facts {
@@ -35,6 +37,7 @@ struct overlay_facts {
     size_t n_ns; /* == c->linux_->n_namespaces */
     struct overlay_bind_fact *binds;
     size_t n_binds; /* == c->n_mounts */
+    bool rootfs_tmp_unmakeable; /* the rootfs has no /tmp and the runtime cannot create one */
 };
 
 /* Relative bind sources are resolved against `bundle`. Fails only on
