@@ -1,13 +1,65 @@
 #include "runtime/bundle.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "runtime/log.h"
+#include "runtime/rootfs.h"
+
+/* Keeps, for each bind the hardened config mounts, a clone of the source
+ * the overlay judged (the fact's fd), and for each joined namespace path
+ * the fd it judged. A bind whose source could not be opened is an error
+ * here: there is nothing judged to mount. */
+static int keep_judged_fds(struct hardened_bundle *b, const struct overlay_facts *f,
+                           const size_t *origin, const struct spec_config *in, aisbx_error **err)
+{
+    const struct spec_config *c = b->cfg;
+    b->mount_fds = xmalloc0((c->n_mounts + 1) * sizeof(int));
+    b->ns_fds = xmalloc0(SPEC_NS_COUNT * sizeof(int));
+    for (size_t i = 0; i < c->n_mounts; i++)
+        b->mount_fds[i] = -1;
+    for (int t = 0; t < SPEC_NS_COUNT; t++)
+        b->ns_fds[t] = -1;
+    for (size_t i = 0; i < c->n_mounts; i++) {
+        const struct spec_mount *m = &c->mounts[i];
+        if (!spec_mount_is_bind(m))
+            continue;
+        size_t k = origin[i];
+        if (k == OVERLAY_ADDED_MOUNT || k >= f->n_binds)
+            return aisbx_error_make(err, EINVAL, "mount %s: a bind the overlay did not judge",
+                                    m->destination);
+        if (f->binds[k].fd < 0)
+            return aisbx_error_make(err, f->binds[k].open_errno, "bind source %s",
+                                    m->source ? m->source : "");
+        b->mount_fds[i] = rootfs_clone_bind_source(
+            f->binds[k].fd, spec_strlist_contains(&m->options, "rbind"), err);
+        if (b->mount_fds[i] < 0)
+            return aisbx_error_wrap(err, "bind %s on %s", m->source, m->destination);
+    }
+    const struct spec_linux *l = c->linux_, *il = in->linux_;
+    for (size_t i = 0; l && i < l->n_namespaces; i++) {
+        enum spec_ns_type t = l->namespaces[i].type;
+        if (!l->namespaces[i].path || (unsigned)t >= SPEC_NS_COUNT || b->ns_fds[t] >= 0)
+            continue;
+        /* the overlay keeps the first entry of each type */
+        size_t k = 0;
+        while (il && k < il->n_namespaces && il->namespaces[k].type != t)
+            k++;
+        if (!il || k >= il->n_namespaces || k >= f->n_ns || f->ns[k].fd < 0)
+            return aisbx_error_make(err, 0, "linux.namespaces: cannot open %s namespace path %s",
+                                    spec_ns_type_name(t), l->namespaces[i].path);
+        b->ns_fds[t] = fcntl(f->ns[k].fd, F_DUPFD_CLOEXEC, 3);
+        if (b->ns_fds[t] < 0)
+            return aisbx_error_make(err, errno, "dup namespace fd");
+    }
+    return 0;
+}
 
 int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle,
                          struct hardened_bundle *out, aisbx_error **err)
@@ -53,7 +105,11 @@ int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle,
     out->rootfs = xstrdup(buf);
     if (overlay_facts_gather(raw, out->bundle, &facts, err) < 0)
         goto fail;
-    r = overlay_apply(raw, &facts, &out->policy, &out->cfg, &out->changes, err);
+    size_t *origin = NULL;
+    r = overlay_apply_traced(raw, &facts, &out->policy, &out->cfg, &origin, &out->changes, err);
+    if (r == 0)
+        r = keep_judged_fds(out, &facts, origin, raw, err);
+    free(origin);
     overlay_facts_free(&facts);
     if (r < 0)
         goto fail;
@@ -71,6 +127,14 @@ fail:
 
 void hardened_bundle_free(struct hardened_bundle *b)
 {
+    for (size_t i = 0; b->mount_fds && b->cfg && i < b->cfg->n_mounts; i++)
+        if (b->mount_fds[i] >= 0)
+            close(b->mount_fds[i]);
+    for (int t = 0; b->ns_fds && t < SPEC_NS_COUNT; t++)
+        if (b->ns_fds[t] >= 0)
+            close(b->ns_fds[t]);
+    free(b->mount_fds);
+    free(b->ns_fds);
     free(b->bundle);
     free(b->rootfs);
     spec_config_free(b->cfg);

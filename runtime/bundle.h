@@ -14,6 +14,15 @@ struct hardened_bundle {
     struct spec_config *cfg; /* hardened */
     struct overlay_changes changes;
     struct aisbx_policy policy;
+    /* What create mounts and joins, so that what the overlay judged is what
+     * the container gets. mount_fds[i] (per cfg->mounts[i]): for a bind, a
+     * detached copy (open_tree, made here in the host's mount namespace) of
+     * the source object the overlay judged, -1 otherwise. ns_fds[t] (per
+     * enum spec_ns_type): the opened namespace the overlay judged, when the
+     * hardened config joins a path of that type, -1 otherwise. Both NULL
+     * until loaded; close-on-exec. */
+    int *mount_fds;
+    int *ns_fds;
 };
 
 int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle,

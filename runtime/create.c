@@ -154,20 +154,60 @@ static int job_state_dir(struct create_job *j, aisbx_error **err)
     return 0;
 }
 
+/* With a shared pid namespace (a pod), the init is visible to the pod from
+ * its birth, so it must be born in the network, ipc and uts namespaces it
+ * joins rather than join them later from the host's (the pod would read
+ * the host's interfaces, sockets and hostname meanwhile). The parent joins
+ * them just for the clone, then returns: they do not change its view of
+ * files. The user and mount namespace paths stay the init's to join. */
+static const int born_in[] = {SPEC_NS_NETWORK, SPEC_NS_IPC, SPEC_NS_UTS};
+static const char *const born_in_proc[] = {"/proc/self/ns/net", "/proc/self/ns/ipc",
+                                           "/proc/self/ns/uts"};
+
+static int enter_born_in(const int *ns_fds, int *restore, int *joined, aisbx_error **err)
+{
+    for (size_t k = 0; k < 3; k++) {
+        restore[k] = -1;
+        if (ns_fds[SPEC_NS_PID] < 0 || ns_fds[born_in[k]] < 0)
+            continue;
+        restore[k] = open(born_in_proc[k], O_RDONLY | O_CLOEXEC);
+        if (restore[k] < 0)
+            return aisbx_error_make(err, errno, "open %s", born_in_proc[k]);
+        if (setns(ns_fds[born_in[k]], ns_clone_flag(born_in[k])) < 0)
+            return aisbx_error_make(err, errno, "join the configured %s namespace",
+                                    spec_ns_type_name(born_in[k]));
+        *joined |= ns_clone_flag(born_in[k]);
+    }
+    return 0;
+}
+
+static int leave_born_in(int *restore, aisbx_error **err)
+{
+    int r = 0;
+    for (size_t k = 0; k < 3; k++)
+        if (ns_restore_for_children(restore[k], ns_clone_flag(born_in[k]), err) < 0)
+            r = -1;
+    return r;
+}
+
 /* Step 3: clone the init into its new namespaces. */
 static int job_clone(struct create_job *j, aisbx_error **err)
 {
     const struct spec_linux *lx = j->b.cfg->linux_;
-    int pid_restore = -1, time_restore = -1, flags, r = 0;
+    int pid_restore = -1, time_restore = -1, flags, r = 0, joined = 0;
+    int born_restore[3] = {-1, -1, -1};
 
     if (j->o->console_socket &&
         fd_connect_unix(j->o->console_socket, &j->console_fd, "console socket", err) < 0)
         return -1;
     if (sync_pair(j->sync, err) < 0)
         return -1;
-    if (ns_enter_pid_for_children(ns_path(lx, SPEC_NS_PID), &pid_restore, err) < 0)
+    if (ns_enter_pid_for_children(j->b.ns_fds[SPEC_NS_PID], &pid_restore, err) < 0)
         return -1;
-    if (ns_new_time_for_children(lx, &time_restore, err) < 0) {
+    if (ns_new_time_for_children(lx, &time_restore, err) < 0 ||
+        enter_born_in(j->b.ns_fds, born_restore, &joined, err) < 0) {
+        leave_born_in(born_restore, NULL);
+        ns_restore_for_children(time_restore, CLONE_NEWTIME, NULL);
         ns_restore_for_children(pid_restore, CLONE_NEWPID, NULL);
         return -1;
     }
@@ -187,6 +227,7 @@ static int job_clone(struct create_job *j, aisbx_error **err)
             .fifo_fd = j->fifo_fd,
             .state_dirfd = j->dirfd,
             .new_flags = ns_new_flags(lx),
+            .joined_flags = joined,
             .no_pivot = j->o->no_pivot,
             .no_new_keyring = j->o->no_new_keyring,
             .hooks_roundtrip = h && (h->prestart.n || h->create_runtime.n),
@@ -194,6 +235,9 @@ static int job_clone(struct create_job *j, aisbx_error **err)
             .floor = &j->floor,
             .filter = &j->filter,
             .filter_flags = j->filter_flags,
+            .ns_fds = j->b.ns_fds,
+            .mount_fds = j->b.mount_fds,
+            .n_mount_fds = j->b.cfg->n_mounts,
         };
         close(j->sync[0]);
         close(j->lockfd);
@@ -201,7 +245,8 @@ static int job_clone(struct create_job *j, aisbx_error **err)
     }
     if (j->pid < 0)
         r = aisbx_error_make(err, errno, "clone the container init");
-    if (ns_restore_for_children(time_restore, CLONE_NEWTIME, err) < 0 ||
+    if (leave_born_in(born_restore, err) < 0 ||
+        ns_restore_for_children(time_restore, CLONE_NEWTIME, err) < 0 ||
         ns_restore_for_children(pid_restore, CLONE_NEWPID, err) < 0)
         r = -1;
     close(j->sync[1]);

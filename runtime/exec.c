@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
 #include "runtime/pid_file.h"
+#include "runtime/proc_info.h"
 #include "runtime/process_final.h"
 #include "runtime/sync.h"
 
@@ -33,7 +35,7 @@ struct exec_job {
     struct spec_process *proc; /* hardened */
     struct seccomp_program floor, filter;
     unsigned int filter_flags;
-    int sync[2], console_fd, join_flags;
+    int sync[2], console_fd, join_flags, pidfd;
     pid_t pid;
 };
 
@@ -100,20 +102,20 @@ static int build_process(const struct exec_options *o, const struct spec_config 
     return 0;
 }
 
-__attribute__((noreturn)) static void exec_child(struct exec_job *j, const struct exec_options *o)
+/* The exec process, born inside every namespace of the container (see
+ * exec_intermediate): it waits for its host pid, then sets itself up and
+ * execs. Never returns. */
+__attribute__((noreturn)) static void exec_child(struct exec_job *j, const struct exec_options *o,
+                                                 int listener_sock)
 {
     aisbx_error *err = NULL;
     struct sync_msg m;
     char *exe = NULL, *slave = NULL;
     int master = -1;
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    close(j->sync[0]);
-    int listener_sock = -1;
     char *listener_json = NULL;
     const struct spec_seccomp *sc = j->cfg->linux_ ? j->cfg->linux_->seccomp : NULL;
-    if (sync_expect(j->sync[1], SYNC_GO, &m, &err) < 0 ||
-        process_connect_listener(sc, &listener_sock, &err) < 0)
+    if (sync_expect(j->sync[1], SYNC_GO, &m, &err) < 0)
         sync_fail(j->sync[1], err);
     if (listener_sock >= 0) {
         size_t len;
@@ -121,8 +123,6 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
                                         &len, &err) < 0)
             sync_fail(j->sync[1], err);
     }
-    if (ns_join_pid_namespaces(j->h.state->pid, j->join_flags & ~CLONE_NEWPID, &err) < 0)
-        sync_fail(j->sync[1], err);
     FAULT_POINT("exec:joined");
     if (process_chdir(j->proc->cwd, &err) < 0)
         sync_fail(j->sync[1], err);
@@ -142,8 +142,6 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
         close(master);
         close(j->console_fd);
     }
-    if (!o->detach)
-        prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     struct final_args fa = {
         .process = j->proc,
         .exe = exe,
@@ -160,39 +158,95 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
     sync_fail(j->sync[1], err);
 }
 
+/* Runs in the host's pid namespace, so nothing in the container sees it.
+ * Once the parent has put it in the container's cgroup, it joins every
+ * namespace of the init at once (through the init's pidfd: the process
+ * the parent checked, not a path), and only then forks the exec process
+ * (CLONE_PARENT: it becomes our parent's child) straight into the
+ * container's pid namespace. So the first moment the exec process is
+ * visible inside, it is already in the container's mount, network, ipc,
+ * uts and cgroup namespaces and cgroup, non-dumpable (inherited) and
+ * with no command line to read. Never returns. */
+__attribute__((noreturn)) static void exec_intermediate(struct exec_job *j,
+                                                        const struct exec_options *o)
+{
+    aisbx_error *err = NULL;
+    struct sync_msg m;
+    int listener_sock = -1;
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    close(j->sync[0]);
+    const struct spec_seccomp *sc = j->cfg->linux_ ? j->cfg->linux_->seccomp : NULL;
+    /* listenerPath is a host path: connect while we still see the host */
+    /* (reads /proc/self/stat: before joining the container's mount namespace) */
+    proc_wipe_cmdline();
+    if (sync_expect(j->sync[1], SYNC_GO, &m, &err) < 0 ||
+        process_connect_listener(sc, &listener_sock, &err) < 0 ||
+        ns_join_process(j->pidfd, j->h.state->pid, j->join_flags, &err) < 0)
+        sync_fail(j->sync[1], err);
+    fflush(NULL);
+    pid_t c = (pid_t)syscall(SYS_clone, (unsigned long)CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+    if (c == 0)
+        exec_child(j, o, listener_sock);
+    if (c < 0) {
+        aisbx_error_make(&err, errno, "fork into the container");
+        sync_fail(j->sync[1], err);
+    }
+    _exit(sync_send(j->sync[1], SYNC_READY, c, NULL, &err) < 0 ? 1 : 0);
+}
+
 static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_error **err)
 {
     const struct spec_linux *lx = j->cfg->linux_;
-    char nspath[64];
-    int restore = -1;
     struct sync_msg m;
+    int status;
     for (size_t i = 0; lx && i < lx->n_namespaces; i++)
         j->join_flags |= ns_clone_flag(lx->namespaces[i].type);
     if (sync_pair(j->sync, err) < 0)
         return -1;
-    if (j->join_flags & CLONE_NEWPID) {
-        snprintf(nspath, sizeof(nspath), "/proc/%d/ns/pid", j->h.state->pid);
-        if (ns_enter_pid_for_children(nspath, &restore, err) < 0)
-            return -1;
-    }
+    /* The pidfd pins the init we checked: a recycled pid cannot be joined. */
+    j->pidfd = (int)syscall(SYS_pidfd_open, j->h.state->pid, 0);
+    if (j->pidfd < 0 && errno != ENOSYS)
+        return aisbx_error_make(err, errno, "pidfd_open of the container init %d", j->h.state->pid);
+    if (!proc_is_alive(j->h.state->pid, j->h.state->pid_start_time))
+        return aisbx_error_make(err, ESRCH, "the container init %d is gone", j->h.state->pid);
     fflush(NULL);
-    j->pid = fork();
-    if (j->pid == 0)
-        exec_child(j, o);
-    int e = errno;
-    ns_restore_for_children(restore, CLONE_NEWPID, NULL);
+    pid_t mid = fork();
+    if (mid == 0)
+        exec_intermediate(j, o);
+    if (mid < 0)
+        return aisbx_error_make(err, errno, "fork");
     close(j->sync[1]);
     j->sync[1] = -1;
-    if (j->pid < 0)
-        return aisbx_error_make(err, e, "fork");
     FAULT_POINT("exec:forked");
+    int r = 0;
+    /* the exec process inherits the cgroup: it is never outside the pids cap */
     if (j->h.state->cgroup_path && *j->h.state->cgroup_path &&
-        cgroup_enter(j->h.state->cgroup_path, j->pid, err) < 0)
+        cgroup_enter(j->h.state->cgroup_path, mid, err) < 0)
+        r = -1;
+    if (r == 0 && sync_send(j->sync[0], SYNC_GO, mid, NULL, err) < 0)
+        r = -1;
+    if (r == 0) {
+        r = sync_recv(j->sync[0], &m, err);
+        if (r == 1)
+            r = aisbx_error_make(err, 0, "exec: the joining process died");
+        else if (r == 0 && m.type == SYNC_ERROR)
+            r = aisbx_error_make(err, 0, "%s", m.text);
+        else if (r == 0 && m.type != SYNC_READY)
+            r = aisbx_error_make(err, 0, "sync: unexpected message %u", m.type);
+        else if (r == 0)
+            j->pid = (pid_t)m.value;
+    }
+    if (r < 0)
+        kill(mid, SIGKILL);
+    while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (r < 0)
         return -1;
     if (sync_send(j->sync[0], SYNC_GO, j->pid, NULL, err) < 0)
         return -1;
     /* EOF: execve succeeded (the socket is close-on-exec). */
-    int r = sync_recv(j->sync[0], &m, err);
+    r = sync_recv(j->sync[0], &m, err);
     if (r < 0)
         return -1;
     if (r == 0 && m.type == SYNC_ERROR)
@@ -203,7 +257,7 @@ static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_er
 int container_exec(const struct aisbx_context *ctx, const char *id, const struct exec_options *o,
                    int *status, aisbx_error **err)
 {
-    struct exec_job j = {.sync = {-1, -1}, .console_fd = -1};
+    struct exec_job j = {.sync = {-1, -1}, .console_fd = -1, .pidfd = -1};
     struct spec_process *raw = NULL;
     struct overlay_changes ch = {0};
     struct aisbx_policy pol;
@@ -261,6 +315,8 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
 out:
     if (j.sync[0] >= 0)
         close(j.sync[0]);
+    if (j.pidfd >= 0)
+        close(j.pidfd);
     if (j.console_fd >= 0)
         close(j.console_fd);
     overlay_changes_free(&ch);

@@ -46,7 +46,7 @@ static int step_namespaces(const struct init_args *a, aisbx_error **err)
 {
     const struct spec_linux *lx = a->cfg->linux_;
     /* The pid namespace was entered by the parent before clone. */
-    if (ns_join_paths(lx, CLONE_NEWPID, err) < 0)
+    if (ns_join_fds(a->ns_fds, CLONE_NEWPID | a->joined_flags, err) < 0)
         return -1;
     /* Unshared only now, after the parent moved us into the container's
      * cgroup, so that the cgroup namespace is rooted there. */
@@ -111,9 +111,16 @@ static int step_loopback(const struct init_args *a, aisbx_error **err)
 static int step_rootfs(const struct init_args *a, aisbx_error **err)
 {
     if (rootfs_prepare(a->cfg, a->rootfs, err) < 0 ||
-        rootfs_mount_all(a->cfg, a->rootfs, a->bundle, err) < 0 ||
+        rootfs_mount_all(a->cfg, a->rootfs, a->bundle, a->mount_fds, err) < 0 ||
         rootfs_setup_dev(a->cfg, a->rootfs, err) < 0)
         return -1;
+    /* Host objects: nothing after this (hooks, the program) may hold them. */
+    for (size_t i = 0; a->mount_fds && i < a->n_mount_fds; i++)
+        if (a->mount_fds[i] >= 0)
+            close(a->mount_fds[i]);
+    for (int t = 0; a->ns_fds && t < SPEC_NS_COUNT; t++)
+        if (a->ns_fds[t] >= 0)
+            close(a->ns_fds[t]);
     return 0;
 }
 

@@ -1,15 +1,19 @@
 /* The config's mounts, performed in order, each onto an fd resolved inside
- * the rootfs (resolve_in_root.h) through /proc/self/fd/N. */
+ * the rootfs (resolve_in_root.h) through /proc/self/fd/N. A bind is never
+ * made from its source path: create hands over a detached copy (open_tree)
+ * of the very object the overlay judged, attached here with move_mount. */
 #include "runtime/rootfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "runtime/log.h"
@@ -66,24 +70,53 @@ static int apply_after(int rootfd, const char *dest, const struct mount_opts *o,
     return 0;
 }
 
+int rootfs_clone_bind_source(int src_fd, bool recursive, aisbx_error **err)
+{
+    int fd = open_tree(src_fd, "",
+                       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                           (recursive ? AT_RECURSIVE : 0));
+    if (fd < 0)
+        return aisbx_error_make(err, errno, "open_tree (clone the bind source)");
+    return fd;
+}
+
+/* Without a prepared source (unit tests): open it once here, in this mount
+ * namespace, never through a magic link, and clone that. */
+static int clone_source_here(const struct spec_mount *m, const struct mount_opts *o,
+                             const char *bundle, aisbx_error **err)
+{
+    cleanup_free char *src =
+        m->source[0] == '/' || !bundle ? xstrdup(m->source) : xasprintf("%s/%s", bundle, m->source);
+    struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS};
+    cleanup_close int fd = (int)syscall(SYS_openat2, AT_FDCWD, src, &how, sizeof(how));
+    if (fd < 0)
+        return aisbx_error_make(err, errno, "open bind source %s", src);
+    return rootfs_clone_bind_source(fd, o->rec_bind, err);
+}
+
 static int mount_bind(const struct spec_mount *m, const struct mount_opts *o, int rootfd,
-                      const char *bundle, aisbx_error **err)
+                      const char *bundle, int tree_fd, aisbx_error **err)
 {
     if (!m->source || !*m->source)
         return aisbx_error_make(err, EINVAL, "bind mount without a source");
-    cleanup_free char *src =
-        m->source[0] == '/' || !bundle ? xstrdup(m->source) : xasprintf("%s/%s", bundle, m->source);
+    cleanup_close int own = -1;
+    if (tree_fd < 0) {
+        own = clone_source_here(m, o, bundle, err);
+        if (own < 0)
+            return -1;
+        tree_fd = own;
+    }
     struct stat st;
-    if (stat(src, &st) < 0)
-        return aisbx_error_make(err, errno, "stat bind source %s", src);
+    if (fstat(tree_fd, &st) < 0)
+        return aisbx_error_make(err, errno, "stat bind source %s", m->source);
     bool dir = S_ISDIR(st.st_mode);
     cleanup_close int fd =
         resolve_in_root(rootfd, m->destination, dir ? RESOLVE_CREATE_DIR : RESOLVE_CREATE_FILE,
                         dir ? 0755 : 0644, err);
     if (fd < 0)
         return -1;
-    if (mount_on_fd(src, fd, NULL, MS_BIND | (o->rec_bind ? MS_REC : 0), NULL) < 0)
-        return aisbx_error_make(err, errno, "bind %s", src);
+    if (move_mount(tree_fd, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return aisbx_error_make(err, errno, "bind %s", m->source);
     if (mount_opts_need_remount(o) && remount_bind(rootfd, m->destination, o->flags, err) < 0)
         return -1;
     return apply_after(rootfd, m->destination, o, err);
@@ -234,7 +267,8 @@ static int mount_fs(const struct spec_mount *m, const struct mount_opts *o, int 
     return apply_after(rootfd, m->destination, o, err);
 }
 
-int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle, aisbx_error **err)
+int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle, int src_fd,
+                     aisbx_error **err)
 {
     if (!m->destination || !*m->destination)
         return aisbx_error_make(err, EINVAL, "mount without a destination");
@@ -245,8 +279,9 @@ int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle,
     int r;
     if (mount_options_parse(&m->options, &o, err) < 0) {
         r = -1;
-    } else if (o.bind || (m->type && !strcmp(m->type, "bind"))) {
-        r = mount_bind(m, &o, rootfd, bundle, err);
+    } else if (spec_mount_is_bind(m)) {
+        /* the overlay's definition: what it judged as a bind is mounted as one */
+        r = mount_bind(m, &o, rootfd, bundle, src_fd, err);
     } else if (!m->type || !*m->type) {
         r = aisbx_error_make(err, EINVAL, "mount without a type");
     } else if (!strcmp(m->type, "cgroup")) {
@@ -261,13 +296,17 @@ int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle,
 }
 
 int rootfs_mount_all(const struct spec_config *c, const char *rootfs, const char *bundle,
-                     aisbx_error **err)
+                     const int *src_fds, aisbx_error **err)
 {
     cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return aisbx_error_make(err, errno, "open rootfs %s", rootfs);
     for (size_t i = 0; i < c->n_mounts; i++) {
-        if (rootfs_mount_one(&c->mounts[i], rootfd, bundle, err) < 0)
+        int src = src_fds ? src_fds[i] : -1;
+        if (src_fds && spec_mount_is_bind(&c->mounts[i]) && src < 0)
+            return aisbx_error_make(err, EINVAL, "mount %s: bind source was not judged",
+                                    c->mounts[i].destination);
+        if (rootfs_mount_one(&c->mounts[i], rootfd, bundle, src, err) < 0)
             return -1;
         log_debug("mounted %s on %s", c->mounts[i].type ? c->mounts[i].type : "bind",
                   c->mounts[i].destination);

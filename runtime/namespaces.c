@@ -50,31 +50,17 @@ const char *ns_path(const struct spec_linux *lx, enum spec_ns_type t)
     return NULL;
 }
 
-static int join_one(const char *path, int nstype, const char *what, aisbx_error **err)
+int ns_join_fds(const int *fds, int skip_flags, aisbx_error **err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return aisbx_error_make(err, errno, "open %s namespace %s", what, path);
-    if (setns(fd, nstype) < 0) {
-        int e = errno;
-        close(fd);
-        return aisbx_error_make(err, e, "join %s namespace %s", what, path);
-    }
-    close(fd);
-    return 0;
-}
-
-int ns_join_paths(const struct spec_linux *lx, int skip_flags, aisbx_error **err)
-{
-    const char *user = ns_path(lx, SPEC_NS_USER);
-    if (user && !(skip_flags & CLONE_NEWUSER) && join_one(user, CLONE_NEWUSER, "user", err) < 0)
-        return -1;
-    for (int t = 0; t < SPEC_NS_COUNT; t++) {
-        const char *p = ns_path(lx, (enum spec_ns_type)t);
-        if (!p || t == SPEC_NS_USER || (skip_flags & clone_flags[t]))
+    static const enum spec_ns_type order[] = {SPEC_NS_USER, SPEC_NS_MOUNT, SPEC_NS_NETWORK,
+                                              SPEC_NS_IPC,  SPEC_NS_UTS,   SPEC_NS_CGROUP,
+                                              SPEC_NS_PID,  SPEC_NS_TIME};
+    for (size_t i = 0; fds && i < sizeof(order) / sizeof(order[0]); i++) {
+        enum spec_ns_type t = order[i];
+        if (fds[t] < 0 || (skip_flags & clone_flags[t]))
             continue;
-        if (join_one(p, clone_flags[t], proc_names[t], err) < 0)
-            return -1;
+        if (setns(fds[t], clone_flags[t]) < 0)
+            return aisbx_error_make(err, errno, "join the configured %s namespace", proc_names[t]);
     }
     return 0;
 }
@@ -108,7 +94,20 @@ int ns_write_id_mappings(pid_t pid, const struct spec_linux *lx, aisbx_error **e
     return 0;
 }
 
-int ns_join_pid_namespaces(pid_t pid, int flags, aisbx_error **err)
+static int join_by_proc(pid_t pid, int flags, aisbx_error **err);
+
+int ns_join_process(int pidfd, pid_t pid, int flags, aisbx_error **err)
+{
+    if (pidfd >= 0) {
+        if (setns(pidfd, flags) == 0)
+            return 0;
+        if (errno != EINVAL)
+            return aisbx_error_make(err, errno, "join the namespaces of pid %d", pid);
+    }
+    return join_by_proc(pid, flags, err);
+}
+
+static int join_by_proc(pid_t pid, int flags, aisbx_error **err)
 {
     char path[64];
     /* The user namespace first: the others are owned by it. */
@@ -138,18 +137,19 @@ int ns_join_pid_namespaces(pid_t pid, int flags, aisbx_error **err)
     return r;
 }
 
-int ns_enter_pid_for_children(const char *path, int *restore_fd, aisbx_error **err)
+int ns_enter_pid_for_children(int fd, int *restore_fd, aisbx_error **err)
 {
     *restore_fd = -1;
-    if (!path)
+    if (fd < 0)
         return 0;
     *restore_fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
     if (*restore_fd < 0)
         return aisbx_error_make(err, errno, "open /proc/self/ns/pid");
-    if (join_one(path, CLONE_NEWPID, "pid", err) < 0) {
+    if (setns(fd, CLONE_NEWPID) < 0) {
+        int e = errno;
         close(*restore_fd);
         *restore_fd = -1;
-        return -1;
+        return aisbx_error_make(err, e, "join the configured pid namespace");
     }
     return 0;
 }

@@ -13,16 +13,20 @@ int ns_clone_flag(enum spec_ns_type t);
 int ns_new_flags(const struct spec_linux *lx);
 /* The path of a joined namespace of type t, NULL if none / new. */
 const char *ns_path(const struct spec_linux *lx, enum spec_ns_type t);
-/* setns() into every namespace with a path except those in skip_flags;
- * the user namespace first, so the others are joined with its rights. */
-int ns_join_paths(const struct spec_linux *lx, int skip_flags, aisbx_error **err);
+/* setns() into every namespace of fds (indexed by enum spec_ns_type, -1:
+ * none; create passes the fds the overlay judged, never re-opening a path)
+ * except those in skip_flags; the user namespace first, so the others are
+ * joined with its rights. fds may be NULL. */
+int ns_join_fds(const int *fds, int skip_flags, aisbx_error **err);
 /* Parent side: write /proc/<pid>/{uid,gid}_map. */
 int ns_write_id_mappings(pid_t pid, const struct spec_linux *lx, aisbx_error **err);
-/* setns into /proc/<pid>/ns/<name> for each type in flags (exec). */
-int ns_join_pid_namespaces(pid_t pid, int flags, aisbx_error **err);
-/* Parent side, before clone: enter a pid namespace by path for the
+/* exec: joins the namespaces (flags) of the process pidfd refers to, all at
+ * once (setns on a pidfd); CLONE_NEWPID applies to our children. pidfd -1 or
+ * a kernel without pidfd setns: one /proc/<pid>/ns/<name> at a time. */
+int ns_join_process(int pidfd, pid_t pid, int flags, aisbx_error **err);
+/* Parent side, before clone: enter the pid namespace fd (-1: none) for the
  * children only; *restore_fd gets our own to return to (-1 if none). */
-int ns_enter_pid_for_children(const char *path, int *restore_fd, aisbx_error **err);
+int ns_enter_pid_for_children(int fd, int *restore_fd, aisbx_error **err);
 /* Parent side, before clone: a new time namespace for the child with the
  * config's offsets (time namespaces apply to children only). */
 int ns_new_time_for_children(const struct spec_linux *lx, int *restore_fd, aisbx_error **err);

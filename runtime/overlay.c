@@ -12,7 +12,17 @@ int overlay_apply(const struct spec_config *in, const struct overlay_facts *fact
                   const struct aisbx_policy *pol, struct spec_config **out,
                   struct overlay_changes *changes, aisbx_error **err)
 {
+    return overlay_apply_traced(in, facts, pol, out, NULL, changes, err);
+}
+
+int overlay_apply_traced(const struct spec_config *in, const struct overlay_facts *facts,
+                         const struct aisbx_policy *pol, struct spec_config **out,
+                         size_t **mount_origin, struct overlay_changes *changes, aisbx_error **err)
+{
+    size_t *origin = NULL;
     *out = NULL;
+    if (mount_origin)
+        *mount_origin = NULL;
     if (!in || !pol)
         return aisbx_error_make(err, EINVAL, "overlay: no config");
     if (!in->process)
@@ -45,7 +55,10 @@ int overlay_apply(const struct spec_config *in, const struct overlay_facts *fact
     ov_resources_create(c->linux_->resources, pol, changes);
     ov_devices(c->linux_, c->process->terminal, changes);
     ov_linux_paths(c->linux_, changes);
-    if (ov_mounts(c, in, facts, pol, changes, err) < 0)
+    /* the overlay adds at most a few mounts (/tmp, /dev) */
+    if (mount_origin)
+        origin = xmalloc0((in->n_mounts + 4) * sizeof(*origin));
+    if (ov_mounts(c, in, facts, pol, origin, changes, err) < 0)
         goto fail;
     ov_sysctls(c->linux_, changes);
     if (c->linux_->rootfs_propagation && (strcmp(c->linux_->rootfs_propagation, "shared") == 0 ||
@@ -57,8 +70,11 @@ int overlay_apply(const struct spec_config *in, const struct overlay_facts *fact
         c->linux_->rootfs_propagation = xstrdup("rslave");
     }
     *out = c;
+    if (mount_origin)
+        *mount_origin = origin;
     return 0;
 fail:
+    free(origin);
     spec_config_free(c);
     return aisbx_error_wrap(err, "overlay");
 }

@@ -40,6 +40,14 @@ int overlay_apply(const struct spec_config *in, const struct overlay_facts *fact
                   const struct aisbx_policy *pol, struct spec_config **out,
                   struct overlay_changes *changes, aisbx_error **err);
 
+/* As overlay_apply, and *mount_origin (caller frees) says where each mount
+ * of *out came from: the index of the input mount (so of its bind fact, whose
+ * opened source create mounts), or OVERLAY_ADDED_MOUNT. */
+#define OVERLAY_ADDED_MOUNT ((size_t)-1)
+int overlay_apply_traced(const struct spec_config *in, const struct overlay_facts *facts,
+                         const struct aisbx_policy *pol, struct spec_config **out,
+                         size_t **mount_origin, struct overlay_changes *changes, aisbx_error **err);
+
 /* `exec --process`: no_new_privs, capabilities, rlimits, oom_score_adj. */
 int overlay_apply_process(const struct spec_process *in, const struct aisbx_policy *pol,
                           struct spec_process **out, struct overlay_changes *changes,

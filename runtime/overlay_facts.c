@@ -1,7 +1,10 @@
 /* Host facts for the overlay: which namespace paths are the host's own or
- * hold interfaces, and what each bind source really is. Bind sources are
- * resolved with openat2(RESOLVE_NO_MAGICLINKS) so that /proc/<pid>/root and
- * friends cannot smuggle the host's / past the rules. */
+ * hold interfaces, and what each bind source really is. Every path is
+ * opened exactly once and judged through its fd; the fds are kept for
+ * create to join and mount from (a path re-resolved later could have been
+ * swapped for a symlink to / by a container writing to a shared volume).
+ * Bind sources are opened with openat2(RESOLVE_NO_MAGICLINKS) so that
+ * /proc/<pid>/root and friends cannot smuggle the host's / past the rules. */
 #include "runtime/overlay_facts.h"
 
 #include <errno.h>
@@ -121,18 +124,24 @@ static int netns_only_lo(int fd)
 static void ns_fact(const struct spec_namespace *ns, struct overlay_ns_fact *f)
 {
     const char *name = proc_ns_name(ns->type);
-    int fd = open(ns->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0 || !name)
-        goto out;
     struct stat st;
-    int t = ioctl(fd, NS_GET_NSTYPE);
-    if (t < 0 || t != clone_flag(ns->type) || fstat(fd, &st) < 0)
-        goto out;
+    struct statfs sfs;
+    /* O_NONBLOCK: a fifo at the path must not block create */
+    int fd = open(ns->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0 || !name)
+        goto fail;
+    if (fstatfs(fd, &sfs) < 0 || (unsigned long)sfs.f_type != (unsigned long)NSFS_MAGIC ||
+        ioctl(fd, NS_GET_NSTYPE) != clone_flag(ns->type) || fstat(fd, &st) < 0) {
+        f->wrong_type = true;
+        goto fail;
+    }
     f->exists = true;
     f->is_host = same_as(&st, "1", name) || same_as(&st, "self", name);
     if (ns->type == SPEC_NS_NETWORK && !f->is_host)
         f->only_lo = netns_only_lo(fd) == 1;
-out:
+    f->fd = fd;
+    return;
+fail:
     if (fd >= 0)
         close(fd);
 }
@@ -170,14 +179,6 @@ static bool within(const char *p, const char *dir)
     return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
 }
 
-static bool is_bind(const struct spec_mount *m)
-{
-    if (m->type && strcmp(m->type, "bind") == 0)
-        return true;
-    return spec_strlist_contains(&m->options, "bind") ||
-           spec_strlist_contains(&m->options, "rbind");
-}
-
 static void bind_fact(const struct spec_mount *m, const char *bundle, struct overlay_bind_fact *f)
 {
     if (!m->source || !*m->source)
@@ -187,6 +188,7 @@ static void bind_fact(const struct spec_mount *m, const char *bundle, struct ove
     struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS};
     int fd = (int)syscall(SYS_openat2, AT_FDCWD, src, &how, sizeof(how));
     if (fd < 0) {
+        f->open_errno = errno;
         if (errno == ELOOP) {
             /* a magic link (/proc/<pid>/root, /proc/<pid>/fd/N) is on the way */
             f->exists = true;
@@ -221,7 +223,7 @@ static void bind_fact(const struct spec_mount *m, const char *bundle, struct ove
         if (within(buf, "/proc") || within(buf, "/sys") || within(buf, "/dev"))
             f->is_proc_sys_dev = true;
     }
-    close(fd);
+    f->fd = fd;
 }
 
 int overlay_facts_gather(const struct spec_config *c, const char *bundle, struct overlay_facts *f,
@@ -234,6 +236,8 @@ int overlay_facts_gather(const struct spec_config *c, const char *bundle, struct
         f->n_ns = c->linux_->n_namespaces;
         f->ns = xmalloc0(f->n_ns * sizeof(*f->ns));
         for (size_t i = 0; i < f->n_ns; i++)
+            f->ns[i].fd = -1;
+        for (size_t i = 0; i < f->n_ns; i++)
             if (c->linux_->namespaces[i].path)
                 ns_fact(&c->linux_->namespaces[i], &f->ns[i]);
     }
@@ -241,7 +245,9 @@ int overlay_facts_gather(const struct spec_config *c, const char *bundle, struct
         f->n_binds = c->n_mounts;
         f->binds = xmalloc0(f->n_binds * sizeof(*f->binds));
         for (size_t i = 0; i < f->n_binds; i++)
-            if (is_bind(&c->mounts[i]))
+            f->binds[i].fd = -1;
+        for (size_t i = 0; i < f->n_binds; i++)
+            if (spec_mount_is_bind(&c->mounts[i]))
                 bind_fact(&c->mounts[i], bundle, &f->binds[i]);
     }
     return 0;
@@ -251,8 +257,14 @@ void overlay_facts_free(struct overlay_facts *f)
 {
     if (!f)
         return;
-    for (size_t i = 0; i < f->n_binds; i++)
+    for (size_t i = 0; i < f->n_binds; i++) {
         free(f->binds[i].resolved);
+        if (f->binds[i].fd >= 0)
+            close(f->binds[i].fd);
+    }
+    for (size_t i = 0; i < f->n_ns; i++)
+        if (f->ns[i].fd >= 0)
+            close(f->ns[i].fd);
     free(f->binds);
     free(f->ns);
     memset(f, 0, sizeof(*f));

@@ -11,14 +11,21 @@
 #include "specs/config.h"
 #include "specs/error.h"
 
-/* One per linux.namespaces entry (same index); only meaningful with a path. */
+/* One per linux.namespaces entry (same index); only meaningful with a path.
+ * The path is opened once; everything here is about that open file, and
+ * `fd` is what create joins (setns), so what was judged is what is joined. */
 struct overlay_ns_fact {
-    bool exists;  /* the path could be opened and is a namespace of that type */
-    bool is_host; /* same dev/ino as /proc/1/ns/<type> or /proc/self/ns/<type> */
-    bool only_lo; /* network: holds no interface but lo */
+    bool exists;     /* the path could be opened and is a namespace of that type */
+    bool is_host;    /* same dev/ino as /proc/1/ns/<type> or /proc/self/ns/<type> */
+    bool only_lo;    /* network: holds no interface but lo */
+    bool wrong_type; /* it opened, but is not a namespace of the entry's type */
+    int fd;          /* the opened namespace (O_RDONLY|O_CLOEXEC), -1 if not opened */
 };
 
-/* One per mount (same index); only meaningful for binds. */
+/* One per mount (same index); only meaningful for binds. The source is
+ * opened once (O_PATH, no magic links); every fact is about that opened
+ * object, and `fd` is what create mounts from (bundle.c clones it with
+ * open_tree), so a path swapped after the judgement changes nothing. */
 struct overlay_bind_fact {
     bool exists;
     bool is_root;                    /* resolves to the host's / */
@@ -30,18 +37,21 @@ struct overlay_bind_fact {
     char *resolved; /* absolute, symlinks resolved, magic links not followed; NULL if unknown */
     bool has_foreign_socket; /* a directory whose tree (bounded scan) holds a unix socket owned
                                 by root or by a user other than the caller's */
+    int fd;                  /* O_PATH|O_CLOEXEC of the source, -1 if it could not be opened */
+    int open_errno;          /* why not, when fd is -1 */
 };
 
 struct overlay_facts {
     struct overlay_ns_fact *ns;
     size_t n_ns; /* == c->linux_->n_namespaces */
     struct overlay_bind_fact *binds;
-    size_t n_binds; /* == c->n_mounts */
+    size_t n_binds;             /* == c->n_mounts */
     bool rootfs_tmp_unmakeable; /* the rootfs has no /tmp and the runtime cannot create one */
 };
 
 /* Relative bind sources are resolved against `bundle`. Fails only on
- * allocation-level problems; an unreadable path is recorded as !exists. */
+ * allocation-level problems; an unreadable path is recorded as !exists.
+ * overlay_facts_free() closes every fd still held. */
 int overlay_facts_gather(const struct spec_config *c, const char *bundle, struct overlay_facts *f,
                          aisbx_error **err);
 void overlay_facts_free(struct overlay_facts *f);

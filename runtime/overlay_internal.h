@@ -36,8 +36,11 @@ int ov_namespaces(struct spec_config *c, const struct spec_config *in,
                   const struct overlay_facts *facts, struct overlay_changes *ch, aisbx_error **err);
 int ov_process(struct spec_process *p, const struct aisbx_policy *pol, const char *prefix,
                struct overlay_changes *ch, aisbx_error **err);
+/* origin (NULL or room for in->n_mounts + 2 entries): for each kept mount,
+ * the index of the input mount it came from, OVERLAY_ADDED_MOUNT for one
+ * the overlay added. */
 int ov_mounts(struct spec_config *c, const struct spec_config *in,
-              const struct overlay_facts *facts, const struct aisbx_policy *pol,
+              const struct overlay_facts *facts, const struct aisbx_policy *pol, size_t *origin,
               struct overlay_changes *ch, aisbx_error **err);
 void ov_linux_paths(struct spec_linux *l, struct overlay_changes *ch);
 void ov_sysctls(struct spec_linux *l, struct overlay_changes *ch);

@@ -15,14 +15,6 @@ static bool has_opt(const struct spec_mount *m, const char *o)
     return spec_strlist_contains(&m->options, o);
 }
 
-static bool is_bind(const struct spec_mount *m)
-{
-    if (m->type && strcmp(m->type, "bind") == 0)
-        return true;
-    return (!m->type || strcmp(m->type, "none") == 0 || !*m->type) &&
-           (has_opt(m, "bind") || has_opt(m, "rbind"));
-}
-
 static bool type_is(const struct spec_mount *m, const char *t)
 {
     return m->type && strcmp(m->type, t) == 0;
@@ -249,7 +241,7 @@ static struct spec_mount tmp_mount(const struct aisbx_policy *pol)
 }
 
 int ov_mounts(struct spec_config *c, const struct spec_config *in,
-              const struct overlay_facts *facts, const struct aisbx_policy *pol,
+              const struct overlay_facts *facts, const struct aisbx_policy *pol, size_t *origin,
               struct overlay_changes *ch, aisbx_error **err)
 {
     size_t o = 0;
@@ -261,7 +253,8 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
         char *dest = ov_path_clean(m->destination);
         const struct overlay_bind_fact *bf =
             (facts && facts->binds && i < facts->n_binds) ? &facts->binds[i] : NULL;
-        bool bind = is_bind(m), ro = false, device = false;
+        /* whatever its type: a "tmpfs" with a bind option is mounted as a bind */
+        bool bind = spec_mount_is_bind(m), ro = false, device = false;
         const char *why = bind ? judge_bind(m, bf, &ro, &device) : judge_fs(m, dest);
         if (why) {
             char *ov = xasprintf("%s %s", bind ? "bind" : (m->type ? m->type : "?"),
@@ -303,6 +296,8 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
         if (strcmp(dest, "/tmp") == 0)
             have_tmp = true;
         free(dest);
+        if (origin)
+            origin[o] = i;
         c->mounts[o++] = *m;
     }
     c->n_mounts = o;
@@ -317,6 +312,10 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
         }
         c->mounts = xrealloc(c->mounts, (c->n_mounts + 1) * sizeof(*c->mounts));
         memmove(&c->mounts[at + 1], &c->mounts[at], (c->n_mounts - at) * sizeof(*c->mounts));
+        if (origin) {
+            memmove(&origin[at + 1], &origin[at], (c->n_mounts - at) * sizeof(*origin));
+            origin[at] = OVERLAY_ADDED_MOUNT;
+        }
         c->mounts[at] = tmp_mount(pol);
         c->n_mounts++;
         char *nv = ov_list_join(&c->mounts[at].options);

@@ -37,6 +37,14 @@ int ov_namespaces(struct spec_config *c, const struct spec_config *in,
     struct spec_linux *l = c->linux_;
     bool seen[SPEC_NS_COUNT] = {false};
     size_t o = 0;
+    /* The spec: a path that is not a namespace of the entry's type is an
+     * error (replacing it would be as safe, but hides a broken config).
+     * Checked before anything is edited, so c stays whole to be freed. */
+    for (size_t i = 0; facts && facts->ns && i < l->n_namespaces && i < facts->n_ns; i++)
+        if (l->namespaces[i].path && facts->ns[i].wrong_type)
+            return aisbx_error_make(err, EINVAL, "linux.namespaces[%zu]: %s is not a %s namespace",
+                                    i, l->namespaces[i].path,
+                                    spec_ns_type_name(l->namespaces[i].type));
     for (size_t i = 0; i < l->n_namespaces; i++) {
         struct spec_namespace *ns = &l->namespaces[i];
         const char *name = spec_ns_type_name(ns->type);
@@ -47,6 +55,7 @@ int ov_namespaces(struct spec_config *c, const struct spec_config *in,
             ov_change(ch, "namespaces", ns->path ? ns->path : "(new namespace)", "(removed)",
                       "linux.namespaces[%zu] (duplicate %s)", i, name);
             free(ns->path);
+            ns->path = NULL;
             continue;
         }
         seen[ns->type] = true;

@@ -23,4 +23,10 @@ char *time_rfc3339_nano_now(void);
 /* "2026-11-25T05:39:16Z": for log lines. */
 char *time_rfc3339_now(void);
 
+/* Zeroes this process's argv strings, so /proc/<pid>/cmdline (readable by
+ * anyone who sees the pid, dumpable or not) shows nothing: a process about
+ * to become visible in a container must not show the engine's command
+ * line. Only for a process that no longer reads its argv. */
+void proc_wipe_cmdline(void);
+
 #endif

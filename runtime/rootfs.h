@@ -22,12 +22,20 @@
  * it is a mount point. */
 int rootfs_prepare(const struct spec_config *c, const char *rootfs, aisbx_error **err);
 
-/* The config's mounts, in order. Relative bind sources are relative to the
- * bundle directory. */
+/* The config's mounts, in order. src_fds (per mount; create passes the
+ * hardened bundle's mount_fds): a bind is attached from src_fds[i], a clone
+ * made by rootfs_clone_bind_source() of the source the overlay judged; the
+ * source path is not looked at again. src_fds NULL (tests only): each bind
+ * source is opened here (relative to the bundle) and cloned. */
 int rootfs_mount_all(const struct spec_config *c, const char *rootfs, const char *bundle,
+                     const int *src_fds, aisbx_error **err);
+/* One mount; src_fd as one entry of src_fds above, or -1. */
+int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle, int src_fd,
                      aisbx_error **err);
-/* One mount (exposed for the tests and for exec-time re-use). */
-int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle, aisbx_error **err);
+/* A detached copy of the mount at src_fd (any O_PATH fd), to be attached in
+ * another mount namespace by rootfs_mount_all. Must run in the mount
+ * namespace src_fd was opened in. */
+int rootfs_clone_bind_source(int src_fd, bool recursive, aisbx_error **err);
 
 /* When the config mounts something on /dev: the default device nodes
  * (null zero full random urandom tty), the config's devices (mknod, or a bind

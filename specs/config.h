@@ -377,6 +377,10 @@ int spec_ns_type_from_name(const char *name);       /* -1 if unknown */
 void spec_strlist_push(struct spec_strlist *l, const char *s);
 void spec_strlist_free(struct spec_strlist *l);
 bool spec_strlist_contains(const struct spec_strlist *l, const char *s);
+/* A bind mount, whatever its type says: type "bind", or a "bind"/"rbind"
+ * option (also inside a comma-joined element), as runc parses it. The one
+ * definition the overlay, its facts and the mount code share. */
+bool spec_mount_is_bind(const struct spec_mount *m);
 void spec_kvlist_set(struct spec_kvlist *l, const char *key, const char *value);
 const char *spec_kvlist_get(const struct spec_kvlist *l, const char *key);
 void spec_kvlist_free(struct spec_kvlist *l);

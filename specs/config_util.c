@@ -54,6 +54,27 @@ bool spec_strlist_contains(const struct spec_strlist *l, const char *s)
     return false;
 }
 
+static bool option_is_bind(const char *o)
+{
+    size_t n;
+    for (; *o; o += n + (o[n] == ',')) {
+        n = strcspn(o, ",");
+        if ((n == 4 && !strncmp(o, "bind", 4)) || (n == 5 && !strncmp(o, "rbind", 5)))
+            return true;
+    }
+    return false;
+}
+
+bool spec_mount_is_bind(const struct spec_mount *m)
+{
+    if (m->type && strcmp(m->type, "bind") == 0)
+        return true;
+    for (size_t i = 0; i < m->options.n; i++)
+        if (m->options.v[i] && option_is_bind(m->options.v[i]))
+            return true;
+    return false;
+}
+
 void spec_kvlist_set(struct spec_kvlist *l, const char *key, const char *value)
 {
     for (size_t i = 0; i < l->n; i++) {

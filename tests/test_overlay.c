@@ -182,59 +182,59 @@ static const struct {
 } ns_cases[] = {
     {"network",
      SPEC_NS_NETWORK,
-     {true, true, true},
+     {true, true, true, false, -1},
      false,
      "(new namespace; host namespace)",
      "network"},
     {"network",
      SPEC_NS_NETWORK,
-     {true, false, false},
+     {true, false, false, false, -1},
      false,
      "(new namespace; has interfaces besides lo)",
      "network"},
-    {"network", SPEC_NS_NETWORK, {true, false, true}, true, NULL, NULL},
+    {"network", SPEC_NS_NETWORK, {true, false, true, false, -1}, true, NULL, NULL},
     {"network",
      SPEC_NS_NETWORK,
-     {false, false, false},
+     {false, false, false, false, -1},
      false,
      "(new namespace; not a namespace)",
      "network"},
     {"pid",
      SPEC_NS_PID,
-     {true, true, false},
+     {true, true, false, false, -1},
      false,
      "(new namespace; host namespace)",
      "namespaces"},
     {"ipc",
      SPEC_NS_IPC,
-     {true, true, false},
+     {true, true, false, false, -1},
      false,
      "(new namespace; host namespace)",
      "namespaces"},
     {"uts",
      SPEC_NS_UTS,
-     {true, true, false},
+     {true, true, false, false, -1},
      false,
      "(new namespace; host namespace)",
      "namespaces"},
     {"mount",
      SPEC_NS_MOUNT,
-     {true, true, false},
+     {true, true, false, false, -1},
      false,
      "(new namespace; host namespace)",
      "namespaces"},
     {"cgroup",
      SPEC_NS_CGROUP,
-     {true, true, false},
+     {true, true, false, false, -1},
      false,
      "(new namespace; host namespace)",
      "namespaces"},
     /* a CRI sandbox's namespace (not the host's) is joined */
-    {"ipc", SPEC_NS_IPC, {true, false, false}, true, NULL, NULL},
-    {"pid", SPEC_NS_PID, {true, false, false}, true, NULL, NULL},
+    {"ipc", SPEC_NS_IPC, {true, false, false, false, -1}, true, NULL, NULL},
+    {"pid", SPEC_NS_PID, {true, false, false, false, -1}, true, NULL, NULL},
     /* user and time are left as asked, even the host's */
-    {"user", SPEC_NS_USER, {true, true, false}, true, NULL, NULL},
-    {"time", SPEC_NS_TIME, {true, true, false}, true, NULL, NULL},
+    {"user", SPEC_NS_USER, {true, true, false, false, -1}, true, NULL, NULL},
+    {"time", SPEC_NS_TIME, {true, true, false, false, -1}, true, NULL, NULL},
 };
 
 static void test_namespace_paths(void **state)
@@ -644,6 +644,45 @@ static void test_binds(void **state)
         free(m);
         run_free(&r);
     }
+}
+
+/* A bind is a bind whatever its type says (a "tmpfs" with a bind option is
+ * mounted as one), and create learns which input each kept mount came from,
+ * to mount the very source its fact judged. */
+static void test_bind_origin(void **state)
+{
+    (void)state;
+    struct overlay_bind_fact bf[3] = {
+        {.exists = true, .resolved = "/srv/a", .fd = -1},
+        {.exists = true, .is_root = true, .resolved = "/", .fd = -1},
+        {.exists = true, .resolved = "/srv/c", .fd = -1},
+    };
+    struct overlay_facts f = {.binds = bf, .n_binds = 3};
+    struct aisbx_policy pol = defpol();
+    char *j = cfg_json(NULL, NULL,
+                       "{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/srv/a\"},"
+                       "{\"destination\":\"/x\",\"type\":\"tmpfs\",\"source\":\"/\","
+                       "\"options\":[\"nosuid,rbind\"]},"
+                       "{\"destination\":\"/c\",\"type\":\"none\",\"source\":\"/srv/c\","
+                       "\"options\":[\"bind\"]}",
+                       NULL);
+    struct spec_config *in = parse(j), *out = NULL;
+    free(j);
+    struct overlay_changes ch = {0};
+    size_t *origin = NULL;
+    aisbx_error *err = NULL;
+    assert_int_equal(overlay_apply_traced(in, &f, &pol, &out, &origin, &ch, &err), 0);
+    assert_null(find_mount(out, "/x")); /* judged as a bind of the host's / */
+    assert_int_equal(out->n_mounts, 3); /* /a, /c and the added /tmp */
+    for (size_t i = 0; i < out->n_mounts; i++) {
+        const char *d = out->mounts[i].destination;
+        size_t want = !strcmp(d, "/a") ? 0 : !strcmp(d, "/c") ? 2 : OVERLAY_ADDED_MOUNT;
+        assert_int_equal(origin[i], want);
+    }
+    free(origin);
+    spec_config_free(in);
+    spec_config_free(out);
+    overlay_changes_free(&ch);
 }
 
 static void test_binds_with_facts(void **state)
@@ -1201,6 +1240,8 @@ static void test_facts_gather(void **state)
     assert_true(f.ns[1].exists && f.ns[1].is_host);
     assert_true(f.ns[2].exists && !f.ns[2].is_host && f.ns[2].only_lo);
     assert_false(f.ns[3].exists); /* a net namespace given as uts */
+    assert_true(f.ns[3].wrong_type && f.ns[3].fd < 0);
+    assert_true(f.ns[2].fd >= 0); /* kept for create to join */
     assert_false(f.ns[4].exists);
     assert_int_equal(f.n_binds, 8);
     assert_true(f.binds[0].exists && f.binds[0].is_socket);
@@ -1217,6 +1258,12 @@ static void test_facts_gather(void **state)
     struct aisbx_policy pol = defpol();
     struct spec_config *out = NULL;
     struct overlay_changes ch = {0};
+    /* the spec: a path of the wrong type is an error */
+    assert_int_equal(overlay_apply(cfg, &f, &pol, &out, &ch, &err), -1);
+    assert_non_null(strstr(err->msg, "is not a uts namespace"));
+    aisbx_error_free(&err);
+    overlay_changes_free(&ch);
+    f.ns[3].wrong_type = false; /* as if it could not be opened: a new one */
     assert_int_equal(overlay_apply(cfg, &f, &pol, &out, &ch, &err), 0);
     assert_null(find_mount(out, "/a"));
     assert_null(find_mount(out, "/b"));
@@ -1397,6 +1444,7 @@ int main(void)
         cmocka_unit_test(test_devices),
         cmocka_unit_test(test_binds),
         cmocka_unit_test(test_binds_with_facts),
+        cmocka_unit_test(test_bind_origin),
         cmocka_unit_test(test_tmpfs),
         cmocka_unit_test(test_tmp_added),
         cmocka_unit_test(test_pids),
