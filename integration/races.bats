@@ -122,3 +122,17 @@ start_swapper() { # A B
         [ "$output" = none ]
     done
 }
+
+@test "a judged bind source is attached inside a user namespace too" {
+    mkdir -p "$TESTDIR/vol"
+    echo judged >"$TESTDIR/vol/f"
+    chmod 755 "$(dirname "$TESTDIR")" "$TESTDIR" "$BUNDLE" "$TESTDIR/vol"
+    update_config '.linux.namespaces += [{"type": "user"}]
+        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+    add_mount /mnt bind "$TESTDIR/vol" '["rbind","ro"]'
+    run_sh 'cat /mnt/f; id -u'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = judged ]
+    [ "${lines[1]}" = 0 ]
+}
