@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -62,9 +64,14 @@ static bool is_bind(const struct spec_mount *m)
     return false;
 }
 
-/* mknod is refused in a user namespace (and by a device cgroup): then bind
- * the host's node onto an empty file, as runc does. */
-static int bind_host_node(int parent, const char *name, const struct node *n, aisbx_error **err)
+/* mknod is refused only where it is truly impossible: in a user namespace
+ * (the device cgroup allows "m" on the standard nodes, so a plain root
+ * container always gets its own nodes). There the host's node is bound, but
+ * ONLY read-only (and nosuid, noexec): chmod/chown/utimes then fail with
+ * EROFS, so the container cannot change the host's inode that every host
+ * user shares. Opening it for read/write still works (device nodes ignore
+ * the mount's ro flag). */
+static int bind_host_node_ro(int parent, const char *name, const struct node *n, aisbx_error **err)
 {
     int f = openat(parent, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0000);
     if (f < 0)
@@ -75,6 +82,15 @@ static int bind_host_node(int parent, const char *name, const struct node *n, ai
         return aisbx_error_make(err, errno, "open %s", n->path);
     if (mount_on_fd(n->path, fd, NULL, MS_BIND, NULL) < 0)
         return aisbx_error_make(err, errno, "bind host %s", n->path);
+    /* the fd still names the file under the bind: reopen to reach the bind */
+    cleanup_close int bfd = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (bfd < 0)
+        return aisbx_error_make(err, errno, "open bound %s", n->path);
+    char buf[32];
+    unsigned long keep = rootfs_mount_flags_of(fd_proc_path(bfd, buf)) & ~(unsigned long)MS_NODEV;
+    if (mount_on_fd(NULL, bfd, NULL,
+                    MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC | keep, NULL) < 0)
+        return aisbx_error_make(err, errno, "make the bind of host %s read-only", n->path);
     return 0;
 }
 
@@ -103,6 +119,13 @@ static int create_node(int rootfd, const struct node *n, aisbx_error **err)
     cleanup_close int parent = resolve_parent_in_root(rootfd, n->path, true, &buf, &name, err);
     if (parent < 0)
         return -1;
+    /* A devpts instance makes its own pty nodes (and refuses mknod, which
+     * would otherwise end in a bind of the host's pty). */
+    struct statfs sf;
+    if (fstatfs(parent, &sf) == 0 && sf.f_type == DEVPTS_SUPER_MAGIC) {
+        log_debug("%s is on the container's devpts, not created", n->path);
+        return 0;
+    }
     /* An image may ship its own node at the path: replace it with ours. */
     if (unlinkat(parent, name, 0) < 0 && errno != ENOENT)
         return aisbx_error_make(err, errno, "remove existing %s", n->path);
@@ -114,10 +137,8 @@ static int create_node(int rootfd, const struct node *n, aisbx_error **err)
     if (r < 0) {
         if (e != EPERM || type == S_IFIFO)
             return aisbx_error_make(err, e, "mknod %s", n->path);
-        log_debug("mknod %s not permitted, binding the host node", n->path);
-        if (bind_host_node(parent, name, n, err) < 0)
-            return -1;
-        return 0;
+        log_debug("mknod %s not permitted, binding the host node read-only", n->path);
+        return bind_host_node_ro(parent, name, n, err);
     }
     if (fchownat(parent, name, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) < 0)
         return aisbx_error_make(err, errno, "chown %s", n->path);
@@ -191,5 +212,32 @@ int rootfs_setup_dev(const struct spec_config *c, const char *rootfs, aisbx_erro
         if (create_node(rootfd, &n, err) < 0)
             return aisbx_error_wrap(err, "config device");
     }
-    return dev_symlinks(c, rootfd, err);
+    if (dev_symlinks(c, rootfd, err) < 0)
+        return -1;
+    /* The terminal's pty is bound on /dev/console after the pivot, when /dev
+     * is already read-only: the mount point must exist now. */
+    if (c->process && c->process->terminal) {
+        cleanup_close int devfd = resolve_in_root(rootfd, "/dev", RESOLVE_CREATE_NONE, 0, err);
+        if (devfd < 0)
+            return -1;
+        int fd = openat(devfd, "console", O_CREAT | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return aisbx_error_make(err, errno, "create /dev/console");
+        close(fd);
+    }
+    return 0;
+}
+
+int rootfs_seal_dev(const struct spec_config *c, aisbx_error **err)
+{
+    const struct spec_mount *devm = find_mount(c, "/dev");
+    if (!devm || is_bind(devm))
+        return 0;
+    /* Only the /dev mount itself: /dev/pts, /dev/shm, /dev/mqueue are
+     * separate mounts and keep their own flags (shm stays writable). */
+    unsigned long keep = rootfs_mount_flags_of("/dev") & ~(unsigned long)MS_NODEV;
+    if (mount(NULL, "/dev", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOEXEC | MS_NOSUID | keep,
+              NULL) < 0)
+        return aisbx_error_make(err, errno, "remount /dev read-only");
+    return 0;
 }

@@ -101,6 +101,8 @@ int rootfs_finalize(const struct spec_config *c, aisbx_error **err)
     for (size_t i = 0; l && i < l->readonly_paths.n; i++)
         if (readonly_path(rootfd, l->readonly_paths.v[i], err) < 0)
             return aisbx_error_wrap(err, "readonlyPaths");
+    if (rootfs_seal_dev(c, err) < 0)
+        return -1;
     if (c->root && c->root->readonly) {
         unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | rootfs_mount_flags_of("/");
         if (mount(NULL, "/", NULL, flags, NULL) < 0)

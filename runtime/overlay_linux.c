@@ -153,7 +153,7 @@ static bool standard_node(const struct spec_device *d, bool terminal)
     } std[] = {
         {"/dev/null", 1, 3, false},   {"/dev/zero", 1, 5, false},    {"/dev/full", 1, 7, false},
         {"/dev/random", 1, 8, false}, {"/dev/urandom", 1, 9, false}, {"/dev/tty", 5, 0, false},
-        {"/dev/console", 5, 1, true}, {"/dev/ptmx", 5, 2, true},
+        {"/dev/ptmx", 5, 2, true}, /* no console 5:1: the host's; ours is the pty */
     };
     if (!d->path || !d->type || strcmp(d->type, "c") != 0)
         return false;

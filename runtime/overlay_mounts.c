@@ -104,6 +104,80 @@ static void cap_tmpfs(struct spec_mount *m, uint64_t max)
     free(o);
 }
 
+/* A devpts without max= lets one container take the host-wide pty pool
+ * (every other container then gets ENOSPC on /dev/ptmx): every instance gets
+ * max= at most the policy's. newinstance and ptmxmode=0666 as runc's default
+ * spec has them, so /dev/ptmx -> pts/ptmx is usable (a stricter ptmxmode
+ * stays). */
+static void cap_devpts(struct spec_mount *m, uint64_t max)
+{
+    uint64_t v = 0;
+    size_t found = 0;
+    bool ok = false;
+    for (size_t i = 0; i < m->options.n; i++)
+        if (strncmp(m->options.v[i], "max=", 4) == 0) {
+            found++;
+            const char *s = m->options.v[i] + 4;
+            char *end = NULL;
+            errno = 0;
+            v = strtoull(s, &end, 10);
+            ok = *s >= '0' && *s <= '9' && !*end && !errno;
+        }
+    if (!(found == 1 && ok && v <= max)) {
+        remove_prefixed(&m->options, "max=");
+        char *o = xasprintf("max=%" PRIu64, max);
+        spec_strlist_push(&m->options, o);
+        free(o);
+    }
+    ov_strlist_ensure(&m->options, "newinstance");
+    bool has_mode = false;
+    for (size_t i = 0; i < m->options.n; i++)
+        has_mode |= strncmp(m->options.v[i], "ptmxmode=", 9) == 0;
+    if (!has_mode)
+        spec_strlist_push(&m->options, "ptmxmode=0666");
+}
+
+/* The root is mounted nodev (image device nodes are dead), so /dev must be a
+ * mount of its own: runc's default /dev tmpfs when the config has none. */
+static struct spec_mount dev_mount(void)
+{
+    struct spec_mount m = {0};
+    m.destination = xstrdup("/dev");
+    m.type = xstrdup("tmpfs");
+    m.source = xstrdup("tmpfs");
+    static const char *const opts[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
+    for (const char *const *o = opts; *o; o++)
+        spec_strlist_push(&m.options, *o);
+    return m;
+}
+
+/* Inserts *add before the first mount at or below dest (it would hide them
+ * otherwise) and records the change. */
+static void insert_before_below(struct spec_config *c, const char *dest, struct spec_mount add,
+                                size_t *origin, struct overlay_changes *ch, const char *rule)
+{
+    size_t at = c->n_mounts;
+    for (size_t i = 0; i < c->n_mounts && at == c->n_mounts; i++) {
+        char *d = ov_path_clean(c->mounts[i].destination);
+        if (ov_path_within(d, dest))
+            at = i;
+        free(d);
+    }
+    c->mounts = xrealloc(c->mounts, (c->n_mounts + 1) * sizeof(*c->mounts));
+    memmove(&c->mounts[at + 1], &c->mounts[at], (c->n_mounts - at) * sizeof(*c->mounts));
+    if (origin) {
+        memmove(&origin[at + 1], &origin[at], (c->n_mounts - at) * sizeof(*origin));
+        origin[at] = OVERLAY_ADDED_MOUNT;
+    }
+    c->mounts[at] = add;
+    c->n_mounts++;
+    char *nv = ov_list_join(&c->mounts[at].options);
+    char *nv2 = xasprintf("tmpfs %s", nv);
+    ov_change(ch, rule, NULL, nv2, "mounts[%s]", dest);
+    free(nv);
+    free(nv2);
+}
+
 /* Propagation options other than rprivate are replaced: a bind must neither
  * receive host mounts nor send the container's back. */
 static void make_rprivate(struct spec_mount *m)
@@ -245,7 +319,7 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
               struct overlay_changes *ch, aisbx_error **err)
 {
     size_t o = 0;
-    bool have_tmp = false;
+    bool have_tmp = false, have_dev = false;
     for (size_t i = 0; i < c->n_mounts; i++) {
         struct spec_mount *m = &c->mounts[i];
         if (!m->destination)
@@ -281,6 +355,8 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
             /* /dev holds the standard nodes, which nodev would make unusable */
             force_flags(m, false, strcmp(dest, "/dev") != 0, false);
         } else if (type_is(m, "devpts")) {
+            rule = "devices";
+            cap_devpts(m, pol->devpts_max);
             force_flags(m, false, false, false); /* ptys are device nodes */
         } else if (type_is(m, "sysfs") || type_is(m, "cgroup") || type_is(m, "cgroup2")) {
             rule = "proc-sys";
@@ -295,35 +371,18 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
         free(after);
         if (strcmp(dest, "/tmp") == 0)
             have_tmp = true;
+        if (strcmp(dest, "/dev") == 0)
+            have_dev = true;
         free(dest);
         if (origin)
             origin[o] = i;
         c->mounts[o++] = *m;
     }
     c->n_mounts = o;
-    if (!have_tmp) {
-        /* before any mount below /tmp, which it would otherwise hide */
-        size_t at = c->n_mounts;
-        for (size_t i = 0; i < c->n_mounts && at == c->n_mounts; i++) {
-            char *d = ov_path_clean(c->mounts[i].destination);
-            if (ov_path_within(d, "/tmp"))
-                at = i;
-            free(d);
-        }
-        c->mounts = xrealloc(c->mounts, (c->n_mounts + 1) * sizeof(*c->mounts));
-        memmove(&c->mounts[at + 1], &c->mounts[at], (c->n_mounts - at) * sizeof(*c->mounts));
-        if (origin) {
-            memmove(&origin[at + 1], &origin[at], (c->n_mounts - at) * sizeof(*origin));
-            origin[at] = OVERLAY_ADDED_MOUNT;
-        }
-        c->mounts[at] = tmp_mount(pol);
-        c->n_mounts++;
-        char *nv = ov_list_join(&c->mounts[at].options);
-        char *nv2 = xasprintf("tmpfs %s", nv);
-        ov_change(ch, "tmpfs", NULL, nv2, "mounts[/tmp]");
-        free(nv);
-        free(nv2);
-    }
+    if (!have_tmp)
+        insert_before_below(c, "/tmp", tmp_mount(pol), origin, ch, "tmpfs");
+    if (!have_dev)
+        insert_before_below(c, "/dev", dev_mount(), origin, ch, "devices");
     (void)in;
     return 0;
 }

@@ -24,11 +24,17 @@ static void set_i64(const char *rule, const char *field, bool had, int64_t oldv,
     free(n);
 }
 
-/* The standard device allowlist: deny all (mknod included), then read/write
- * on null, zero, full, random, urandom, tty, console, ptmx and the ptys. */
+/* The standard device allowlist: deny all, then null, zero, full, random,
+ * urandom, tty and ptmx with "rwm" (m: the init mknods the container's own
+ * nodes in its /dev, as runc does, instead of binding the host's; the
+ * container itself has no CAP_MKNOD) and the ptys "rw". No console 5:1: the
+ * container's console is its pty (136:N) bound on /dev/console, and a 5:1
+ * node would be the host's console. */
 static const struct {
     int64_t major, minor;
-} std_devs[] = {{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 1}, {5, 2}, {136, -1}};
+    const char *access;
+} std_devs[] = {{1, 3, "rwm"}, {1, 5, "rwm"}, {1, 7, "rwm"}, {1, 8, "rwm"},
+                {1, 9, "rwm"}, {5, 0, "rwm"}, {5, 2, "rwm"}, {136, -1, "rw"}};
 #define N_STD_DEVS (sizeof(std_devs) / sizeof(std_devs[0]))
 
 static bool devices_are_standard(const struct spec_resources *r)
@@ -43,7 +49,7 @@ static bool devices_are_standard(const struct spec_resources *r)
         d = &r->devices[i + 1];
         if (!d->allow || !d->type || strcmp(d->type, "c") != 0 || !d->has_major || !d->has_minor ||
             d->major != std_devs[i].major || d->minor != std_devs[i].minor || !d->access ||
-            strcmp(d->access, "rw") != 0)
+            strcmp(d->access, std_devs[i].access) != 0)
             return false;
     }
     return true;
@@ -81,9 +87,9 @@ static void standard_device_rules(struct spec_resources *r, struct overlay_chang
                                                         .major = std_devs[i].major,
                                                         .has_minor = true,
                                                         .minor = std_devs[i].minor,
-                                                        .access = xstrdup("rw")};
+                                                        .access = xstrdup(std_devs[i].access)};
     r->n_devices = N_STD_DEVS + 1;
-    ov_change(ch, "devices", o, "deny all; allow rw on the 9 standard character devices",
+    ov_change(ch, "devices", o, "deny all; allow the 8 standard character devices",
               "linux.resources.devices");
     free(o);
 }

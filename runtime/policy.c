@@ -25,6 +25,7 @@ void policy_defaults(struct aisbx_policy *p)
     p->tmpfs_max = POLICY_TMPFS_DEFAULT;
     p->tmp_exec = false;
     p->allowed_caps = 0;
+    p->devpts_max = POLICY_DEVPTS_DEFAULT;
 }
 
 uint64_t policy_safe_caps(void)
@@ -91,6 +92,11 @@ static int apply_spec(const struct spec_policy *sp, struct aisbx_policy *p, aisb
         if (check_u64("tmpfs_max", sp->tmpfs_max, POLICY_TMPFS_MIN, POLICY_TMPFS_MAX, err) < 0)
             return -1;
         p->tmpfs_max = sp->tmpfs_max;
+    }
+    if (sp->has_devpts_max) {
+        if (check_u64("devpts_max", sp->devpts_max, POLICY_DEVPTS_MIN, POLICY_DEVPTS_MAX, err) < 0)
+            return -1;
+        p->devpts_max = sp->devpts_max;
     }
     if (sp->has_tmp_exec)
         p->tmp_exec = sp->tmp_exec;

@@ -24,6 +24,9 @@
 #define POLICY_TMPFS_DEFAULT (64ULL << 20)
 #define POLICY_TMPFS_MIN (1ULL << 20)
 #define POLICY_TMPFS_MAX (16ULL << 30)
+#define POLICY_DEVPTS_DEFAULT 64u
+#define POLICY_DEVPTS_MIN 1u
+#define POLICY_DEVPTS_MAX 1024u
 
 struct aisbx_policy {
     int64_t pids_max;      /* pids.max ceiling */
@@ -32,9 +35,11 @@ struct aisbx_policy {
     uint64_t tmpfs_max;    /* size cap of every tmpfs, bytes */
     bool tmp_exec;         /* the added /tmp tmpfs allows exec */
     uint64_t allowed_caps; /* bit (1 << CAP_x) for each allowed capability (safe set only) */
+    uint64_t devpts_max;   /* max= of every devpts (ptys per container) */
 };
 
-/* pids 256, memory 1 GiB, nofile 1024, tmpfs 64 MiB, tmp_exec false, no caps. */
+/* pids 256, memory 1 GiB, nofile 1024, tmpfs 64 MiB, tmp_exec false, no caps,
+ * devpts 64. */
 void policy_defaults(struct aisbx_policy *p);
 
 /* path NULL -> $AISBX_POLICY (if set and non-empty) -> POLICY_DEFAULT_PATH.

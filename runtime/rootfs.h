@@ -38,10 +38,16 @@ int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle,
 int rootfs_clone_bind_source(int src_fd, bool recursive, aisbx_error **err);
 
 /* When the config mounts something on /dev: the default device nodes
- * (null zero full random urandom tty), the config's devices (mknod, or a bind
- * of the host node when mknod is not permitted), and the /dev/fd, stdin,
- * stdout, stderr and (with a devpts at /dev/pts) ptmx symlinks. */
+ * (null zero full random urandom tty), the config's devices (mknod, or a
+ * read-only bind of the host node where mknod is impossible: a user
+ * namespace), the /dev/fd, stdin, stdout, stderr and (with a devpts at
+ * /dev/pts) ptmx symlinks, and the /dev/console mount point for a terminal. */
 int rootfs_setup_dev(const struct spec_config *c, const char *rootfs, aisbx_error **err);
+
+/* After the pivot (rootfs_finalize): the /dev tmpfs populated by
+ * rootfs_setup_dev becomes read-only, noexec and nosuid, so nothing can be
+ * run from or replaced in /dev. No-op when /dev is a bind or not mounted. */
+int rootfs_seal_dev(const struct spec_config *c, aisbx_error **err);
 
 /* pivot_root(".", ".") + detach of the old root (runc's way); no_pivot:
  * MS_MOVE the rootfs onto "/" and chroot. Leaves the cwd at the new "/". */

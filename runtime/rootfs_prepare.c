@@ -89,6 +89,15 @@ int rootfs_prepare(const struct spec_config *c, const char *rootfs, aisbx_error 
         return -1;
     if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         return aisbx_error_make(err, errno, "bind rootfs %s onto itself", rootfs);
+    /* nodev: a device node shipped in the image (a c 5:1 console, a 1:3
+     * outside /dev) must open nothing; the container's nodes live on the
+     * separate /dev tmpfs. nosuid: no set-id binary of the image either. */
+    struct statvfs sv;
+    unsigned long keep = rootfs_mount_flags_of(rootfs);
+    if (statvfs(rootfs, &sv) == 0 && (sv.f_flag & ST_RDONLY))
+        keep |= MS_RDONLY;
+    if (mount(NULL, rootfs, NULL, MS_BIND | MS_REMOUNT | MS_NODEV | MS_NOSUID | keep, NULL) < 0)
+        return aisbx_error_make(err, errno, "remount rootfs %s nodev,nosuid", rootfs);
     log_debug("rootfs %s prepared (propagation of / %s)", rootfs, name ? name : "rslave");
     return 0;
 }

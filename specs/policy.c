@@ -6,7 +6,7 @@
 #include "config_internal.h"
 
 static const char *const policy_keys[] = {"pids_max", "memory_max",   "nofile_max", "tmpfs_max",
-                                          "tmp_exec", "capabilities", NULL};
+                                          "tmp_exec", "capabilities", "devpts_max", NULL};
 
 static int parse_policy_fields(const struct json_at *o, struct spec_policy *p, aisbx_error **err)
 {
@@ -31,6 +31,9 @@ static int parse_policy_fields(const struct json_at *o, struct spec_policy *p, a
     if ((r = spec_parse_strlist(o, "capabilities", 0, &p->capabilities, err)) < 0)
         return -1;
     p->has_capabilities = r;
+    if ((r = json_get_u64(o, "devpts_max", 0, &p->devpts_max, err)) < 0)
+        return -1;
+    p->has_devpts_max = r;
     return 0;
 }
 

@@ -11,13 +11,14 @@
 
 struct spec_policy {
     bool has_pids_max, has_memory_max, has_nofile_max, has_tmpfs_max, has_tmp_exec,
-        has_capabilities;
+        has_capabilities, has_devpts_max;
     int64_t pids_max;                 /* "pids_max" */
     int64_t memory_max;               /* "memory_max", bytes */
     uint64_t nofile_max;              /* "nofile_max" */
     uint64_t tmpfs_max;               /* "tmpfs_max", bytes */
     bool tmp_exec;                    /* "tmp_exec" */
     struct spec_strlist capabilities; /* "capabilities": ["CAP_CHOWN", ...] */
+    uint64_t devpts_max;              /* "devpts_max" (added for issue 10) */
 };
 
 /* An unknown key is an error too: a misspelt tunable must not pass silently. */

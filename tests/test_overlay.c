@@ -515,21 +515,22 @@ static void test_devices(void **state)
     expect_change(&r.ch, "linux.devices[2]", "/dev/kvm c 10:232", "(removed)", "devices");
     /* a "standard" name with another device's numbers is not standard */
     expect_change(&r.ch, "linux.devices[3]", "/dev/zero c 8:0", "(removed)", "devices");
-    /* console only with a terminal */
+    /* the host's console 5:1, never (ours is the pty bound on /dev/console) */
     expect_change(&r.ch, "linux.devices[5]", "/dev/console c 5:1", "(removed)", "devices");
-    /* device cgroup: deny all, then rw on exactly the standard set */
+    /* device cgroup: deny all, then exactly the standard set; "m" on the
+     * nodes the init mknods (its own, not binds of the host's), no 5:1 */
     const struct spec_resources *res = l->resources;
-    assert_int_equal(res->n_devices, 10);
+    assert_int_equal(res->n_devices, 9);
     assert_false(res->devices[0].allow);
     assert_string_equal(res->devices[0].access, "rwm");
-    static const int64_t mm[][2] = {{1, 3}, {1, 5}, {1, 7}, {1, 8},   {1, 9},
-                                    {5, 0}, {5, 1}, {5, 2}, {136, -1}};
-    for (size_t i = 0; i < 9; i++) {
+    static const int64_t mm[][2] = {{1, 3}, {1, 5}, {1, 7}, {1, 8},
+                                    {1, 9}, {5, 0}, {5, 2}, {136, -1}};
+    for (size_t i = 0; i < 8; i++) {
         assert_true(res->devices[i + 1].allow);
         assert_string_equal(res->devices[i + 1].type, "c");
         assert_int_equal(res->devices[i + 1].major, mm[i][0]);
         assert_int_equal(res->devices[i + 1].minor, mm[i][1]);
-        assert_string_equal(res->devices[i + 1].access, "rw");
+        assert_string_equal(res->devices[i + 1].access, mm[i][0] == 136 ? "rw" : "rwm");
     }
     expect_change(&r.ch, "linux.resources.devices", "[1 rules]", NULL, "devices");
     run_free(&r);
@@ -538,7 +539,10 @@ static void test_devices(void **state)
            ALL_NS
            ",\"devices\":[{\"path\":\"/dev/console\",\"type\":\"c\",\"major\":5,"
            "\"minor\":1},{\"path\":\"/dev/pts/0\",\"type\":\"c\",\"major\":136,\"minor\":0}]");
-    assert_int_equal(r.out->linux_->n_devices, 2);
+    /* not even with a terminal */
+    assert_int_equal(r.out->linux_->n_devices, 1);
+    assert_string_equal(r.out->linux_->devices[0].path, "/dev/pts/0");
+    expect_change(&r.ch, "linux.devices[0]", "/dev/console c 5:1", "(removed)", "devices");
     run_free(&r);
 }
 
@@ -673,7 +677,7 @@ static void test_bind_origin(void **state)
     aisbx_error *err = NULL;
     assert_int_equal(overlay_apply_traced(in, &f, &pol, &out, &origin, &ch, &err), 0);
     assert_null(find_mount(out, "/x")); /* judged as a bind of the host's / */
-    assert_int_equal(out->n_mounts, 3); /* /a, /c and the added /tmp */
+    assert_int_equal(out->n_mounts, 4); /* /a, /c and the added /tmp and /dev */
     for (size_t i = 0; i < out->n_mounts; i++) {
         const char *d = out->mounts[i].destination;
         size_t want = !strcmp(d, "/a") ? 0 : !strcmp(d, "/c") ? 2 : OVERLAY_ADDED_MOUNT;
@@ -769,9 +773,84 @@ static void test_tmpfs(void **state)
            "{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"}",
            ALL_NS);
     expect_opts(r.out, "/dev", "nosuid,strictatime,mode=755,size=65536k");
-    expect_opts(r.out, "/dev/pts", "nosuid,noexec,newinstance,ptmxmode=0666");
+    expect_opts(r.out, "/dev/pts", "nosuid,noexec,newinstance,ptmxmode=0666,max=64");
     expect_opts(r.out, "/dev/mqueue", "nosuid,nodev");
     assert_null(find_change(&r.ch, "mounts[/dev].options"));
+    assert_null(find_change(&r.ch, "mounts[/dev]"));
+    expect_change(&r.ch, "mounts[/dev/pts].options", NULL,
+                  "[nosuid noexec newinstance ptmxmode=0666 max=64]", "devices");
+    run_free(&r);
+}
+
+/* Every devpts gets max= at most devpts_max (one container must not take
+ * the host-wide pty pool), newinstance, and ptmxmode=0666 unless it has one. */
+static const struct {
+    const char *opts;
+    uint64_t pol;
+    const char *want;
+} devpts_cases[] = {
+    {"", 64, "max=64,newinstance,ptmxmode=0666,nosuid"},
+    {"\"max=4096\"", 64, "max=64,newinstance,ptmxmode=0666,nosuid"},
+    {"\"max=8\"", 64, "max=8,newinstance,ptmxmode=0666,nosuid"},
+    {"\"max=8\",\"max=9\"", 64, "max=64,newinstance,ptmxmode=0666,nosuid"},
+    {"\"max=-1\"", 64, "max=64,newinstance,ptmxmode=0666,nosuid"},
+    {"\"max=1x\"", 64, "max=64,newinstance,ptmxmode=0666,nosuid"},
+    {"\"max=\"", 64, "max=64,newinstance,ptmxmode=0666,nosuid"},
+    {"\"max=100\"", 1024, "max=100,newinstance,ptmxmode=0666,nosuid"},
+    {"\"max=100\"", 16, "max=16,newinstance,ptmxmode=0666,nosuid"},
+    {"\"newinstance\",\"ptmxmode=0600\",\"max=2\"", 64, "newinstance,ptmxmode=0600,max=2,nosuid"},
+};
+
+static void test_devpts(void **state)
+{
+    for (size_t i = 0; i < sizeof(devpts_cases) / sizeof(devpts_cases[0]); i++) {
+        char *m = xasprintf("{\"destination\":\"/dev/pts\",\"type\":\"devpts\","
+                            "\"source\":\"devpts\",\"options\":[%s]}",
+                            devpts_cases[i].opts);
+        struct aisbx_policy p = defpol();
+        p.devpts_max = devpts_cases[i].pol;
+        struct run r;
+        harden_with(&r, NULL, NULL, m, ALL_NS, NULL, &p);
+        expect_opts(r.out, "/dev/pts", devpts_cases[i].want);
+        /* idempotent: the output hardened again is unchanged */
+        struct spec_config *again = NULL;
+        struct overlay_changes ch2 = {0};
+        aisbx_error *err = NULL;
+        assert_int_equal(overlay_apply(r.out, NULL, &p, &again, &ch2, &err), 0);
+        expect_opts(again, "/dev/pts", devpts_cases[i].want);
+        assert_null(find_change(&ch2, "mounts[/dev/pts].options"));
+        spec_config_free(again);
+        overlay_changes_free(&ch2);
+        free(m);
+        run_free(&r);
+    }
+}
+
+/* The root is nodev, so /dev is always a mount: runc's tmpfs when the config
+ * has none, before any mount below /dev. */
+static void test_dev_added(void **state)
+{
+    struct run r;
+    harden(&r, NULL, NULL,
+           "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+           "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\","
+           "\"options\":[\"size=1m\"]}",
+           ALL_NS);
+    assert_int_equal(r.out->n_mounts, 4);
+    assert_string_equal(r.out->mounts[1].destination, "/dev");
+    assert_string_equal(r.out->mounts[1].type, "tmpfs");
+    assert_string_equal(r.out->mounts[2].destination, "/dev/shm");
+    expect_opts(r.out, "/dev", "nosuid,strictatime,mode=755,size=65536k");
+    expect_change(&r.ch, "mounts[/dev]", "(absent)",
+                  "tmpfs [nosuid strictatime mode=755 size=65536k]", "devices");
+    run_free(&r);
+
+    /* a config /dev (even a bind) is kept */
+    harden(&r, NULL, NULL, "{\"destination\":\"/dev/\",\"type\":\"bind\",\"source\":\"/srv/d\"}",
+           ALL_NS);
+    assert_int_equal(r.out->n_mounts, 2);
+    assert_string_equal(r.out->mounts[0].destination, "/dev/");
+    assert_null(find_change(&r.ch, "mounts[/dev]"));
     run_free(&r);
 }
 
@@ -783,7 +862,7 @@ static void test_tmp_added(void **state)
            "{\"destination\":\"/tmp/cache\",\"type\":\"bind\",\"source\":\"/srv/c\"},"
            "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv/d\"}",
            ALL_NS);
-    assert_int_equal(r.out->n_mounts, 4);
+    assert_int_equal(r.out->n_mounts, 5); /* with the added /dev */
     /* before /tmp/cache, which it would otherwise hide */
     assert_string_equal(r.out->mounts[1].destination, "/tmp");
     assert_string_equal(r.out->mounts[1].type, "tmpfs");
@@ -796,14 +875,14 @@ static void test_tmp_added(void **state)
     p.tmp_exec = true;
     p.tmpfs_max = 1 << 20;
     harden_with(&r, NULL, NULL, NULL, ALL_NS, NULL, &p);
-    assert_int_equal(r.out->n_mounts, 1);
+    assert_int_equal(r.out->n_mounts, 2);
     expect_opts(r.out, "/tmp", "nosuid,nodev,exec,mode=1777,size=1048576");
     run_free(&r);
 
     /* a config /tmp (here a volume) is kept, not shadowed */
     harden(&r, NULL, NULL, "{\"destination\":\"/tmp/\",\"type\":\"bind\",\"source\":\"/srv/t\"}",
            ALL_NS);
-    assert_int_equal(r.out->n_mounts, 1);
+    assert_int_equal(r.out->n_mounts, 2);
     assert_null(find_change(&r.ch, "mounts[/tmp]"));
     run_free(&r);
 }
@@ -1447,6 +1526,8 @@ int main(void)
         cmocka_unit_test(test_bind_origin),
         cmocka_unit_test(test_tmpfs),
         cmocka_unit_test(test_tmp_added),
+        cmocka_unit_test(test_devpts),
+        cmocka_unit_test(test_dev_added),
         cmocka_unit_test(test_pids),
         cmocka_unit_test(test_memory),
         cmocka_unit_test(test_unified),

@@ -29,12 +29,13 @@ static void test_defaults(void **state)
     assert_int_equal(p.tmpfs_max, 64ULL << 20);
     assert_false(p.tmp_exec);
     assert_int_equal(p.allowed_caps, 0);
+    assert_int_equal(p.devpts_max, 64);
 }
 
 static void test_valid_buffer(void **state)
 {
     const char *j = "{\"pids_max\":512,\"memory_max\":2147483648,\"nofile_max\":4096,"
-                    "\"tmpfs_max\":134217728,\"tmp_exec\":true,"
+                    "\"tmpfs_max\":134217728,\"tmp_exec\":true,\"devpts_max\":1024,"
                     "\"capabilities\":[\"CAP_CHOWN\",\"CAP_NET_BIND_SERVICE\"]}";
     struct aisbx_policy p;
     aisbx_error *err = NULL;
@@ -45,6 +46,7 @@ static void test_valid_buffer(void **state)
     assert_int_equal(p.nofile_max, 4096);
     assert_int_equal(p.tmpfs_max, 134217728);
     assert_true(p.tmp_exec);
+    assert_int_equal(p.devpts_max, 1024);
     assert_int_equal(p.allowed_caps, (1ULL << CAP_CHOWN) | (1ULL << CAP_NET_BIND_SERVICE));
 }
 
@@ -73,6 +75,9 @@ static const struct {
     {"{\"nofile_max\":2000000}", "policy nofile_max: 2000000 is above the bound 1048576"},
     {"{\"tmpfs_max\":4096}", "policy tmpfs_max: 4096 is below the bound 1048576"},
     {"{\"tmpfs_max\":18446744073709551615}", "policy tmpfs_max: 18446744073709551615 is above"},
+    {"{\"devpts_max\":0}", "policy devpts_max: 0 is below the bound 1"},
+    {"{\"devpts_max\":1025}", "policy devpts_max: 1025 is above the bound 1024"},
+    {"{\"devpts_max\":-1}", "devpts_max"},
     {"{\"capabilities\":[\"CAP_SYS_ADMIN\"]}", "CAP_SYS_ADMIN is not in the safe set"},
     {"{\"capabilities\":[\"CAP_CHOWN\",\"CAP_NET_RAW\"]}", "CAP_NET_RAW is not in the safe set"},
     {"{\"capabilities\":[\"CAP_NET_BROADCAST\"]}", "CAP_NET_BROADCAST is not in the safe set"},

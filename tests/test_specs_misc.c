@@ -225,20 +225,21 @@ static void test_policy(void **state)
     aisbx_error *err = NULL;
     const char *s = "{\"pids_max\":512,\"memory_max\":2147483648,\"nofile_max\":"
                     "18446744073709551615,\"tmpfs_max\":67108864,\"tmp_exec\":true,"
-                    "\"capabilities\":[\"CAP_CHOWN\",\"CAP_KILL\"]}";
+                    "\"devpts_max\":32,\"capabilities\":[\"CAP_CHOWN\",\"CAP_KILL\"]}";
     assert_int_equal(spec_policy_parse(s, strlen(s), &p, &err), 0);
     assert_true(p->has_pids_max && p->pids_max == 512);
     assert_true(p->has_memory_max && p->memory_max == 2147483648LL);
     assert_true(p->has_nofile_max && p->nofile_max == UINT64_MAX);
     assert_true(p->has_tmpfs_max && p->tmpfs_max == 67108864);
     assert_true(p->has_tmp_exec && p->tmp_exec);
+    assert_true(p->has_devpts_max && p->devpts_max == 32);
     assert_true(p->has_capabilities);
     assert_true(spec_strlist_contains(&p->capabilities, "CAP_KILL"));
     spec_policy_free(p);
 
     assert_int_equal(spec_policy_parse("{}", 2, &p, &err), 0);
     assert_false(p->has_pids_max || p->has_memory_max || p->has_nofile_max || p->has_tmpfs_max ||
-                 p->has_tmp_exec || p->has_capabilities);
+                 p->has_tmp_exec || p->has_capabilities || p->has_devpts_max);
     spec_policy_free(p);
 
     s = "{\"pids_maxx\":1}";

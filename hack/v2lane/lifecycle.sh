@@ -14,7 +14,7 @@ check() { name=$1; shift; if "$@"; then ok "$name"; else no "$name"; fi; }
 b=/tmp/bundle
 mkdir -p $b/rootfs/bin $b/rootfs/proc $b/rootfs/sys $b/rootfs/dev $b/rootfs/tmp
 cp /bin/busybox $b/rootfs/bin/busybox
-for a in sh sleep cat echo mknod ls true head; do ln -sf busybox $b/rootfs/bin/$a; done
+for a in sh sleep cat echo mknod ls true head grep; do ln -sf busybox $b/rootfs/bin/$a; done
 $A spec --bundle $b
 /work/jq '.process.terminal=false | .process.args=["sleep","300"]
   | .linux.cgroupsPath="/aisbx-v2/c1"
@@ -44,6 +44,8 @@ check "update above the floor is capped" $A update --pids-limit 100000 c1
 check "pids.max capped at 256" test "$(cat $cg/pids.max)" = 256
 check "exec runs in the cgroup" sh -c "$A exec c1 cat /proc/self/cgroup | grep -q '^0::/'"
 check "eBPF device program: /dev/null writable" $A exec c1 sh -c 'echo x > /dev/null'
+# the init's own nodes (the device program allows it "m" on them), never a bind of the host's
+check "/dev/null is not a bind of the host's node" sh -c "! $A exec c1 grep -q ' /dev/null ' /proc/self/mountinfo"
 check "mknod refused (no CAP_MKNOD; device program denies it too)" sh -c "! $A exec c1 mknod /tmp/sda b 8 0"
 check "ps lists the init" sh -c "$A ps --format json c1 | grep -q $(cat /tmp/pid)"
 check "kill --all" $A kill --all c1 9

@@ -1073,7 +1073,10 @@ static int do_exe_watch(int argc, char **argv)
                 pid_status(pid, "Seccomp", sc, sizeof(sc));
                 pid_status(pid, "NoNewPrivs", nnp, sizeof(nnp));
                 pid_status(pid, "CapEff", eff, sizeof(eff));
-                if (sc[0] && (strcmp(sc, "2") || strcmp(nnp, "1") || strtoull(eff, NULL, 16)))
+                /* fields read one by one: a process that exits meanwhile
+                 * leaves the later ones empty, which says nothing */
+                if (sc[0] && nnp[0] && eff[0] &&
+                    (strcmp(sc, "2") || strcmp(nnp, "1") || strtoull(eff, NULL, 16)))
                     snprintf(hole, sizeof(hole),
                              "unhardened pid=%d exe=%s Seccomp=%s NoNewPrivs=%s CapEff=%s", pid,
                              link, sc, nnp, eff);
