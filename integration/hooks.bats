@@ -141,3 +141,28 @@ set_all_hooks() {
     [ "$status" -eq 0 ]
     [ "$(cat "$HOOKS/order")" = poststop ]
 }
+
+# Issue 10 item 13: the spec says every poststart and poststop hook MUST run;
+# a failure is a warning, not a reason to skip the hooks after it.
+@test "hooks: a failing poststart hook does not stop the next poststart hook" {
+    update_config '.hooks.poststart = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 1"]}, $h]' \
+        --argjson h "$(hook_json poststart)"
+    set_long_running
+    start_ctr
+    wait_for test -s "$HOOKS/poststart.json"
+    [ "$(cat "$HOOKS/order")" = poststart ]
+    [ "$(state_field "$ID" status)" = running ]
+}
+
+@test "hooks: a failing poststop hook does not stop the next poststop hook" {
+    update_config '.hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 1"]}, $h]' \
+        --argjson h "$(hook_json poststop)"
+    set_long_running
+    start_ctr
+    run aisbx delete --force "$ID"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"poststop hook #0"*"exit status 1"* ]]
+    [ "$(cat "$HOOKS/order")" = poststop ]
+    run aisbx state "$ID"
+    [ "$status" -ne 0 ]
+}

@@ -82,9 +82,10 @@ int start_container_handle(struct container_handle *h, aisbx_error **err)
         aisbx_error *e = NULL;
         free(h->state->status);
         h->state->status = xstrdup("running");
+        /* The spec: a failing poststart hook is logged, not fatal, and the
+         * ones after it still run. */
         if (spec_state_generate(h->state, false, false, &json, &len, &e) == 0)
-            hooks_run(&cfg->hooks->poststart, "poststart", json, &e);
-        /* The spec: a failing poststart hook is logged, not fatal. */
+            hooks_run_all(&cfg->hooks->poststart, "poststart", json);
         if (e)
             log_warning("%s", e->msg);
         aisbx_error_free(&e);
