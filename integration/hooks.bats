@@ -166,3 +166,22 @@ set_all_hooks() {
     run aisbx state "$ID"
     [ "$status" -ne 0 ]
 }
+
+# Issue 10 item 2: a createContainer hook names a host path but runs after the
+# rootfs mounts; a mount of the image over that path must not substitute it.
+@test "hooks: createContainer runs the binary that was at its path before the mounts" {
+    local rootfs hookdir evil
+    rootfs=$BUNDLE/$(jq -r .root.path "$BUNDLE/config.json")
+    hookdir=$rootfs/ccdir
+    evil=$TESTDIR/evil
+    mkdir -p "$hookdir" "$evil"
+    printf '#!/bin/sh\necho genuine >> %s/cc.out\n' "$HOOKS" >"$hookdir/hook"
+    printf '#!/bin/sh\necho substituted >> %s/cc.out\n' "$HOOKS" >"$evil/hook"
+    chmod 755 "$hookdir/hook" "$evil/hook"
+    add_mount /ccdir bind "$evil" '["rbind","ro"]'
+    update_config '.hooks.createContainer = [{"path": $p}]' --arg p "$hookdir/hook"
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$HOOKS/cc.out")" = genuine ]
+}

@@ -117,9 +117,11 @@ static int step_rootfs(const struct init_args *a, aisbx_error **err)
     return 0;
 }
 
-/* Hooks run by the init itself, in the container's namespaces. */
+/* Hooks run by the init itself, in the container's namespaces; exec_fds:
+ * the binaries opened beforehand (hooks_open_all), or NULL. */
 static int run_hooks_inside(const struct init_args *a, const struct spec_hooklist *l,
-                            const char *kind, const char *status, aisbx_error **err)
+                            const int *exec_fds, const char *kind, const char *status,
+                            aisbx_error **err)
 {
     struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
                             .id = (char *)a->id,
@@ -132,12 +134,12 @@ static int run_hooks_inside(const struct init_args *a, const struct spec_hooklis
     size_t len;
     int r = spec_state_generate(&st, false, false, &json, &len, err);
     if (r == 0)
-        r = hooks_run(l, kind, json, err);
+        r = hooks_run_fds(l, exec_fds, kind, json, err);
     free(json);
     return r;
 }
 
-static int step_hooks(const struct init_args *a, aisbx_error **err)
+static int step_hooks(const struct init_args *a, const int *cc_fds, aisbx_error **err)
 {
     struct sync_msg m;
     const struct spec_hooks *h = a->cfg->hooks;
@@ -147,7 +149,8 @@ static int step_hooks(const struct init_args *a, aisbx_error **err)
             return -1;
     }
     if (h && h->create_container.n)
-        return run_hooks_inside(a, &h->create_container, "createContainer", "creating", err);
+        return run_hooks_inside(a, &h->create_container, cc_fds, "createContainer", "creating",
+                                err);
     return 0;
 }
 
@@ -242,7 +245,7 @@ static int step_start_hooks(const struct init_args *a, aisbx_error **err)
     const struct spec_hooks *h = a->cfg->hooks;
     if (!h || !h->start_container.n)
         return 0;
-    return run_hooks_inside(a, &h->start_container, "startContainer", "created", err);
+    return run_hooks_inside(a, &h->start_container, NULL, "startContainer", "created", err);
 }
 
 void init_main(const struct init_args *a)
@@ -259,11 +262,19 @@ void init_main(const struct init_args *a)
      * /proc/<pid>/exe or memory while we still are the runtime binary. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
+    /* createContainer hooks name host paths, but run after the image's
+     * mounts, which could put another binary there: open them now. */
+    int *cc_fds = NULL;
+    if (a->cfg->hooks)
+        hooks_open_all(&a->cfg->hooks->create_container, &cc_fds);
     FAULT_POINT("init:start");
     if (step_wait_go(a, &host_pid, &err) < 0 || step_namespaces(a, &err) < 0 ||
         step_userns_root(a, &err) < 0 || step_uts(a, &err) < 0 || step_loopback(a, &err) < 0 ||
-        step_rootfs(a, &err) < 0 || step_hooks(a, &err) < 0 || step_scrub_network(a, &err) < 0)
+        step_rootfs(a, &err) < 0 || step_hooks(a, cc_fds, &err) < 0 ||
+        step_scrub_network(a, &err) < 0)
         sync_fail(a->sync_fd, err);
+    if (cc_fds)
+        hooks_close_all(&a->cfg->hooks->create_container, cc_fds);
     FAULT_POINT("init:mounted");
     /* The listener socket is a host path: connect before pivot_root. */
     int listener_sock = -1;
