@@ -132,26 +132,36 @@ init_dies_in_create() {
     init_dies_in_create init:pivoted
 }
 
-# The init dies after start released it: the container ends up stopped.
-init_dies_after_start() {
-    create_with_fault "$1"
-    [ "$status" -eq 0 ]
-    AISBX_FAULT_AT=$1 rt_bg start "$ID"
-    wait_for_status "$ID" stopped 5 ||
-        { echo "# fault $1 did not fire: the container is $(state_field "$ID" status)" >&2; false; }
-    force_delete_leaves_nothing
-}
-
-@test "fault init:started (init released by start, before startContainer hooks)" {
-    init_dies_after_start init:started
+@test "fault init:hardened (init hardened, about to report ready and exec the sealed stub)" {
+    init_dies_in_create init:hardened
 }
 
 @test "fault process:before-seccomp in the init (caps and no_new_privs set)" {
-    init_dies_after_start process:before-seccomp
+    init_dies_in_create process:before-seccomp
 }
 
 @test "fault process:after-seccomp in the init (floor filter loaded)" {
-    init_dies_after_start process:after-seccomp
+    init_dies_in_create process:after-seccomp
+}
+
+# After create the init waits for `start` in the sealed stub (no runtime code
+# left, so no fault point): it is killed from the host instead, at a fixed
+# step: while `start` waits on it and its startContainer hook runs.
+@test "init killed after start released it, while a startContainer hook runs" {
+    update_config '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "echo > /dev/shm/hook-runs; sleep 100"]}]'
+    add_mount /dev/shm bind "$TESTDIR" '["rbind","rw"]'
+    chmod 777 "$TESTDIR"
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    local pid
+    pid=$(state_field "$ID" pid)
+    rt_bg start "$ID" &
+    wait_for test -e "$TESTDIR/hook-runs"
+    kill -KILL "$pid"
+    wait
+    wait_for_status "$ID" stopped 5 ||
+        { echo "# the container is $(state_field "$ID" status)" >&2; false; }
+    force_delete_leaves_nothing
 }
 
 # --- start: the runtime dies -------------------------------------------------

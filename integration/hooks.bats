@@ -141,3 +141,157 @@ set_all_hooks() {
     [ "$status" -eq 0 ]
     [ "$(cat "$HOOKS/order")" = poststop ]
 }
+
+# Issue 10 item 13: the spec says every poststart and poststop hook MUST run;
+# a failure is a warning, not a reason to skip the hooks after it.
+@test "hooks: a failing poststart hook does not stop the next poststart hook" {
+    update_config '.hooks.poststart = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 1"]}, $h]' \
+        --argjson h "$(hook_json poststart)"
+    set_long_running
+    start_ctr
+    wait_for test -s "$HOOKS/poststart.json"
+    [ "$(cat "$HOOKS/order")" = poststart ]
+    [ "$(state_field "$ID" status)" = running ]
+}
+
+@test "hooks: a failing poststop hook does not stop the next poststop hook" {
+    update_config '.hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 1"]}, $h]' \
+        --argjson h "$(hook_json poststop)"
+    set_long_running
+    start_ctr
+    run aisbx delete --force "$ID"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"poststop hook #0"*"exit status 1"* ]]
+    [ "$(cat "$HOOKS/order")" = poststop ]
+    run aisbx state "$ID"
+    [ "$status" -ne 0 ]
+}
+
+# Issue 10 item 2: a createContainer hook names a host path but runs after the
+# rootfs mounts; a mount of the image over that path must not substitute it.
+@test "hooks: createContainer runs the binary that was at its path before the mounts" {
+    local rootfs hookdir evil
+    rootfs=$BUNDLE/$(jq -r .root.path "$BUNDLE/config.json")
+    hookdir=$rootfs/ccdir
+    evil=$TESTDIR/evil
+    mkdir -p "$hookdir" "$evil"
+    printf '#!/bin/sh\necho genuine >> %s/cc.out\n' "$HOOKS" >"$hookdir/hook"
+    printf '#!/bin/sh\necho substituted >> %s/cc.out\n' "$HOOKS" >"$evil/hook"
+    chmod 755 "$hookdir/hook" "$evil/hook"
+    add_mount /ccdir bind "$evil" '["rbind","ro"]'
+    update_config '.hooks.createContainer = [{"path": $p}]' --arg p "$hookdir/hook"
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$HOOKS/cc.out")" = genuine ]
+}
+
+# --- startContainer hooks: the container process's privileges (issue 10 item 2)
+
+# A startContainer hook resolves inside the image; it must not run with more
+# than the process itself: same capabilities, uid, no_new_privs, seccomp.
+@test "hooks: a startContainer hook from the image runs with the process's privileges" {
+    local rootfs
+    rootfs=$BUNDLE/$(jq -r .root.path "$BUNDLE/config.json")
+    mkdir -p "$rootfs/imagehooks"
+    printf '#!/bin/sh\ngrep -E "^(Uid|CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status > /hooks/%s.status\n' hook \
+        >"$rootfs/imagehooks/sc"
+    chmod 755 "$rootfs/imagehooks/sc"
+    update_config '.hooks.startContainer = [{"path": "/imagehooks/sc"}]'
+    update_config '.process.args = ["sh", "-c", "grep -E \"^(Uid|CapEff|CapBnd|NoNewPrivs|Seccomp):\" /proc/self/status > /hooks/process.status"]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -eq 0 ]
+    echo "# hook: $(tr '\n\t' '  ' <"$HOOKS/hook.status")" >&2
+    echo "# process: $(tr '\n\t' '  ' <"$HOOKS/process.status")" >&2
+    grep -qx 'NoNewPrivs:[[:space:]]*1' "$HOOKS/hook.status"
+    grep -qx 'Seccomp:[[:space:]]*2' "$HOOKS/hook.status"
+    [ "$(cat "$HOOKS/hook.status")" = "$(cat "$HOOKS/process.status")" ]
+}
+
+@test "hooks: a startContainer hook runs as the process's user" {
+    local rootfs
+    rootfs=$BUNDLE/$(jq -r .root.path "$BUNDLE/config.json")
+    mkdir -p "$rootfs/imagehooks"
+    printf '#!/bin/sh\nid -u > /hooks/uid; grep ^CapEff: /proc/self/status > /hooks/capeff\n' >"$rootfs/imagehooks/sc"
+    chmod 755 "$rootfs/imagehooks/sc"
+    update_config '.hooks.startContainer = [{"path": "/imagehooks/sc"}] | .process.user = {"uid": 1000, "gid": 1000}'
+    update_config '.process.args = ["true"]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -eq 0 ]
+    [ "$(cat "$HOOKS/uid")" = 1000 ]
+    grep -qx 'CapEff:[[:space:]]*0000000000000000' "$HOOKS/capeff"
+}
+
+@test "hooks: startContainer hooks run in order with the state; a failure fails start and stops the rest" {
+    update_config '.hooks.startContainer = [$a, {"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}, $b]' \
+        --argjson a "$(hook_json sc1)" --argjson b "$(hook_json sc2)"
+    update_config '.process.args = ["sh", "-c", "echo program-ran"]'
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    rt_bg start "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"startContainer hook #1 (/bin/sh) failed: exit status 3"* ]]
+    [ "$(cat "$HOOKS/order")" = sc1 ]
+    [ "$(jq -r .id "$HOOKS/sc1.json")" = "$ID" ]
+    [ "$(jq -r .status "$HOOKS/sc1.json")" = created ]
+    ! grep -q program-ran "$TESTDIR/ctr.out"
+}
+
+@test "hooks: a startContainer hook that cannot be executed fails start with the reason" {
+    update_config '.hooks.startContainer = [{"path": "/no/such/hook"}]'
+    update_config '.process.args = ["true"]'
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    rt_bg start "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"startContainer hook #0 (/no/such/hook) failed: exec"* ]]
+}
+
+@test "hooks: a startContainer hook timeout is enforced" {
+    update_config '.hooks.startContainer = [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]'
+    update_config '.process.args = ["true"]'
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    local t0=$SECONDS
+    rt_bg start "$ID"
+    [ "$status" -ne 0 ]
+    [ $((SECONDS - t0)) -lt 20 ]
+    [[ "$output" == *"startContainer hook #0 (/bin/sleep) timed out after 1 s"* ]]
+}
+
+# --- the init that waits for start (issue 10 item 11) -----------------------
+
+# Like runc and crun: /proc/<pid>/exe of a created container is a sealed
+# in-memory copy, never the runtime's host binary.
+assert_init_exe_sealed() {
+    local pid exe
+    pid=$(ctr_pid)
+    exe=$(readlink "/proc/$pid/exe")
+    echo "# /proc/$pid/exe -> $exe" >&2
+    [[ "$exe" == /memfd:* ]]
+    [ "$exe" != "$(readlink -f "$AISBX_BIN")" ]
+}
+
+@test "hooks: the created init is a sealed memfd, not the runtime binary" {
+    [ "$(uname -m)" = x86_64 ] || skip "the sealed stub exists on x86_64 only"
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    assert_init_exe_sealed
+    rt_bg start "$ID"
+    [ "$status" -eq 0 ]
+    wait_for_status "$ID" running
+}
+
+@test "hooks: the created init is a sealed memfd also with startContainer hooks" {
+    [ "$(uname -m)" = x86_64 ] || skip "the sealed stub exists on x86_64 only"
+    update_config '.hooks.startContainer = [$h]' --argjson h "$(hook_json startContainer)"
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    assert_init_exe_sealed
+    rt_bg start "$ID"
+    [ "$status" -eq 0 ]
+    wait_for_status "$ID" running
+    [ "$(cat "$HOOKS/order")" = startContainer ]
+}

@@ -133,7 +133,9 @@ static int job_state_dir(struct create_job *j, aisbx_error **err)
     free(text);
     if (r < 0)
         return -1;
-    if (mkfifoat(j->dirfd, EXEC_FIFO, 0600) < 0)
+    /* 0622 as runc: the init waits for `start` already as the process's
+     * user, which must be able to open it for writing. */
+    if (mkfifoat(j->dirfd, EXEC_FIFO, 0622) < 0 || fchmodat(j->dirfd, EXEC_FIFO, 0622, 0) < 0)
         return aisbx_error_make(err, errno, "mkfifo %s", EXEC_FIFO);
     /* In a user namespace the init opens the fifo as the namespace's root. */
     if (c->linux_ && c->linux_->n_uid_mappings) {

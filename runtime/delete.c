@@ -101,8 +101,9 @@ static void run_poststop(struct container_handle *h)
     h->state->status = xstrdup("stopped");
     if (handle_load_config(h, &cfg, &e) == 0 && cfg->hooks && cfg->hooks->poststop.n &&
         spec_state_generate(h->state, false, false, &json, &len, &e) == 0)
-        hooks_run(&cfg->hooks->poststop, "poststop", json, &e);
-    /* The spec: a failing poststop hook is logged and delete goes on. */
+        hooks_run_all(&cfg->hooks->poststop, "poststop", json);
+    /* The spec: a failing poststop hook is logged, the ones after it still
+     * run and delete goes on. */
     if (e)
         log_warning("%s", e->msg);
     aisbx_error_free(&e);

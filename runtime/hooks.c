@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -39,7 +40,8 @@ static int pidfd_open_compat(pid_t pid)
 
 /* In the forked child: never returns. Reports an exec failure as an errno
  * on errfd (fd 3 after the shuffle below) so the parent can say why. */
-static void __attribute__((noreturn)) hook_child(const struct spec_hook *h, int stdin_fd, int errfd)
+static void __attribute__((noreturn))
+hook_child(const struct spec_hook *h, int exec_fd, int stdin_fd, int errfd)
 {
     int e;
     /* Own process group: a timeout kills the hook's children too. */
@@ -47,17 +49,24 @@ static void __attribute__((noreturn)) hook_child(const struct spec_hook *h, int 
     signals_reset_all();
     if (dup2(stdin_fd, 0) < 0 || dup2(errfd, 3) < 0)
         goto fail;
+    /* An opened binary goes to fd 4, without close-on-exec: a "#!" script
+     * is run as /dev/fd/4, which its interpreter must still find open. */
+    if (exec_fd >= 0 && (dup2(exec_fd, 4) < 0 || fd_set_cloexec(4, false) < 0))
+        goto fail;
     if (dup2(2, 1) < 0) /* a runtime started with fd 2 closed: drop stdout */
         close(1);
     fd_set_cloexec(3, true);
     aisbx_error *cerr = NULL;
-    if (fds_close_from(1, &cerr) < 0) /* keeps 3 (the errno pipe) */
+    if (fds_close_from(exec_fd >= 0 ? 2 : 1, &cerr) < 0) /* keeps 3 (errno pipe), 4 */
         goto fail;
     char *const default_argv[] = {h->path, NULL};
     char *const empty_env[] = {NULL};
     char *const *argv = h->args.n > 0 ? h->args.v : default_argv;
     char *const *envp = h->env.n > 0 ? h->env.v : empty_env;
-    execve(h->path, argv, envp);
+    if (exec_fd >= 0)
+        execveat(4, "", argv, envp, AT_EMPTY_PATH);
+    else
+        execve(h->path, argv, envp);
 fail:
     e = errno;
     /* fd 3 if the shuffle got that far, else the original pipe end. */
@@ -136,12 +145,16 @@ static int wait_hook(pid_t pid, int wfd, const char *data, size_t len, int timeo
     return 0;
 }
 
-static int run_one(const struct spec_hook *h, const char *kind, size_t idx, const char *state,
-                   aisbx_error **err)
+static int run_one(const struct spec_hook *h, int exec_fd, const char *kind, size_t idx,
+                   const char *state, aisbx_error **err)
 {
     int in[2], ep[2];
     if (!h->path || !*h->path)
         return aisbx_error_make(err, 0, "%s hook #%zu: path is empty", kind, idx);
+    /* -errno: opening the binary beforehand failed; report it as exec would. */
+    if (exec_fd < -1)
+        return aisbx_error_make(err, -exec_fd, "%s hook #%zu (%s) failed: exec %s", kind, idx,
+                                h->path, h->path);
     if (pipe2(in, O_CLOEXEC) < 0)
         return aisbx_error_make(err, errno, "%s hook #%zu (%s): pipe", kind, idx, h->path);
     if (pipe2(ep, O_CLOEXEC) < 0) {
@@ -161,7 +174,7 @@ static int run_one(const struct spec_hook *h, const char *kind, size_t idx, cons
         return aisbx_error_make(err, e, "%s hook #%zu (%s): fork", kind, idx, h->path);
     }
     if (pid == 0)
-        hook_child(h, in[0], ep[1]);
+        hook_child(h, exec_fd, in[0], ep[1]);
     setpgid(pid, pid); /* as the child does: no window where a kill(-pid) misses */
     close(in[0]);
     close(ep[1]);
@@ -204,10 +217,56 @@ static int run_one(const struct spec_hook *h, const char *kind, size_t idx, cons
 int hooks_run(const struct spec_hooklist *hooks, const char *kind, const char *state_json,
               aisbx_error **err)
 {
+    return hooks_run_fds(hooks, NULL, kind, state_json, err);
+}
+
+int hooks_run_fds(const struct spec_hooklist *hooks, const int *exec_fds, const char *kind,
+                  const char *state_json, aisbx_error **err)
+{
     if (!hooks)
         return 0;
     for (size_t i = 0; i < hooks->n; i++)
-        if (run_one(&hooks->v[i], kind, i, state_json, err) < 0)
+        if (run_one(&hooks->v[i], exec_fds ? exec_fds[i] : -1, kind, i, state_json, err) < 0)
             return -1;
     return 0;
+}
+
+int hooks_run_all(const struct spec_hooklist *hooks, const char *kind, const char *state_json)
+{
+    int failed = 0;
+    if (!hooks)
+        return 0;
+    for (size_t i = 0; i < hooks->n; i++) {
+        aisbx_error *e = NULL;
+        if (run_one(&hooks->v[i], -1, kind, i, state_json, &e) < 0) {
+            log_warning("%s", e ? e->msg : "hook failed");
+            failed++;
+        }
+        aisbx_error_free(&e);
+    }
+    return failed;
+}
+
+int hooks_open_all(const struct spec_hooklist *hooks, int **fds)
+{
+    *fds = NULL;
+    if (!hooks || !hooks->n)
+        return 0;
+    *fds = xmalloc0(hooks->n * sizeof(int));
+    for (size_t i = 0; i < hooks->n; i++) {
+        const char *path = hooks->v[i].path;
+        int fd = path && *path ? open(path, O_PATH | O_CLOEXEC) : -1;
+        (*fds)[i] = fd >= 0 ? fd : -(errno ? errno : ENOENT);
+    }
+    return 0;
+}
+
+void hooks_close_all(const struct spec_hooklist *hooks, int *fds)
+{
+    if (!fds)
+        return;
+    for (size_t i = 0; i < hooks->n; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    free(fds);
 }

@@ -21,4 +21,22 @@
 int hooks_run(const struct spec_hooklist *hooks, const char *kind, const char *state_json,
               aisbx_error **err);
 
+/* As hooks_run, but hooks->v[i] is the binary already open as exec_fds[i]
+ * (O_PATH, from hooks_open_all), run with execveat(AT_EMPTY_PATH): what a
+ * later mount puts at the path can no longer substitute it. exec_fds NULL:
+ * as hooks_run. */
+int hooks_run_fds(const struct spec_hooklist *hooks, const int *exec_fds, const char *kind,
+                  const char *state_json, aisbx_error **err);
+
+/* For the hooks the spec says MUST all run (poststart, poststop): runs every
+ * hook even after a failure, logs each failure as a warning and returns
+ * how many failed. */
+int hooks_run_all(const struct spec_hooklist *hooks, const char *kind, const char *state_json);
+
+/* Opens each hook's path O_PATH|O_CLOEXEC now, in the caller's view of the
+ * filesystem; *fds gets one entry per hook: the fd, or -errno if the open
+ * failed (reported when the hook is run). Free with hooks_close_all. */
+int hooks_open_all(const struct spec_hooklist *hooks, int **fds);
+void hooks_close_all(const struct spec_hooklist *hooks, int *fds);
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -28,6 +29,7 @@
 #include "runtime/netns_scrub.h"
 #include "runtime/process_final.h"
 #include "runtime/rootfs.h"
+#include "runtime/sealed_exec.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
 #include "specs/state.h"
@@ -124,9 +126,11 @@ static int step_rootfs(const struct init_args *a, aisbx_error **err)
     return 0;
 }
 
-/* Hooks run by the init itself, in the container's namespaces. */
+/* Hooks run by the init itself, in the container's namespaces; exec_fds:
+ * the binaries opened beforehand (hooks_open_all), or NULL. */
 static int run_hooks_inside(const struct init_args *a, const struct spec_hooklist *l,
-                            const char *kind, const char *status, aisbx_error **err)
+                            const int *exec_fds, const char *kind, const char *status,
+                            aisbx_error **err)
 {
     struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
                             .id = (char *)a->id,
@@ -139,12 +143,12 @@ static int run_hooks_inside(const struct init_args *a, const struct spec_hooklis
     size_t len;
     int r = spec_state_generate(&st, false, false, &json, &len, err);
     if (r == 0)
-        r = hooks_run(l, kind, json, err);
+        r = hooks_run_fds(l, exec_fds, kind, json, err);
     free(json);
     return r;
 }
 
-static int step_hooks(const struct init_args *a, aisbx_error **err)
+static int step_hooks(const struct init_args *a, const int *cc_fds, aisbx_error **err)
 {
     struct sync_msg m;
     const struct spec_hooks *h = a->cfg->hooks;
@@ -154,7 +158,8 @@ static int step_hooks(const struct init_args *a, aisbx_error **err)
             return -1;
     }
     if (h && h->create_container.n)
-        return run_hooks_inside(a, &h->create_container, "createContainer", "creating", err);
+        return run_hooks_inside(a, &h->create_container, cc_fds, "createContainer", "creating",
+                                err);
     return 0;
 }
 
@@ -222,10 +227,12 @@ static int step_session_keyring(const struct init_args *a)
     return 0;
 }
 
-/* Blocks until `start` opens the fifo for reading. The write end stays
- * open, close-on-exec: `start` sees EOF exactly when execve succeeded (so
- * poststart hooks run after the program started, as the spec says), and
- * any failure before that is written into the fifo for `start` to report. */
+/* Fallback for builds without the sealed stub (not x86_64): the hardened
+ * init waits here, in the runtime binary. Blocks until `start` opens the
+ * fifo for reading. The write end stays open, close-on-exec: `start` sees
+ * EOF exactly when execve succeeded (so poststart hooks run after the
+ * program started, as the spec says), and any failure before that is
+ * written into the fifo for `start` to report. `start` unlinks the fifo. */
 static int step_wait_start(const struct init_args *a, int *fifo, aisbx_error **err)
 {
     char path[64];
@@ -236,20 +243,30 @@ static int step_wait_start(const struct init_args *a, int *fifo, aisbx_error **e
     close(a->fifo_fd);
     if (write(*fifo, "0", 1) != 1)
         return aisbx_error_make(err, errno, "write exec fifo");
-    /* From here the container is running: no second `start` may wait on a
-     * fifo nobody will write again (start unlinks it too, later; a mapped
-     * user-namespace root may not be allowed to). */
-    unlinkat(a->state_dirfd, "exec.fifo", 0);
-    close(a->state_dirfd);
     return 0;
 }
 
-static int step_start_hooks(const struct init_args *a, aisbx_error **err)
+/* The state the startContainer hooks get on stdin, in a memfd: the stub
+ * that runs them cannot generate JSON. */
+static int state_memfd(const struct init_args *a, int *fd, aisbx_error **err)
 {
-    const struct spec_hooks *h = a->cfg->hooks;
-    if (!h || !h->start_container.n)
-        return 0;
-    return run_hooks_inside(a, &h->start_container, "startContainer", "created", err);
+    struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
+                            .id = (char *)a->id,
+                            .status = (char *)"created",
+                            .bundle = (char *)a->bundle,
+                            .rootfs = (char *)a->rootfs,
+                            .pid = getpid(),
+                            .annotations = a->cfg->annotations};
+    char *json = NULL;
+    size_t len;
+    *fd = -1;
+    if (spec_state_generate(&st, false, false, &json, &len, err) < 0)
+        return -1;
+    *fd = memfd_create("aisbx-state", MFD_CLOEXEC);
+    int r =
+        *fd < 0 || write_all(*fd, json, len) < 0 ? aisbx_error_make(err, errno, "state memfd") : 0;
+    free(json);
+    return r;
 }
 
 void init_main(const struct init_args *a)
@@ -266,11 +283,19 @@ void init_main(const struct init_args *a)
      * /proc/<pid>/exe or memory while we still are the runtime binary. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
+    /* createContainer hooks name host paths, but run after the image's
+     * mounts, which could put another binary there: open them now. */
+    int *cc_fds = NULL;
+    if (a->cfg->hooks)
+        hooks_open_all(&a->cfg->hooks->create_container, &cc_fds);
     FAULT_POINT("init:start");
     if (step_wait_go(a, &host_pid, &err) < 0 || step_namespaces(a, &err) < 0 ||
         step_userns_root(a, &err) < 0 || step_uts(a, &err) < 0 || step_loopback(a, &err) < 0 ||
-        step_rootfs(a, &err) < 0 || step_hooks(a, &err) < 0 || step_scrub_network(a, &err) < 0)
+        step_rootfs(a, &err) < 0 || step_hooks(a, cc_fds, &err) < 0 ||
+        step_scrub_network(a, &err) < 0)
         sync_fail(a->sync_fd, err);
+    if (cc_fds)
+        hooks_close_all(&a->cfg->hooks->create_container, cc_fds);
     FAULT_POINT("init:mounted");
     /* The listener socket is a host path: connect before pivot_root. */
     int listener_sock = -1;
@@ -300,16 +325,15 @@ void init_main(const struct init_args *a)
         process_apply_privileged_attrs(p, &err) < 0 || step_session_keyring(a) < 0)
         sync_fail(a->sync_fd, err);
 
-    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-    if (sync_send(a->sync_fd, SYNC_READY, getpid(), NULL, &err) < 0)
-        _exit(1);
-    close(a->sync_fd);
-
-    if (step_wait_start(a, &fifo, &err) < 0)
-        goto fail;
-    FAULT_POINT("init:started");
-    if (step_start_hooks(a, &err) < 0)
-        goto fail;
+    /* startContainer hooks run after hardening, with the process's own
+     * privileges (runc does the same): they resolve in the image. */
+    const struct spec_hooklist *start_hooks =
+        a->cfg->hooks && a->cfg->hooks->start_container.n ? &a->cfg->hooks->start_container : NULL;
+    int state_fd = -1, stub = -2;
+    if (start_hooks && state_memfd(a, &state_fd, &err) < 0)
+        sync_fail(a->sync_fd, err);
+    /* No host directory may stay reachable from the hardened process. */
+    close(a->state_dirfd);
     struct final_args fa = {
         .process = p,
         .exe = exe,
@@ -320,7 +344,34 @@ void init_main(const struct init_args *a)
         .listener_sock = listener_sock,
         .listener_state_json = listener_json,
     };
-    process_harden_and_exec(&fa, &err);
+    if (process_harden(&fa, &stub, &err) < 0)
+        sync_fail(a->sync_fd, err);
+    /* The two fds the stub needs across its execve. */
+    if (stub >= 0 && (fd_set_cloexec(a->fifo_fd, false) < 0 ||
+                      (state_fd >= 0 && fd_set_cloexec(state_fd, false) < 0))) {
+        aisbx_error_make(&err, errno, "keep the exec fifo for the stub");
+        sync_fail(a->sync_fd, err);
+    }
+    FAULT_POINT("init:hardened");
+
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    if (sync_send(a->sync_fd, SYNC_READY, getpid(), NULL, &err) < 0)
+        _exit(1);
+    close(a->sync_fd);
+
+    /* Wait for `start` in the sealed stub: /proc/<pid>/exe of a created
+     * container is then never the runtime's host binary. */
+    if (stub >= 0) {
+        sealed_execve_wait(stub, a->fifo_fd, state_fd, start_hooks, exe, p->args.v, p->env.v, &err);
+        goto fail;
+    }
+    if (step_wait_start(a, &fifo, &err) < 0)
+        goto fail;
+    if (start_hooks &&
+        run_hooks_inside(a, start_hooks, NULL, "startContainer", "created", &err) < 0)
+        goto fail;
+    execve(exe, p->args.v, p->env.v);
+    aisbx_error_make(&err, errno, "exec %s", exe);
 fail:
     log_error("container init: %s", err ? err->msg : "unknown error");
     if (fifo >= 0 && err)

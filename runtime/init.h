@@ -1,7 +1,7 @@
 /* The container's init process: cloned by `create`, it sets the container
- * up as a flat list of small steps (init.c), tells the parent it is ready,
- * waits on exec.fifo for `start`, then hardens itself and execs the user's
- * program. */
+ * up as a flat list of small steps (init.c), hardens itself, tells the
+ * parent it is ready, then waits on exec.fifo for `start` in the sealed
+ * stub, which runs the startContainer hooks and execs the user's program. */
 #ifndef AISBX_RUNTIME_INIT_H
 #define AISBX_RUNTIME_INIT_H
 
@@ -18,7 +18,7 @@ struct init_args {
     int sync_fd;
     int console_fd;   /* connected --console-socket, -1 if none */
     int fifo_fd;      /* O_PATH fd of <state>/exec.fifo */
-    int state_dirfd;  /* O_PATH fd of <state>, to unlink the fifo once released */
+    int state_dirfd;  /* O_PATH fd of <state>; closed before hardening */
     int new_flags;    /* CLONE_NEW* the clone created */
     int joined_flags; /* CLONE_NEW* of namespace paths create joined for the clone */
     bool no_pivot, no_new_keyring;

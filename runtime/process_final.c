@@ -59,7 +59,7 @@ int process_connect_listener(const struct spec_seccomp *s, int *sock, aisbx_erro
     return fd_connect_unix(s->listener_path, sock, "seccomp listenerPath", err);
 }
 
-int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
+int process_harden(const struct final_args *a, int *stub_fd, aisbx_error **err)
 {
     const struct spec_process *p = a->process;
     struct verify_expect expect;
@@ -69,6 +69,7 @@ int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
     int stub = sealed_stub_open(err);
     if (stub == -1)
         return -1;
+    *stub_fd = stub;
     if (caps_drop_bounding(p->capabilities, err) < 0 || credentials_apply(&p->user, err) < 0 ||
         caps_apply(p->capabilities, err) < 0)
         return -1;
@@ -100,7 +101,14 @@ int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
         return aisbx_error_wrap(err, "load the floor seccomp filter");
     FAULT_POINT("process:after-seccomp");
     verify_expect_from_process(p, &expect);
-    if (verify_floor(&expect, err) < 0)
+    return verify_floor(&expect, err);
+}
+
+int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
+{
+    const struct spec_process *p = a->process;
+    int stub = -2;
+    if (process_harden(a, &stub, err) < 0)
         return -1;
     if (stub >= 0)
         return sealed_execve(stub, a->exe, p->args.v, p->env.v, err);

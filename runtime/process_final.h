@@ -29,6 +29,12 @@ int process_connect_listener(const struct spec_seccomp *s, int *sock, aisbx_erro
 /* Only returns on failure (with *err set). */
 int process_harden_and_exec(const struct final_args *a, aisbx_error **err);
 
+/* All of process_harden_and_exec but the execve: on success the caller runs
+ * with the process's credentials, caps, no_new_privs and filters, every fd
+ * past stdio and preserve_fds is close-on-exec, and *stub_fd is the sealed
+ * stub (sealed_exec.h) or -2 where the build has none. */
+int process_harden(const struct final_args *a, int *stub_fd, aisbx_error **err);
+
 /* chdir to process.cwd and make sure it is inside the container's root:
  * a cwd like /proc/self/fd/N would otherwise follow a runtime fd to the
  * host (CVE-2024-21626); the kernel then reports the cwd as unreachable. */

@@ -20,6 +20,11 @@ static int release_init(struct container_handle *h, aisbx_error **err)
     int fd = openat(h->dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return aisbx_error_make(err, errno, "open %s", EXEC_FIFO);
+    /* Unlinked at once: the init (already the container's program, in the
+     * sealed stub) cannot unlink it, and from here the container must not
+     * look "created" even if we die before the init's "0" arrives. The
+     * init's open for writing still meets our read end (same inode). */
+    unlinkat(h->dirfd, EXEC_FIFO, 0);
     for (;;) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int r = poll(&p, 1, 100);
@@ -35,7 +40,6 @@ static int release_init(struct container_handle *h, aisbx_error **err)
         }
     }
     FAULT_POINT("start:released");
-    unlinkat(h->dirfd, EXEC_FIFO, 0);
     /* Now wait for EOF: the init execs the program (or fails, and says why). */
     char msg[4096];
     size_t len = 0;
@@ -82,9 +86,10 @@ int start_container_handle(struct container_handle *h, aisbx_error **err)
         aisbx_error *e = NULL;
         free(h->state->status);
         h->state->status = xstrdup("running");
+        /* The spec: a failing poststart hook is logged, not fatal, and the
+         * ones after it still run. */
         if (spec_state_generate(h->state, false, false, &json, &len, &e) == 0)
-            hooks_run(&cfg->hooks->poststart, "poststart", json, &e);
-        /* The spec: a failing poststart hook is logged, not fatal. */
+            hooks_run_all(&cfg->hooks->poststart, "poststart", json);
         if (e)
             log_warning("%s", e->msg);
         aisbx_error_free(&e);
