@@ -144,3 +144,49 @@ mountinfo_of() { awk -v d="$1" '$5 == d' <<<"$output"; }
     # whatever the runtime does, the host dir the symlink names must not be mounted on
     [ -z "$(awk -v d="$TESTDIR/escape" '$5 == d' /proc/self/mountinfo)" ]
 }
+
+# Issue 10 item 8: options that undo a forced flag are removed from every
+# mount, not only from rbinds; comma-joined elements are judged one by one.
+@test "rrw on the sysfs and cgroup mounts does not make them writable (overlay)" {
+    requires_aisbx "rrw removed from every mount"
+    update_config '(.mounts[] | select(.destination == "/sys" or .destination == "/sys/fs/cgroup") | .options) += ["rrw", "rw,rdev", "rsuid"]'
+    run_sh 'awk "\$5 == \"/sys\" || \$5 == \"/sys/fs/cgroup\" { print \$5, \$6 }" /proc/self/mountinfo; mkdir /sys/fs/aisbx-it 2>&1; mkdir /sys/fs/cgroup/aisbx-it 2>&1; true'
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "/sys ro,"* ]]
+    [[ "${lines[1]}" == "/sys/fs/cgroup ro,"* ]]
+    [[ "${lines[2]}" == *"Read-only file system"* ]]
+    [[ "${lines[3]}" == *"Read-only file system"* ]]
+}
+
+@test "a comma-joined size=1k,size=100g tmpfs is capped at the policy's tmpfs max (overlay)" {
+    requires_aisbx "options split on commas, tmpfs capped"
+    add_mount /big tmpfs tmpfs '["nosuid,size=1k,size=100g"]'
+    run_sh 'df -k /big | awk "NR == 2 { print \$2 }"; grep " /big " /proc/self/mounts'
+    [ "$status" -eq 0 ]
+    # the default tmpfs_max is 64 MiB
+    [ "${lines[0]}" -le 65536 ]
+    [[ "${lines[1]}" == *size=65536k* ]]
+}
+
+@test "rrw on a non-recursive bind of a system tree does not undo the forced ro (overlay)" {
+    requires_aisbx "binds of /run forced ro, rrw removed"
+    local d=/run/aisbx-it-rrw-$ID
+    mkdir -p "$d"
+    add_mount /sysdir bind "$d" '["bind","rrw","rsuid"]'
+    run_sh 'touch /sysdir/x 2>&1; grep " /sysdir " /proc/self/mounts | cut -d" " -f4'
+    local wrote=no
+    [ -e "$d/x" ] && wrote=yes
+    rm -rf "$d"
+    [ "$wrote" = no ]
+    [[ "${lines[0]}" == *"Read-only file system"* ]]
+    [[ "${lines[1]}" == ro,nosuid* ]]
+}
+
+@test "a bind option on a non-bind type is judged as the bind it is (overlay)" {
+    requires_aisbx "bind judged whatever the type"
+    add_mount /host tmpfs / '["rbind"]'
+    add_mount /host2 none / '["nosuid,rbind"]'
+    run_sh 'grep -c " /host" /proc/self/mounts; ls /host/etc/hostname /host2/etc/hostname 2>&1 | grep -vc "No such"'
+    [ "${lines[0]}" = 0 ]
+    [ "${lines[1]}" = 0 ]
+}

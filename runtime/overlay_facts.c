@@ -3,6 +3,7 @@
  * resolved with openat2(RESOLVE_NO_MAGICLINKS) so that /proc/<pid>/root and
  * friends cannot smuggle the host's / past the rules. */
 #include "runtime/overlay_facts.h"
+#include "runtime/mount_options.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -174,8 +175,7 @@ static bool is_bind(const struct spec_mount *m)
 {
     if (m->type && strcmp(m->type, "bind") == 0)
         return true;
-    return spec_strlist_contains(&m->options, "bind") ||
-           spec_strlist_contains(&m->options, "rbind");
+    return mount_options_has(&m->options, "bind") || mount_options_has(&m->options, "rbind");
 }
 
 static void bind_fact(const struct spec_mount *m, const char *bundle, struct overlay_bind_fact *f)

@@ -736,6 +736,47 @@ static void test_tmpfs(void **state)
     run_free(&r);
 }
 
+/* Issue 10 item 8: an option that undoes a forced flag is removed from every
+ * mount, recursive or not; comma-joined elements are judged one by one. */
+static void test_mount_option_undo(void **state)
+{
+    struct run r;
+    harden(&r, NULL, NULL,
+           "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
+           "\"options\":[\"rrw\",\"rw\",\"nosuid,rdev\",\"rsuid\"]},"
+           "{\"destination\":\"/big\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+           "\"options\":[\"size=1k,size=100g\"]},"
+           "{\"destination\":\"/big2\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+           "\"options\":[\"mode=755,size=100g\",\"rdev,rsuid\"]},"
+           "{\"destination\":\"/e\",\"type\":\"bind\",\"source\":\"/etc/x\","
+           "\"options\":[\"bind\",\"rrw\",\"rsuid\",\"rdev\"]},"
+           "{\"destination\":\"/v\",\"type\":\"bind\",\"source\":\"/srv/v\","
+           "\"options\":[\"rbind,rrw,rsuid\"]},"
+           "{\"destination\":\"/c\",\"type\":\"context\",\"source\":\"x\","
+           "\"options\":[\"bind,context=\\\"a:b:s0:c1,c2\\\"\"]},"
+           /* a bind option binds whatever the type (as runtime/mounts.c does it) */
+           "{\"destination\":\"/h1\",\"type\":\"tmpfs\",\"source\":\"/\","
+           "\"options\":[\"rbind\"]},"
+           "{\"destination\":\"/h2\",\"type\":\"none\",\"source\":\"/\","
+           "\"options\":[\"nosuid,rbind\"]}",
+           ALL_NS);
+    expect_opts(r.out, "/sys", "nosuid,nodev,ro");
+    expect_change(&r.ch, "mounts[/sys].options", "[rrw rw nosuid,rdev rsuid]", "[nosuid nodev ro]",
+                  "proc-sys");
+    expect_opts(r.out, "/big", "size=67108864,nosuid,nodev");
+    expect_opts(r.out, "/big2", "mode=755,size=67108864,nosuid,nodev");
+    expect_opts(r.out, "/e", "bind,rprivate,nosuid,nodev,ro");
+    /* a volume keeps its mode (rrw), never its suid */
+    expect_opts(r.out, "/v", "rbind,rrw,rprivate,nosuid,rnosuid,nodev,rnodev");
+    /* commas inside double quotes stay in the value */
+    expect_opts(r.out, "/c", "bind,context=\"a:b:s0:c1,c2\",rprivate,nosuid,nodev");
+    assert_null(find_mount(r.out, "/h1"));
+    assert_null(find_mount(r.out, "/h2"));
+    expect_change(&r.ch, "mounts[/h1]", NULL, "(removed: bind of the host's /)", "mounts");
+    expect_change(&r.ch, "mounts[/h2]", NULL, "(removed: bind of the host's /)", "mounts");
+    run_free(&r);
+}
+
 static void test_tmp_added(void **state)
 {
     struct run r;
@@ -1398,6 +1439,7 @@ int main(void)
         cmocka_unit_test(test_binds),
         cmocka_unit_test(test_binds_with_facts),
         cmocka_unit_test(test_tmpfs),
+        cmocka_unit_test(test_mount_option_undo),
         cmocka_unit_test(test_tmp_added),
         cmocka_unit_test(test_pids),
         cmocka_unit_test(test_memory),
