@@ -357,6 +357,25 @@ static void test_refusals(void **state)
     aisbx_error_free(&err);
     spec_config_free(c);
     assert_int_equal(ch.n, 0);
+    /* issue 10 item 14: an unknown capability name is an error, in any set */
+    c = parse("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"sh\"],"
+              "\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},\"capabilities\":{\"bounding\":"
+              "[\"CAP_CHOWN\"],\"ambient\":[\"CAP_FOO\"]}}}");
+    assert_int_equal(overlay_apply(c, NULL, &p, &out, &ch, &err), -1);
+    assert_null(out);
+    assert_non_null(strstr(err->msg, "process.capabilities: unknown capability \"CAP_FOO\""));
+    assert_null(strstr(err->msg, "Invalid argument"));
+    aisbx_error_free(&err);
+    overlay_changes_free(&ch);
+    struct spec_process *pr = c->process, *out_p = NULL;
+    free(pr->capabilities->ambient.v[0]);
+    pr->capabilities->ambient.v[0] = xstrdup("cap_chown"); /* libcap's spelling, not OCI's */
+    assert_int_equal(overlay_apply_process(pr, &p, &out_p, &ch, &err), -1);
+    assert_null(out_p);
+    assert_non_null(strstr(err->msg, "unknown capability \"cap_chown\""));
+    aisbx_error_free(&err);
+    overlay_changes_free(&ch);
+    spec_config_free(c);
 }
 
 /* ---- capabilities ------------------------------------------------------ */
