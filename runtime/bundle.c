@@ -53,6 +53,7 @@ int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle,
     out->rootfs = xstrdup(buf);
     if (overlay_facts_gather(raw, out->bundle, &facts, err) < 0)
         goto fail;
+    overlay_facts_rootfs(raw, out->rootfs, &facts);
     r = overlay_apply(raw, &facts, &out->policy, &out->cfg, &out->changes, err);
     overlay_facts_free(&facts);
     if (r < 0)

@@ -36,7 +36,7 @@ struct overlay_facts {
     struct overlay_ns_fact *ns;
     size_t n_ns; /* == c->linux_->n_namespaces */
     struct overlay_bind_fact *binds;
-    size_t n_binds; /* == c->n_mounts */
+    size_t n_binds;             /* == c->n_mounts */
     bool rootfs_tmp_unmakeable; /* the rootfs has no /tmp and the runtime cannot create one */
 };
 
@@ -45,5 +45,10 @@ struct overlay_facts {
 int overlay_facts_gather(const struct spec_config *c, const char *bundle, struct overlay_facts *f,
                          aisbx_error **err);
 void overlay_facts_free(struct overlay_facts *f);
+
+/* Sets f->rootfs_tmp_unmakeable: `rootfs` has no tmp and it cannot be created
+ * (read-only mount; or a user namespace whose root cannot write the rootfs
+ * directory). runtime/overlay_facts_rootfs.c. */
+void overlay_facts_rootfs(const struct spec_config *c, const char *rootfs, struct overlay_facts *f);
 
 #endif

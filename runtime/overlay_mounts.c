@@ -319,7 +319,11 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
         c->mounts[o++] = *m;
     }
     c->n_mounts = o;
-    if (!have_tmp) {
+    if (!have_tmp && facts && facts->rootfs_tmp_unmakeable) {
+        /* no mount point and none can be made: the root stays read-only */
+        ov_change(ch, "tmpfs", NULL, "(skipped: rootfs has no /tmp and it cannot be created)",
+                  "mounts[/tmp]");
+    } else if (!have_tmp) {
         /* before any mount below /tmp, which it would otherwise hide */
         size_t at = c->n_mounts;
         for (size_t i = 0; i < c->n_mounts && at == c->n_mounts; i++) {

@@ -22,6 +22,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -822,6 +823,14 @@ static void test_tmp_added(void **state)
     expect_opts(r.out, "/tmp", "nosuid,nodev,exec,mode=1777,size=1048576");
     run_free(&r);
 
+    /* issue 10 item 12: no /tmp in the rootfs and none can be made: skipped */
+    struct overlay_facts nf = {.rootfs_tmp_unmakeable = true};
+    harden_with(&r, NULL, NULL, NULL, ALL_NS, &nf, NULL);
+    assert_int_equal(r.out->n_mounts, 0);
+    expect_change(&r.ch, "mounts[/tmp]", "(absent)",
+                  "(skipped: rootfs has no /tmp and it cannot be created)", "tmpfs");
+    run_free(&r);
+
     /* a config /tmp (here a volume) is kept, not shadowed */
     harden(&r, NULL, NULL, "{\"destination\":\"/tmp/\",\"type\":\"bind\",\"source\":\"/srv/t\"}",
            ALL_NS);
@@ -1305,6 +1314,47 @@ static void test_facts_gather(void **state)
 
 /* ---- verify (real prctl, seccomp, namespaces; in children) ------------- */
 
+/* overlay_facts_rootfs on a real directory: writable, read-only bind, with tmp,
+ * and a user namespace whose root does not own the directory. */
+static void test_facts_rootfs(void **state)
+{
+    char dir[] = "/tmp/aisbx-ut-rootfs.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(chmod(dir, 0755), 0);
+    struct spec_config *c = parse("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"}}");
+    struct overlay_facts f = {0};
+    overlay_facts_rootfs(c, dir, &f);
+    assert_false(f.rootfs_tmp_unmakeable);
+    assert_int_equal(mount(dir, dir, NULL, MS_BIND, NULL), 0);
+    int r = mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+    if (r == 0)
+        overlay_facts_rootfs(c, dir, &f);
+    assert_int_equal(umount2(dir, MNT_DETACH), 0);
+    assert_int_equal(r, 0);
+    assert_true(f.rootfs_tmp_unmakeable);
+    spec_config_free(c);
+    /* user namespace, owner (root) not mapped, no write for others */
+    c = parse("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":"
+              "[{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,"
+              "\"size\":65536}],\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,"
+              "\"size\":65536}]}}");
+    overlay_facts_rootfs(c, dir, &f);
+    assert_true(f.rootfs_tmp_unmakeable);
+    assert_int_equal(chmod(dir, 0777), 0);
+    overlay_facts_rootfs(c, dir, &f);
+    assert_false(f.rootfs_tmp_unmakeable);
+    assert_int_equal(chmod(dir, 0755), 0);
+    /* a tmp that exists is a mount point whatever else holds */
+    char *t = xasprintf("%s/tmp", dir);
+    assert_int_equal(mkdir(t, 0755), 0);
+    overlay_facts_rootfs(c, dir, &f);
+    assert_false(f.rootfs_tmp_unmakeable);
+    assert_int_equal(rmdir(t), 0);
+    free(t);
+    spec_config_free(c);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_verify_parse_status(void **state)
 {
     const char *st = "Name:\tsh\nCapInh:\t0000000000000000\nCapPrm:\t0000000000000001\n"
@@ -1472,6 +1522,7 @@ int main(void)
         cmocka_unit_test(test_update_resources),
         cmocka_unit_test(test_path_helpers),
         cmocka_unit_test(test_facts_gather),
+        cmocka_unit_test(test_facts_rootfs),
         cmocka_unit_test(test_verify_parse_status),
         cmocka_unit_test(test_verify_checks),
         cmocka_unit_test(test_verify_root_readonly),
