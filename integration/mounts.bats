@@ -190,3 +190,20 @@ mountinfo_of() { awk -v d="$1" '$5 == d' <<<"$output"; }
     [ "${lines[0]}" = 0 ]
     [ "${lines[1]}" = 0 ]
 }
+
+# Issue 10 item 9: a bind whose tree holds a root-owned unix socket is dropped
+# (read-only would not stop connect(2)); a dir without sockets is kept.
+@test "a bind of a dir holding a root-owned unix socket is removed (overlay)" {
+    requires_aisbx "binds holding control sockets dropped"
+    mkdir -p "$TESTDIR/sockdir/sub"
+    python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$TESTDIR/sockdir/sub/s.sock"
+    add_mount /sockdir bind "$TESTDIR/sockdir" '["rbind","ro"]'
+    add_mount /vol bind "$TESTDIR/vol" '["rbind","ro"]'
+    update_config '.process.args = ["sh", "-c", "ls /sockdir/sub 2>&1; grep -c \" /sockdir \" /proc/self/mounts; cat /vol/hostfile"]'
+    run aisbx --log "$TESTDIR/log" run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == *"No such file"* ]]
+    [ "${lines[1]}" = 0 ]
+    [ "${lines[2]}" = from-host ]
+    grep -q "holds a control socket" "$TESTDIR/log"
+}

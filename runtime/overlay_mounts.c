@@ -211,7 +211,11 @@ static const char *judge_bind(const struct spec_mount *m, const struct overlay_b
     } else if (strcmp(src, "/") == 0) {
         why = "bind of the host's /";
     } else if (ovp_engine_rw(src)) {
-        /* engine's per-container file or volume: keeps its mode */
+        /* engine's per-container file or volume: keeps its mode, and is not
+         * judged by its sockets: containers share sockets through volumes on
+         * purpose (sidecars), and the engine made the dir for containers */
+    } else if (bf && bf->has_foreign_socket) {
+        why = "holds a control socket";
     } else if (ovp_socket_path(src)) {
         why = "control socket";
     } else if (!bf && ovp_standard_device(src, false, 0, 0)) {

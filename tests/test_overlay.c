@@ -572,6 +572,11 @@ static const struct {
     enum bind_want want;
 } bind_cases[] = {
     {"/", DROP},
+    {"/run/k3s/containerd", DROP},
+    {"/var/run/libvirt", DROP},
+    {"/var/snap/microk8s/common/run", DROP},
+    {"/var/lib/lxd", DROP},
+    {"/run/buildkit", DROP},
     {"/proc", DROP},
     {"/proc/1/root", DROP},
     {"/sys/fs/cgroup", DROP},
@@ -1312,6 +1317,80 @@ static void test_facts_gather(void **state)
     rmdir(dir);
 }
 
+/* Issue 10 item 9: a bind of a dir whose tree holds a root-owned unix socket
+ * is dropped (real socket, scanned by overlay_facts_gather); a clean dir is
+ * kept; a symlink to the socket's dir is not followed by the scan; an engine
+ * volume is exempt. */
+static void test_socket_scan(void **state)
+{
+    char dir[] = "/tmp/aisbx-test-scan.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *sub = xasprintf("%s/with/sub", dir), *with = xasprintf("%s/with", dir);
+    char *clean = xasprintf("%s/clean", dir), *lnk = xasprintf("%s/clean/l", dir);
+    assert_int_equal(mkdir(with, 0755), 0);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_int_equal(mkdir(clean, 0755), 0);
+    assert_int_equal(symlink(sub, lnk), 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s.sock", sub);
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    char *j = xasprintf("{\"ociVersion\":\"1.2.0\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+                        "\"user\":{\"uid\":0,\"gid\":0}},\"root\":{\"path\":\"r\"},\"mounts\":["
+                        "{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"%s\"},"
+                        "{\"destination\":\"/b\",\"type\":\"bind\",\"source\":\"%s\"},"
+                        "{\"destination\":\"/c\",\"type\":\"bind\",\"source\":\"%s\"}],"
+                        "\"linux\":{}}",
+                        with, clean, sub);
+    struct spec_config *cfg = parse(j);
+    free(j);
+    struct overlay_facts f;
+    aisbx_error *err = NULL;
+    assert_int_equal(overlay_facts_gather(cfg, dir, &f, &err), 0);
+    assert_true(f.binds[0].has_foreign_socket);
+    assert_false(f.binds[1].has_foreign_socket);
+    assert_true(f.binds[2].has_foreign_socket);
+    struct aisbx_policy pol = defpol();
+    struct spec_config *out = NULL;
+    struct overlay_changes ch = {0};
+    assert_int_equal(overlay_apply(cfg, &f, &pol, &out, &ch, &err), 0);
+    assert_null(find_mount(out, "/a"));
+    assert_null(find_mount(out, "/c"));
+    assert_non_null(find_mount(out, "/b"));
+    expect_change(&ch, "mounts[/a]", NULL, "(removed: holds a control socket)", "mounts");
+    spec_config_free(out);
+    overlay_changes_free(&ch);
+    overlay_facts_free(&f);
+    spec_config_free(cfg);
+    close(s);
+    unlink(sa.sun_path);
+    unlink(lnk);
+    rmdir(sub);
+    rmdir(with);
+    rmdir(clean);
+    rmdir(dir);
+    free(sub);
+    free(with);
+    free(clean);
+    free(lnk);
+
+    /* pure: the fact decides, except for the engine's own volumes */
+    struct overlay_bind_fact bf[2] = {
+        {.exists = true, .has_foreign_socket = true, .resolved = "/srv/data"},
+        {.exists = true, .has_foreign_socket = true, .resolved = "/var/lib/docker/volumes/v/_data"},
+    };
+    struct overlay_facts pf = {.binds = bf, .n_binds = 2};
+    struct run r;
+    harden_with(&r, NULL, NULL,
+                "{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/srv/data\"},"
+                "{\"destination\":\"/v\",\"type\":\"bind\",\"source\":"
+                "\"/var/lib/docker/volumes/v/_data\"}",
+                ALL_NS, &pf, NULL);
+    assert_null(find_mount(r.out, "/a"));
+    assert_non_null(find_mount(r.out, "/v"));
+    run_free(&r);
+}
+
 /* ---- verify (real prctl, seccomp, namespaces; in children) ------------- */
 
 /* overlay_facts_rootfs on a real directory: writable, read-only bind, with tmp,
@@ -1523,6 +1602,7 @@ int main(void)
         cmocka_unit_test(test_path_helpers),
         cmocka_unit_test(test_facts_gather),
         cmocka_unit_test(test_facts_rootfs),
+        cmocka_unit_test(test_socket_scan),
         cmocka_unit_test(test_verify_parse_status),
         cmocka_unit_test(test_verify_checks),
         cmocka_unit_test(test_verify_root_readonly),
