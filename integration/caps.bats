@@ -101,3 +101,26 @@ write_policy() { # JSON
     run_sh 'true'
     [ "$status" -ne 0 ]
 }
+
+# Issue 10 item 14: an unknown name is an error, not silently dropped.
+@test "caps: an unknown capability name is refused and nothing is left behind" {
+    set_caps CAP_CHOWN CAP_FOO
+    # rt_bg: were it created, the container would keep bats' pipe open
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *'unknown capability "CAP_FOO"'* ]]
+    run aisbx state "$ID"
+    [ "$status" -ne 0 ]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+    [ -z "$(our_cgroups "$AISBX_IT_RUN-$ID")" ]
+}
+
+@test "caps: an unknown capability name in exec --process is refused" {
+    set_long_running
+    start_ctr
+    jq -c '.process | .args = ["true"] | .capabilities = {"bounding": ["CAP_NOPE"], "effective": [], "permitted": []}' \
+        "$BUNDLE/config.json" >"$TESTDIR/proc.json"
+    run --separate-stderr aisbx exec --process "$TESTDIR/proc.json" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *'unknown capability "CAP_NOPE"'* ]]
+}

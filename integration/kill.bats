@@ -98,3 +98,20 @@ set_signal_reporter() {
     [ "$status" -ne 0 ]
     [ "$(state_field "$ID" status)" = running ]
 }
+
+# Issue 10 item 14: signal 0 checks that the container is alive (runc, crun).
+@test "kill: signal 0 succeeds on a running container and signals nothing" {
+    set_signal_reporter
+    start_ctr
+    run aisbx kill "$ID" 0
+    [ "$status" -eq 0 ]
+    run aisbx kill --all "$ID" 0
+    [ "$status" -eq 0 ]
+    sleep 0.2
+    [ "$(state_field "$ID" status)" = running ]
+    run aisbx kill "$ID" KILL
+    wait_for_status "$ID" stopped
+    run --separate-stderr aisbx kill "$ID" 0
+    [ "$status" -ne 0 ]
+    [[ "$stderr" == *"container not running"* ]]
+}

@@ -72,3 +72,18 @@ load helpers
     [ "$status" -eq 0 ]
     [ "$output" = ro ]
 }
+
+# Issue 10 item 10: host page flags and allocator state are masked.
+@test "masked: /proc/kpageflags, kpagecount, kpagecgroup and allocator state read empty (overlay)" {
+    requires_aisbx "host-global proc files masked"
+    run_sh 'for f in kpageflags kpagecount kpagecgroup buddyinfo zoneinfo ioports key-users mtrr; do [ -e /proc/$f ] || continue; echo "$f $(head -c 4096 /proc/$f 2>/dev/null | wc -c)"; done; wc -c < /proc/meminfo'
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"kpageflags 0"* ]]
+    [[ "$output" == *"kpagecount 0"* ]]
+    local l
+    for l in "${lines[@]:0:${#lines[@]}-1}"; do
+        [ "${l##* }" -eq 0 ] || { echo "readable: $l"; return 1; }
+    done
+    # what engines and runtimes read stays readable
+    [ "${lines[-1]}" -gt 0 ]
+}

@@ -144,3 +144,66 @@ mountinfo_of() { awk -v d="$1" '$5 == d' <<<"$output"; }
     # whatever the runtime does, the host dir the symlink names must not be mounted on
     [ -z "$(awk -v d="$TESTDIR/escape" '$5 == d' /proc/self/mountinfo)" ]
 }
+
+# Issue 10 item 8: options that undo a forced flag are removed from every
+# mount, not only from rbinds; comma-joined elements are judged one by one.
+@test "rrw on the sysfs and cgroup mounts does not make them writable (overlay)" {
+    requires_aisbx "rrw removed from every mount"
+    update_config '(.mounts[] | select(.destination == "/sys" or .destination == "/sys/fs/cgroup") | .options) += ["rrw", "rw,rdev", "rsuid"]'
+    run_sh 'awk "\$5 == \"/sys\" || \$5 == \"/sys/fs/cgroup\" { print \$5, \$6 }" /proc/self/mountinfo; mkdir /sys/fs/aisbx-it 2>&1; mkdir /sys/fs/cgroup/aisbx-it 2>&1; true'
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "/sys ro,"* ]]
+    [[ "${lines[1]}" == "/sys/fs/cgroup ro,"* ]]
+    [[ "${lines[2]}" == *"Read-only file system"* ]]
+    [[ "${lines[3]}" == *"Read-only file system"* ]]
+}
+
+@test "a comma-joined size=1k,size=100g tmpfs is capped at the policy's tmpfs max (overlay)" {
+    requires_aisbx "options split on commas, tmpfs capped"
+    add_mount /big tmpfs tmpfs '["nosuid,size=1k,size=100g"]'
+    run_sh 'df -k /big | awk "NR == 2 { print \$2 }"; grep " /big " /proc/self/mounts'
+    [ "$status" -eq 0 ]
+    # the default tmpfs_max is 64 MiB
+    [ "${lines[0]}" -le 65536 ]
+    [[ "${lines[1]}" == *size=65536k* ]]
+}
+
+@test "rrw on a non-recursive bind of a system tree does not undo the forced ro (overlay)" {
+    requires_aisbx "binds of /run forced ro, rrw removed"
+    local d=/run/aisbx-it-rrw-$ID
+    mkdir -p "$d"
+    add_mount /sysdir bind "$d" '["bind","rrw","rsuid"]'
+    run_sh 'touch /sysdir/x 2>&1; grep " /sysdir " /proc/self/mounts | cut -d" " -f4'
+    local wrote=no
+    [ -e "$d/x" ] && wrote=yes
+    rm -rf "$d"
+    [ "$wrote" = no ]
+    [[ "${lines[0]}" == *"Read-only file system"* ]]
+    [[ "${lines[1]}" == ro,nosuid* ]]
+}
+
+@test "a bind option on a non-bind type is judged as the bind it is (overlay)" {
+    requires_aisbx "bind judged whatever the type"
+    add_mount /host tmpfs / '["rbind"]'
+    add_mount /host2 none / '["nosuid,rbind"]'
+    run_sh 'grep -c " /host" /proc/self/mounts; ls /host/etc/hostname /host2/etc/hostname 2>&1 | grep -vc "No such"'
+    [ "${lines[0]}" = 0 ]
+    [ "${lines[1]}" = 0 ]
+}
+
+# Issue 10 item 9: a bind whose tree holds a root-owned unix socket is dropped
+# (read-only would not stop connect(2)); a dir without sockets is kept.
+@test "a bind of a dir holding a root-owned unix socket is removed (overlay)" {
+    requires_aisbx "binds holding control sockets dropped"
+    mkdir -p "$TESTDIR/sockdir/sub"
+    python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$TESTDIR/sockdir/sub/s.sock"
+    add_mount /sockdir bind "$TESTDIR/sockdir" '["rbind","ro"]'
+    add_mount /vol bind "$TESTDIR/vol" '["rbind","ro"]'
+    update_config '.process.args = ["sh", "-c", "ls /sockdir/sub 2>&1; grep -c \" /sockdir \" /proc/self/mounts; cat /vol/hostfile"]'
+    run aisbx --log "$TESTDIR/log" run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == *"No such file"* ]]
+    [ "${lines[1]}" = 0 ]
+    [ "${lines[2]}" = from-host ]
+    grep -q "holds a control socket" "$TESTDIR/log"
+}

@@ -200,3 +200,29 @@ make_hostile() {
         fi
     done
 }
+
+# Issue 10 item 12: a rootfs without /tmp that cannot get one still runs
+# (runc and crun run it); the overlay skips its /tmp and logs why.
+@test "overlay: a read-only rootfs without /tmp runs; /tmp is skipped and logged" {
+    requires_aisbx "/tmp skipped when it cannot be created"
+    rmdir "$BUNDLE/rootfs/tmp"
+    mount --bind "$BUNDLE/rootfs" "$BUNDLE/rootfs"
+    mount -o remount,bind,ro "$BUNDLE/rootfs"
+    update_config '.process.args = ["sh", "-c", "grep -c \" /tmp \" /proc/self/mounts; echo ran"]'
+    run aisbx --log "$TESTDIR/log" run --bundle "$BUNDLE" "$ID" </dev/null
+    umount "$BUNDLE/rootfs"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 0 ]
+    [ "${lines[1]}" = ran ]
+    grep -q "skipped: rootfs has no /tmp and it cannot be created" "$TESTDIR/log"
+    [ ! -e "$BUNDLE/rootfs/tmp" ]
+}
+
+@test "overlay: a writable rootfs without /tmp still gets the /tmp tmpfs" {
+    requires_aisbx "/tmp tmpfs added"
+    rmdir "$BUNDLE/rootfs/tmp"
+    run_sh 'grep " /tmp " /proc/self/mounts; touch /tmp/x && echo wrote'
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "tmpfs /tmp tmpfs "*nosuid*nodev*noexec* ]]
+    [ "${lines[1]}" = wrote ]
+}

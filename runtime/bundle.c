@@ -105,6 +105,7 @@ int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle,
     out->rootfs = xstrdup(buf);
     if (overlay_facts_gather(raw, out->bundle, &facts, err) < 0)
         goto fail;
+    overlay_facts_rootfs(raw, out->rootfs, &facts);
     size_t *origin = NULL;
     r = overlay_apply_traced(raw, &facts, &out->policy, &out->cfg, &origin, &out->changes, err);
     if (r == 0)

@@ -6,6 +6,8 @@
  * Bind sources are opened with openat2(RESOLVE_NO_MAGICLINKS) so that
  * /proc/<pid>/root and friends cannot smuggle the host's / past the rules. */
 #include "runtime/overlay_facts.h"
+#include "runtime/mount_options.h"
+#include "runtime/socket_scan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -223,6 +225,7 @@ static void bind_fact(const struct spec_mount *m, const char *bundle, struct ove
         if (within(buf, "/proc") || within(buf, "/sys") || within(buf, "/dev"))
             f->is_proc_sys_dev = true;
     }
+    f->has_foreign_socket = socket_scan_foreign(fd, geteuid()); /* issue 10 item 9 */
     f->fd = fd;
 }
 

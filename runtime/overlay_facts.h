@@ -56,4 +56,9 @@ int overlay_facts_gather(const struct spec_config *c, const char *bundle, struct
                          aisbx_error **err);
 void overlay_facts_free(struct overlay_facts *f);
 
+/* Sets f->rootfs_tmp_unmakeable: `rootfs` has no tmp and it cannot be created
+ * (read-only mount; or a user namespace whose root cannot write the rootfs
+ * directory). runtime/overlay_facts_rootfs.c. */
+void overlay_facts_rootfs(const struct spec_config *c, const char *rootfs, struct overlay_facts *f);
+
 #endif

@@ -7,16 +7,38 @@
 #include "runtime/overlay_internal.h"
 
 static const char *const masked[] = {
-    "/proc/acpi",          "/proc/asound",
-    "/proc/kcore",         "/proc/keys",
-    "/proc/latency_stats", "/proc/timer_list",
-    "/proc/timer_stats",   "/proc/sched_debug",
-    "/proc/scsi",          "/proc/interrupts",
-    "/proc/kallsyms",      "/proc/kmsg",
-    "/proc/slabinfo",      "/proc/vmallocinfo",
-    "/proc/pagetypeinfo",  "/proc/iomem",
-    "/proc/modules",       "/sys/firmware",
-    "/sys/kernel",         "/sys/devices/virtual/powercap",
+    "/proc/acpi",
+    "/proc/asound",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/proc/interrupts",
+    "/proc/kallsyms",
+    "/proc/kmsg",
+    "/proc/slabinfo",
+    "/proc/vmallocinfo",
+    "/proc/pagetypeinfo",
+    "/proc/iomem",
+    "/proc/modules",
+    "/sys/firmware",
+    "/sys/kernel",
+    "/sys/devices/virtual/powercap",
+    /* Host-global physical memory and allocator state (page flags, page
+     * counts, free lists, MTRRs): material for rowhammer and heap-layout
+     * attacks, never needed by a workload. meminfo, cpuinfo and stat stay. */
+    "/proc/kpageflags",
+    "/proc/kpagecount",
+    "/proc/kpagecgroup",
+    "/proc/buddyinfo",
+    "/proc/zoneinfo",
+    "/proc/mtrr",
+    "/proc/ioports",
+    "/proc/key-users",
+    "/proc/config.gz",
 };
 
 static const char *const readonly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",

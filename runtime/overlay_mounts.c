@@ -4,9 +4,11 @@
  * /tmp tmpfs when the config has none (the root itself is read-only). */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/mount_options.h"
 #include "runtime/overlay_internal.h"
 #include "runtime/overlay_paths.h"
 
@@ -189,30 +191,38 @@ static void make_rprivate(struct spec_mount *m)
     ov_strlist_ensure(&m->options, "rprivate");
 }
 
+/* An option that undoes a forced flag is removed from every mount, recursive
+ * or not and whatever the type: "rrw" is a mount_setattr(AT_RECURSIVE) that
+ * clears RDONLY on any mount, not only on an rbind. The recursive forms are
+ * added only to rbinds (the only mounts with a subtree to cover). */
+static void force_flag(struct spec_mount *m, const char *undo, const char *flag, bool recursive)
+{
+    char r_undo[16], r_flag[16];
+    snprintf(r_undo, sizeof(r_undo), "r%s", undo);
+    snprintf(r_flag, sizeof(r_flag), "r%s", flag);
+    ov_strlist_remove(&m->options, undo);
+    ov_strlist_remove(&m->options, r_undo);
+    ov_strlist_ensure(&m->options, flag);
+    if (recursive)
+        ov_strlist_ensure(&m->options, r_flag);
+}
+
 static void force_flags(struct spec_mount *m, bool ro, bool nodev, bool recursive)
 {
-    ov_strlist_remove(&m->options, "suid");
-    ov_strlist_ensure(&m->options, "nosuid");
-    if (recursive) {
-        ov_strlist_remove(&m->options, "rsuid");
-        ov_strlist_ensure(&m->options, "rnosuid");
-    }
-    if (nodev) {
-        ov_strlist_remove(&m->options, "dev");
-        ov_strlist_ensure(&m->options, "nodev");
-        if (recursive) {
-            ov_strlist_remove(&m->options, "rdev");
-            ov_strlist_ensure(&m->options, "rnodev");
-        }
-    }
-    if (ro) {
-        ov_strlist_remove(&m->options, "rw");
-        ov_strlist_ensure(&m->options, "ro");
-        if (recursive) {
-            ov_strlist_remove(&m->options, "rrw");
-            ov_strlist_ensure(&m->options, "rro");
-        }
-    }
+    force_flag(m, "suid", "nosuid", recursive);
+    if (nodev)
+        force_flag(m, "dev", "nodev", recursive);
+    if (ro)
+        force_flag(m, "rw", "ro", recursive);
+}
+
+/* One option per element: "size=1k,size=100g" in one element is two sizes. */
+static void split_options(struct spec_mount *m)
+{
+    struct spec_strlist l;
+    mount_options_split(&m->options, &l);
+    spec_strlist_free(&m->options);
+    m->options = l;
 }
 
 static void free_mount(struct spec_mount *m)
@@ -267,7 +277,11 @@ static const char *judge_bind(const struct spec_mount *m, const struct overlay_b
     } else if (strcmp(src, "/") == 0) {
         why = "bind of the host's /";
     } else if (ovp_engine_rw(src)) {
-        /* engine's per-container file or volume: keeps its mode */
+        /* engine's per-container file or volume: keeps its mode, and is not
+         * judged by its sockets: containers share sockets through volumes on
+         * purpose (sidecars), and the engine made the dir for containers */
+    } else if (bf && bf->has_foreign_socket) {
+        why = "holds a control socket";
     } else if (ovp_socket_path(src)) {
         why = "control socket";
     } else if (!bf && ovp_standard_device(src, false, 0, 0)) {
@@ -325,6 +339,8 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
         if (!m->destination)
             return aisbx_error_make(err, EINVAL, "mounts[%zu]: no destination", i);
         char *dest = ov_path_clean(m->destination);
+        char *raw = ov_list_join(&m->options);
+        split_options(m);
         const struct overlay_bind_fact *bf =
             (facts && facts->binds && i < facts->n_binds) ? &facts->binds[i] : NULL;
         /* whatever its type: a "tmpfs" with a bind option is mounted as a bind */
@@ -337,11 +353,12 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
             ov_change(ch, "mounts", ov, nv, "mounts[%s]", dest);
             free(ov);
             free(nv);
+            free(raw);
             free(dest);
             free_mount(m);
             continue;
         }
-        char *before = ov_list_join(&m->options);
+        char *before = raw;
         const char *rule = "privileges";
         bool rec = bind && has_opt(m, "rbind");
         if (bind) {
@@ -379,7 +396,11 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
         c->mounts[o++] = *m;
     }
     c->n_mounts = o;
-    if (!have_tmp)
+    if (!have_tmp && facts && facts->rootfs_tmp_unmakeable)
+        /* no mount point and none can be made: the root stays read-only */
+        ov_change(ch, "tmpfs", NULL, "(skipped: rootfs has no /tmp and it cannot be created)",
+                  "mounts[/tmp]");
+    else if (!have_tmp)
         insert_before_below(c, "/tmp", tmp_mount(pol), origin, ch, "tmpfs");
     if (!have_dev)
         insert_before_below(c, "/dev", dev_mount(), origin, ch, "devices");

@@ -120,6 +120,20 @@ static const char *const socket_dirs[] = {
     "/var/lib/kubelet/pod-resources",
     "/var/lib/kubelet/plugins",
     "/var/lib/kubelet/plugins_registry",
+    /* more daemons (issue 10 item 9): k3s, microk8s, libvirt, LXD/Incus,
+     * buildkit, snapd, udev */
+    "/run/k3s",
+    "/var/snap/microk8s/common/run",
+    "/run/libvirt",
+    "/var/lib/libvirt",
+    "/var/lib/lxd",
+    "/var/snap/lxd/common/lxd",
+    "/run/incus",
+    "/var/lib/incus",
+    "/run/buildkit",
+    "/run/snapd.socket",
+    "/run/snapd-snap.socket",
+    "/run/udev",
     NULL,
 };
 

@@ -47,6 +47,21 @@ static void filter_caps(struct spec_strlist *set, bool *has, uint64_t allowed, c
     *has = true;
 }
 
+/* A name nobody knows is a typo or a newer kernel's capability: refused like
+ * crun does, rather than silently dropped (the config would not get what it
+ * asked for, and nobody would know). */
+static int check_cap_names(const struct spec_capabilities *c, const char *prefix, aisbx_error **err)
+{
+    const struct spec_strlist *sets[] = {&c->bounding, &c->effective, &c->permitted,
+                                         &c->inheritable, &c->ambient};
+    for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++)
+        for (size_t i = 0; i < sets[s]->n; i++)
+            if (policy_cap_from_name(sets[s]->v[i]) < 0)
+                return aisbx_error_make(err, 0, "%scapabilities: unknown capability \"%s\"", prefix,
+                                        sets[s]->v[i]);
+    return 0;
+}
+
 static void harden_caps(struct spec_process *p, const struct aisbx_policy *pol, const char *prefix,
                         struct overlay_changes *ch)
 {
@@ -108,6 +123,8 @@ int ov_process(struct spec_process *p, const struct aisbx_policy *pol, const cha
         ov_change(ch, "privileges", "false", "true", "%snoNewPrivileges", prefix);
         p->no_new_privileges = true;
     }
+    if (p->capabilities && check_cap_names(p->capabilities, prefix, err) < 0)
+        return -1;
     harden_caps(p, pol, prefix, ch);
     set_rlimit(p, "RLIMIT_CORE", 0, true, prefix, ch);
     set_rlimit(p, "RLIMIT_NOFILE", pol->nofile_max, false, prefix, ch);
@@ -117,6 +134,5 @@ int ov_process(struct spec_process *p, const struct aisbx_policy *pol, const cha
         free(o);
         p->oom_score_adj = 0;
     }
-    (void)err;
     return 0;
 }

@@ -22,6 +22,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -357,6 +358,25 @@ static void test_refusals(void **state)
     aisbx_error_free(&err);
     spec_config_free(c);
     assert_int_equal(ch.n, 0);
+    /* issue 10 item 14: an unknown capability name is an error, in any set */
+    c = parse("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"sh\"],"
+              "\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},\"capabilities\":{\"bounding\":"
+              "[\"CAP_CHOWN\"],\"ambient\":[\"CAP_FOO\"]}}}");
+    assert_int_equal(overlay_apply(c, NULL, &p, &out, &ch, &err), -1);
+    assert_null(out);
+    assert_non_null(strstr(err->msg, "process.capabilities: unknown capability \"CAP_FOO\""));
+    assert_null(strstr(err->msg, "Invalid argument"));
+    aisbx_error_free(&err);
+    overlay_changes_free(&ch);
+    struct spec_process *pr = c->process, *out_p = NULL;
+    free(pr->capabilities->ambient.v[0]);
+    pr->capabilities->ambient.v[0] = xstrdup("cap_chown"); /* libcap's spelling, not OCI's */
+    assert_int_equal(overlay_apply_process(pr, &p, &out_p, &ch, &err), -1);
+    assert_null(out_p);
+    assert_non_null(strstr(err->msg, "unknown capability \"cap_chown\""));
+    aisbx_error_free(&err);
+    overlay_changes_free(&ch);
+    spec_config_free(c);
 }
 
 /* ---- capabilities ------------------------------------------------------ */
@@ -443,11 +463,12 @@ static void test_masked_readonly_paths(void **state)
     struct run r;
     harden(&r, NULL, NULL, NULL, ALL_NS ",\"maskedPaths\":[],\"readonlyPaths\":[\"/proc/bus\"]");
     const struct spec_linux *l = r.out->linux_;
-    assert_int_equal(l->masked_paths.n, 20);
-    static const char *const want[] = {"/proc/kcore",    "/proc/keys",
-                                       "/proc/kallsyms", "/sys/firmware",
-                                       "/sys/kernel",    "/sys/devices/virtual/powercap",
-                                       "/proc/acpi"};
+    assert_int_equal(l->masked_paths.n, 29);
+    static const char *const want[] = {
+        "/proc/kcore",       "/proc/keys",       "/proc/kallsyms",
+        "/sys/firmware",     "/sys/kernel",      "/sys/devices/virtual/powercap",
+        "/proc/acpi",        "/proc/kpageflags", "/proc/kpagecount",
+        "/proc/kpagecgroup", "/proc/key-users",  "/proc/buddyinfo"};
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
         assert_true(spec_strlist_contains(&l->masked_paths, want[i]));
     assert_int_equal(l->readonly_paths.n, 5);
@@ -460,7 +481,7 @@ static void test_masked_readonly_paths(void **state)
 
     /* extra entries of the config stay */
     harden(&r, NULL, NULL, NULL, ALL_NS ",\"maskedPaths\":[\"/proc/foo\"]");
-    assert_int_equal(r.out->linux_->masked_paths.n, 21);
+    assert_int_equal(r.out->linux_->masked_paths.n, 30);
     assert_string_equal(r.out->linux_->masked_paths.v[0], "/proc/foo");
     run_free(&r);
 }
@@ -555,6 +576,11 @@ static const struct {
     enum bind_want want;
 } bind_cases[] = {
     {"/", DROP},
+    {"/run/k3s/containerd", DROP},
+    {"/var/run/libvirt", DROP},
+    {"/var/snap/microk8s/common/run", DROP},
+    {"/var/lib/lxd", DROP},
+    {"/run/buildkit", DROP},
     {"/proc", DROP},
     {"/proc/1/root", DROP},
     {"/sys/fs/cgroup", DROP},
@@ -854,6 +880,47 @@ static void test_dev_added(void **state)
     run_free(&r);
 }
 
+/* Issue 10 item 8: an option that undoes a forced flag is removed from every
+ * mount, recursive or not; comma-joined elements are judged one by one. */
+static void test_mount_option_undo(void **state)
+{
+    struct run r;
+    harden(&r, NULL, NULL,
+           "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
+           "\"options\":[\"rrw\",\"rw\",\"nosuid,rdev\",\"rsuid\"]},"
+           "{\"destination\":\"/big\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+           "\"options\":[\"size=1k,size=100g\"]},"
+           "{\"destination\":\"/big2\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+           "\"options\":[\"mode=755,size=100g\",\"rdev,rsuid\"]},"
+           "{\"destination\":\"/e\",\"type\":\"bind\",\"source\":\"/etc/x\","
+           "\"options\":[\"bind\",\"rrw\",\"rsuid\",\"rdev\"]},"
+           "{\"destination\":\"/v\",\"type\":\"bind\",\"source\":\"/srv/v\","
+           "\"options\":[\"rbind,rrw,rsuid\"]},"
+           "{\"destination\":\"/c\",\"type\":\"context\",\"source\":\"x\","
+           "\"options\":[\"bind,context=\\\"a:b:s0:c1,c2\\\"\"]},"
+           /* a bind option binds whatever the type (as runtime/mounts.c does it) */
+           "{\"destination\":\"/h1\",\"type\":\"tmpfs\",\"source\":\"/\","
+           "\"options\":[\"rbind\"]},"
+           "{\"destination\":\"/h2\",\"type\":\"none\",\"source\":\"/\","
+           "\"options\":[\"nosuid,rbind\"]}",
+           ALL_NS);
+    expect_opts(r.out, "/sys", "nosuid,nodev,ro");
+    expect_change(&r.ch, "mounts[/sys].options", "[rrw rw nosuid,rdev rsuid]", "[nosuid nodev ro]",
+                  "proc-sys");
+    expect_opts(r.out, "/big", "size=67108864,nosuid,nodev");
+    expect_opts(r.out, "/big2", "mode=755,size=67108864,nosuid,nodev");
+    expect_opts(r.out, "/e", "bind,rprivate,nosuid,nodev,ro");
+    /* a volume keeps its mode (rrw), never its suid */
+    expect_opts(r.out, "/v", "rbind,rrw,rprivate,nosuid,rnosuid,nodev,rnodev");
+    /* commas inside double quotes stay in the value */
+    expect_opts(r.out, "/c", "bind,context=\"a:b:s0:c1,c2\",rprivate,nosuid,nodev");
+    assert_null(find_mount(r.out, "/h1"));
+    assert_null(find_mount(r.out, "/h2"));
+    expect_change(&r.ch, "mounts[/h1]", NULL, "(removed: bind of the host's /)", "mounts");
+    expect_change(&r.ch, "mounts[/h2]", NULL, "(removed: bind of the host's /)", "mounts");
+    run_free(&r);
+}
+
 static void test_tmp_added(void **state)
 {
     struct run r;
@@ -877,6 +944,15 @@ static void test_tmp_added(void **state)
     harden_with(&r, NULL, NULL, NULL, ALL_NS, NULL, &p);
     assert_int_equal(r.out->n_mounts, 2);
     expect_opts(r.out, "/tmp", "nosuid,nodev,exec,mode=1777,size=1048576");
+    run_free(&r);
+
+    /* issue 10 item 12: no /tmp in the rootfs and none can be made: skipped */
+    struct overlay_facts nf = {.rootfs_tmp_unmakeable = true};
+    harden_with(&r, NULL, NULL, NULL, ALL_NS, &nf, NULL);
+    assert_int_equal(r.out->n_mounts, 1); /* only the added /dev */
+    assert_string_equal(r.out->mounts[0].destination, "/dev");
+    expect_change(&r.ch, "mounts[/tmp]", "(absent)",
+                  "(skipped: rootfs has no /tmp and it cannot be created)", "tmpfs");
     run_free(&r);
 
     /* a config /tmp (here a volume) is kept, not shadowed */
@@ -1368,7 +1444,122 @@ static void test_facts_gather(void **state)
     rmdir(dir);
 }
 
+/* Issue 10 item 9: a bind of a dir whose tree holds a root-owned unix socket
+ * is dropped (real socket, scanned by overlay_facts_gather); a clean dir is
+ * kept; a symlink to the socket's dir is not followed by the scan; an engine
+ * volume is exempt. */
+static void test_socket_scan(void **state)
+{
+    char dir[] = "/tmp/aisbx-test-scan.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *sub = xasprintf("%s/with/sub", dir), *with = xasprintf("%s/with", dir);
+    char *clean = xasprintf("%s/clean", dir), *lnk = xasprintf("%s/clean/l", dir);
+    assert_int_equal(mkdir(with, 0755), 0);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_int_equal(mkdir(clean, 0755), 0);
+    assert_int_equal(symlink(sub, lnk), 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s.sock", sub);
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    char *j = xasprintf("{\"ociVersion\":\"1.2.0\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+                        "\"user\":{\"uid\":0,\"gid\":0}},\"root\":{\"path\":\"r\"},\"mounts\":["
+                        "{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"%s\"},"
+                        "{\"destination\":\"/b\",\"type\":\"bind\",\"source\":\"%s\"},"
+                        "{\"destination\":\"/c\",\"type\":\"bind\",\"source\":\"%s\"}],"
+                        "\"linux\":{}}",
+                        with, clean, sub);
+    struct spec_config *cfg = parse(j);
+    free(j);
+    struct overlay_facts f;
+    aisbx_error *err = NULL;
+    assert_int_equal(overlay_facts_gather(cfg, dir, &f, &err), 0);
+    assert_true(f.binds[0].has_foreign_socket);
+    assert_false(f.binds[1].has_foreign_socket);
+    assert_true(f.binds[2].has_foreign_socket);
+    struct aisbx_policy pol = defpol();
+    struct spec_config *out = NULL;
+    struct overlay_changes ch = {0};
+    assert_int_equal(overlay_apply(cfg, &f, &pol, &out, &ch, &err), 0);
+    assert_null(find_mount(out, "/a"));
+    assert_null(find_mount(out, "/c"));
+    assert_non_null(find_mount(out, "/b"));
+    expect_change(&ch, "mounts[/a]", NULL, "(removed: holds a control socket)", "mounts");
+    spec_config_free(out);
+    overlay_changes_free(&ch);
+    overlay_facts_free(&f);
+    spec_config_free(cfg);
+    close(s);
+    unlink(sa.sun_path);
+    unlink(lnk);
+    rmdir(sub);
+    rmdir(with);
+    rmdir(clean);
+    rmdir(dir);
+    free(sub);
+    free(with);
+    free(clean);
+    free(lnk);
+
+    /* pure: the fact decides, except for the engine's own volumes */
+    struct overlay_bind_fact bf[2] = {
+        {.exists = true, .has_foreign_socket = true, .resolved = "/srv/data"},
+        {.exists = true, .has_foreign_socket = true, .resolved = "/var/lib/docker/volumes/v/_data"},
+    };
+    struct overlay_facts pf = {.binds = bf, .n_binds = 2};
+    struct run r;
+    harden_with(&r, NULL, NULL,
+                "{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/srv/data\"},"
+                "{\"destination\":\"/v\",\"type\":\"bind\",\"source\":"
+                "\"/var/lib/docker/volumes/v/_data\"}",
+                ALL_NS, &pf, NULL);
+    assert_null(find_mount(r.out, "/a"));
+    assert_non_null(find_mount(r.out, "/v"));
+    run_free(&r);
+}
+
 /* ---- verify (real prctl, seccomp, namespaces; in children) ------------- */
+
+/* overlay_facts_rootfs on a real directory: writable, read-only bind, with tmp,
+ * and a user namespace whose root does not own the directory. */
+static void test_facts_rootfs(void **state)
+{
+    char dir[] = "/tmp/aisbx-ut-rootfs.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(chmod(dir, 0755), 0);
+    struct spec_config *c = parse("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"}}");
+    struct overlay_facts f = {0};
+    overlay_facts_rootfs(c, dir, &f);
+    assert_false(f.rootfs_tmp_unmakeable);
+    assert_int_equal(mount(dir, dir, NULL, MS_BIND, NULL), 0);
+    int r = mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+    if (r == 0)
+        overlay_facts_rootfs(c, dir, &f);
+    assert_int_equal(umount2(dir, MNT_DETACH), 0);
+    assert_int_equal(r, 0);
+    assert_true(f.rootfs_tmp_unmakeable);
+    spec_config_free(c);
+    /* user namespace, owner (root) not mapped, no write for others */
+    c = parse("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":"
+              "[{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,"
+              "\"size\":65536}],\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,"
+              "\"size\":65536}]}}");
+    overlay_facts_rootfs(c, dir, &f);
+    assert_true(f.rootfs_tmp_unmakeable);
+    assert_int_equal(chmod(dir, 0777), 0);
+    overlay_facts_rootfs(c, dir, &f);
+    assert_false(f.rootfs_tmp_unmakeable);
+    assert_int_equal(chmod(dir, 0755), 0);
+    /* a tmp that exists is a mount point whatever else holds */
+    char *t = xasprintf("%s/tmp", dir);
+    assert_int_equal(mkdir(t, 0755), 0);
+    overlay_facts_rootfs(c, dir, &f);
+    assert_false(f.rootfs_tmp_unmakeable);
+    assert_int_equal(rmdir(t), 0);
+    free(t);
+    spec_config_free(c);
+    assert_int_equal(rmdir(dir), 0);
+}
 
 static void test_verify_parse_status(void **state)
 {
@@ -1525,6 +1716,7 @@ int main(void)
         cmocka_unit_test(test_binds_with_facts),
         cmocka_unit_test(test_bind_origin),
         cmocka_unit_test(test_tmpfs),
+        cmocka_unit_test(test_mount_option_undo),
         cmocka_unit_test(test_tmp_added),
         cmocka_unit_test(test_devpts),
         cmocka_unit_test(test_dev_added),
@@ -1539,6 +1731,8 @@ int main(void)
         cmocka_unit_test(test_update_resources),
         cmocka_unit_test(test_path_helpers),
         cmocka_unit_test(test_facts_gather),
+        cmocka_unit_test(test_facts_rootfs),
+        cmocka_unit_test(test_socket_scan),
         cmocka_unit_test(test_verify_parse_status),
         cmocka_unit_test(test_verify_checks),
         cmocka_unit_test(test_verify_root_readonly),
