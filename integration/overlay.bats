@@ -226,3 +226,17 @@ make_hostile() {
     [[ "${lines[0]}" == "tmpfs /tmp tmpfs "*nosuid*nodev*noexec* ]]
     [ "${lines[1]}" = wrote ]
 }
+
+@test "overlay: a rootfs without /tmp runs in a user namespace whose root cannot create it (runtime-tools linux_ns_nopath)" {
+    requires_aisbx "/tmp skip"
+    rmdir "$BUNDLE/rootfs/tmp"
+    chmod 755 "$(dirname "$TESTDIR")" "$TESTDIR" "$BUNDLE" "$BUNDLE/rootfs"
+    update_config '.linux.namespaces += [{"type": "user"}]
+        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+    run_sh 'id -u; grep -c " /tmp " /proc/self/mounts || true'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 0 ]
+    [ "${lines[1]}" = 0 ]
+    [ ! -e "$BUNDLE/rootfs/tmp" ]
+}

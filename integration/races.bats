@@ -80,7 +80,7 @@ start_swapper() { # A B
     update_config '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/uts" else . end)'
     run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
     [ "$status" -eq 1 ]
-    [[ "$output" == *"is not a network namespace"* ]]
+    [[ "$output" == *"is not a namespace of type network"* ]]
     [ "$(echo "$output" | wc -l)" -eq 1 ]
     [ ! -e "$ROOT/$ID" ]
 }

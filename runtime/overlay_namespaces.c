@@ -42,9 +42,9 @@ int ov_namespaces(struct spec_config *c, const struct spec_config *in,
      * Checked before anything is edited, so c stays whole to be freed. */
     for (size_t i = 0; facts && facts->ns && i < l->n_namespaces && i < facts->n_ns; i++)
         if (l->namespaces[i].path && facts->ns[i].wrong_type)
-            return aisbx_error_make(err, EINVAL, "linux.namespaces[%zu]: %s is not a %s namespace",
-                                    i, l->namespaces[i].path,
-                                    spec_ns_type_name(l->namespaces[i].type));
+            return aisbx_error_make(
+                err, EINVAL, "linux.namespaces[%zu]: %s is not a namespace of type %s", i,
+                l->namespaces[i].path, spec_ns_type_name(l->namespaces[i].type));
     for (size_t i = 0; i < l->n_namespaces; i++) {
         struct spec_namespace *ns = &l->namespaces[i];
         const char *name = spec_ns_type_name(ns->type);

@@ -1415,7 +1415,7 @@ static void test_facts_gather(void **state)
     struct overlay_changes ch = {0};
     /* the spec: a path of the wrong type is an error */
     assert_int_equal(overlay_apply(cfg, &f, &pol, &out, &ch, &err), -1);
-    assert_non_null(strstr(err->msg, "is not a uts namespace"));
+    assert_non_null(strstr(err->msg, "is not a namespace of type uts"));
     aisbx_error_free(&err);
     overlay_changes_free(&ch);
     f.ns[3].wrong_type = false; /* as if it could not be opened: a new one */
