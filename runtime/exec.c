@@ -152,8 +152,9 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
         .listener_sock = listener_sock,
         .listener_state_json = listener_json,
     };
-    if (o->detach)
-        prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    /* A half-set-up exec dies with the runtime; the program itself outlives
+     * it, detached or not (runc's behaviour, and what the code did before). */
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     process_harden_and_exec(&fa, &err);
     sync_fail(j->sync[1], err);
 }
