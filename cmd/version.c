@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cmd/commands.h"
+#include "runtime/container.h"
 #include "runtime/fault.h"
 
 COMMAND(version)
@@ -11,7 +12,9 @@ COMMAND(version)
            SPEC_OCI_VERSION);
     if (v)
         printf("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
-    if (FAULT_BUILD)
+    if (FAULT_BUILD) {
         printf("build: test-only fault points (AISBX_FAULT_AT)\n");
+        container_fault_points_print(stdout);
+    }
     return 0;
 }

@@ -120,20 +120,38 @@ init_dies_in_create() {
     force_delete_leaves_nothing
 }
 
-@test "fault init:start (init before namespaces and mounts)" {
-    init_dies_in_create init:start
+# The init's step table (runtime/init.c), as the fault build lists it: one
+# fault point per step, "init:<step>", grouped by stage. Each stage is one
+# test that loops over its points, so a new step is covered without an edit
+# here (and a renamed one cannot silently drop out).
+fault_points() { # STAGE
+    "$FAULT_BIN" --version | awk -v s="$1" '$1 == "fault-point:" && $3 == s { print $2 }'
 }
 
-@test "fault init:mounted (init after the rootfs mounts, before pivot_root)" {
-    init_dies_in_create init:mounted
+init_dies_at_every_step_of() { # STAGE
+    local p n=0
+    for p in $(fault_points "$1"); do
+        echo "# fault $p" >&2
+        init_dies_in_create "$p"
+        n=$((n + 1))
+    done
+    [ "$n" -gt 0 ] || { echo "# the fault build lists no init step of stage $1" >&2; false; }
 }
 
-@test "fault init:pivoted (init after pivot_root)" {
-    init_dies_in_create init:pivoted
+@test "fault at every init step of stage setup (before the rootfs)" {
+    init_dies_at_every_step_of setup
 }
 
-@test "fault init:hardened (init hardened, about to report ready and exec the sealed stub)" {
-    init_dies_in_create init:hardened
+@test "fault at every init step of stage rootfs (mounts, hooks, pivot, finalize)" {
+    init_dies_at_every_step_of rootfs
+}
+
+@test "fault at every init step of stage process (console, cwd, attributes)" {
+    init_dies_at_every_step_of process
+}
+
+@test "fault at every init step of stage harden (credentials, caps, filters)" {
+    init_dies_at_every_step_of harden
 }
 
 @test "fault process:before-seccomp in the init (caps and no_new_privs set)" {
@@ -211,8 +229,14 @@ exec_with_fault() {
     exec_with_fault exec:forked
 }
 
-@test "fault exec:joined (exec child dies right after joining the namespaces)" {
-    exec_with_fault exec:joined
+@test "fault at every exec step (the joining process, then the exec process; runtime/exec.c)" {
+    local p n=0
+    for p in $(fault_points exec); do
+        echo "# fault $p" >&2
+        exec_with_fault "$p"
+        n=$((n + 1))
+    done
+    [ "$n" -gt 0 ]
 }
 
 @test "fault process:before-seccomp in an exec" {

@@ -5,6 +5,7 @@
 #define AISBX_RUNTIME_CONTAINER_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "specs/config.h"
@@ -75,6 +76,10 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
  * one "rule: field: old -> new" line each, without running anything. */
 int container_check(const struct aisbx_context *ctx, const char *bundle, char **config_json,
                     char **changes_text, aisbx_error **err);
+
+/* Fault builds (fault.h): one line per step fault point,
+ * "fault-point: <table>:<step> <stage>", in the order the steps run. */
+void container_fault_points_print(FILE *out);
 
 /* `aisbx spec`: runc's default config (rootless variant on request). */
 struct spec_config *default_spec(bool rootless);

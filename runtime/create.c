@@ -25,6 +25,7 @@
 #include "runtime/handle.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
+#include "runtime/launch_plan.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
 #include "runtime/pid_file.h"
@@ -43,11 +44,10 @@ struct create_job {
     const struct create_options *o;
     struct hardened_bundle b;
     struct spec_state st;
-    int dirfd, lockfd, fifo_fd, console_fd, sync[2];
+    int dirfd, lockfd, fifo_fd, sync[2];
     bool dir_created, cgroup_created;
     pid_t pid;
-    struct seccomp_program floor, filter;
-    unsigned int filter_flags;
+    struct launch_plan plan;
 };
 
 static int state_json(struct create_job *j, const char *status, char **out, aisbx_error **err)
@@ -79,17 +79,9 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
         return -1;
     if (bundle_load_hardened(j->ctx, o->bundle, &j->b, err) < 0)
         return -1;
-    if (j->b.cfg->process->terminal && !o->console_socket)
-        return aisbx_error_make(err, 0,
-                                "cannot allocate tty if aisbx will detach without "
-                                "setting console socket");
-    if (seccomp_compile_floor(&j->floor, err) < 0)
+    if (launch_plan_prepare(&j->plan, j->b.cfg, j->b.cfg->process, o->console_socket,
+                            o->preserve_fds, err) < 0)
         return -1;
-    if (j->b.cfg->linux_ && j->b.cfg->linux_->seccomp) {
-        if (seccomp_compile_config(j->b.cfg->linux_->seccomp, &j->filter, err) < 0)
-            return -1;
-        j->filter_flags = seccomp_flags_from_spec(j->b.cfg->linux_->seccomp, err);
-    }
     return 0;
 }
 
@@ -199,9 +191,6 @@ static int job_clone(struct create_job *j, aisbx_error **err)
     int pid_restore = -1, time_restore = -1, flags, r = 0, joined = 0;
     int born_restore[3] = {-1, -1, -1};
 
-    if (j->o->console_socket &&
-        fd_connect_unix(j->o->console_socket, &j->console_fd, "console socket", err) < 0)
-        return -1;
     if (sync_pair(j->sync, err) < 0)
         return -1;
     if (ns_enter_pid_for_children(j->b.ns_fds[SPEC_NS_PID], &pid_restore, err) < 0)
@@ -221,11 +210,11 @@ static int job_clone(struct create_job *j, aisbx_error **err)
         const struct spec_hooks *h = j->b.cfg->hooks;
         struct init_args a = {
             .cfg = j->b.cfg,
+            .plan = &j->plan,
             .id = j->id,
             .rootfs = j->b.rootfs,
             .bundle = j->b.bundle,
             .sync_fd = j->sync[1],
-            .console_fd = j->console_fd,
             .fifo_fd = j->fifo_fd,
             .state_dirfd = j->dirfd,
             .new_flags = ns_new_flags(lx),
@@ -233,10 +222,6 @@ static int job_clone(struct create_job *j, aisbx_error **err)
             .no_pivot = j->o->no_pivot,
             .no_new_keyring = j->o->no_new_keyring,
             .hooks_roundtrip = h && (h->prestart.n || h->create_runtime.n),
-            .preserve_fds = j->o->preserve_fds,
-            .floor = &j->floor,
-            .filter = &j->filter,
-            .filter_flags = j->filter_flags,
             .ns_fds = j->b.ns_fds,
             .mount_fds = j->b.mount_fds,
             .n_mount_fds = j->b.cfg->n_mounts,
@@ -353,12 +338,11 @@ static void job_undo(struct create_job *j)
 
 static void job_free(struct create_job *j)
 {
-    int fds[] = {j->dirfd, j->lockfd, j->fifo_fd, j->console_fd, j->sync[0], j->sync[1]};
+    int fds[] = {j->dirfd, j->lockfd, j->fifo_fd, j->sync[0], j->sync[1]};
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
         if (fds[i] >= 0)
             close(fds[i]);
-    seccomp_program_free(&j->floor);
-    seccomp_program_free(&j->filter);
+    launch_plan_free(&j->plan);
     free(j->st.oci_version);
     free(j->st.id);
     free(j->st.status);
@@ -374,9 +358,9 @@ static void job_free(struct create_job *j)
 int create_container_internal(const struct aisbx_context *ctx, const char *id,
                               const struct create_options *o, pid_t *pid, aisbx_error **err)
 {
-    struct create_job j = {.ctx = ctx, .id = id, .o = o};
+    struct create_job j = {.ctx = ctx, .id = id, .o = o, .plan = {.console_fd = -1}};
     int r;
-    j.dirfd = j.lockfd = j.fifo_fd = j.console_fd = j.sync[0] = j.sync[1] = -1;
+    j.dirfd = j.lockfd = j.fifo_fd = j.sync[0] = j.sync[1] = -1;
 
     r = job_prepare(&j, err);
     if (r == 0)

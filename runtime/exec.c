@@ -18,14 +18,17 @@
 #include "runtime/bundle.h"
 #include "runtime/cgroup.h"
 #include "runtime/console.h"
+#include "runtime/exec.h"
 #include "runtime/exec_path.h"
 #include "runtime/fault.h"
 #include "runtime/fd_util.h"
 #include "runtime/handle.h"
+#include "runtime/launch_plan.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
 #include "runtime/pid_file.h"
 #include "runtime/proc_info.h"
+#include "runtime/process_attrs.h"
 #include "runtime/process_final.h"
 #include "runtime/sync.h"
 
@@ -33,9 +36,8 @@ struct exec_job {
     struct container_handle h;
     struct spec_config *cfg;
     struct spec_process *proc; /* hardened */
-    struct seccomp_program floor, filter;
-    unsigned int filter_flags;
-    int sync[2], console_fd, join_flags, pidfd;
+    struct launch_plan plan;   /* the same preparation as create's */
+    int sync[2], join_flags, pidfd;
     pid_t pid;
 };
 
@@ -102,67 +104,161 @@ static int build_process(const struct exec_options *o, const struct spec_config 
     return 0;
 }
 
-/* The exec process, born inside every namespace of the container (see
- * exec_intermediate): it waits for its host pid, then sets itself up and
- * execs. Never returns. */
-__attribute__((noreturn)) static void exec_child(struct exec_job *j, const struct exec_options *o,
-                                                 int listener_sock)
+/* What the exec steps share. */
+struct exec_ctx {
+    struct exec_job *j;
+    const struct exec_options *o;
+    pid_t host_pid;
+    int listener_sock;
+    char *listener_json;
+    char *exe;
+};
+
+struct exec_step {
+    const char *name;
+    int (*run)(struct exec_ctx *c, aisbx_error **err);
+};
+
+static void run_exec_steps(struct exec_ctx *c, const struct exec_step *s, size_t n)
 {
     aisbx_error *err = NULL;
+    for (size_t i = 0; i < n; i++) {
+        FAULT_STEP("exec", s[i].name);
+        log_debug("exec: %s", s[i].name);
+        if (s[i].run(c, &err) < 0)
+            sync_fail(c->j->sync[1], err);
+    }
+}
+
+/* ---- the joining process (host pid namespace) ---------------------------- */
+
+/* /proc/self/stat is read: before joining the container's mount namespace. */
+static int step_wipe_cmdline(struct exec_ctx *c, aisbx_error **err)
+{
+    proc_wipe_cmdline();
+    return 0;
+}
+
+/* The parent has put us in the container's cgroup. */
+static int step_wait_cgroup(struct exec_ctx *c, aisbx_error **err)
+{
     struct sync_msg m;
-    char *exe = NULL, *slave = NULL;
-    int master = -1;
+    return sync_expect(c->j->sync[1], SYNC_GO, &m, err);
+}
+
+/* listenerPath is a host path: connect while we still see the host. */
+static int step_connect_listener(struct exec_ctx *c, aisbx_error **err)
+{
+    return launch_connect_listener(&c->j->plan, &c->listener_sock, err);
+}
+
+/* Every namespace of the init at once, through its pidfd: the process the
+ * parent checked, not a path. */
+static int step_join(struct exec_ctx *c, aisbx_error **err)
+{
+    return ns_join_process(c->j->pidfd, c->j->h.state->pid, c->j->join_flags, err);
+}
+
+static const struct exec_step join_steps[] = {
+    {"wipe-cmdline", step_wipe_cmdline},
+    {"wait-cgroup", step_wait_cgroup},
+    {"connect-listener", step_connect_listener},
+    {"join", step_join},
+};
+
+/* ---- the exec process (born inside the container) ------------------------ */
+
+/* SYNC_GO carries our host pid, which the pid namespace hides from us. */
+static int step_wait_go(struct exec_ctx *c, aisbx_error **err)
+{
+    struct sync_msg m;
+    if (sync_expect(c->j->sync[1], SYNC_GO, &m, err) < 0)
+        return -1;
+    c->host_pid = (pid_t)m.value;
+    return 0;
+}
+
+static int step_listener_state(struct exec_ctx *c, aisbx_error **err)
+{
+    if (c->listener_sock < 0)
+        return 0;
+    return launch_listener_state(&c->j->plan, c->j->h.state, c->host_pid, &c->listener_json, err);
+}
+
+static int step_chdir(struct exec_ctx *c, aisbx_error **err)
+{
+    return process_chdir(c->j->proc->cwd, err);
+}
+
+static int step_lookup_exe(struct exec_ctx *c, aisbx_error **err)
+{
+    const struct spec_process *p = c->j->proc;
+    return exec_path_lookup(p->args.v ? p->args.v[0] : NULL, &p->env, &c->exe, err);
+}
+
+static int step_process_attrs(struct exec_ctx *c, aisbx_error **err)
+{
+    return process_apply_privileged_attrs(c->j->proc, err);
+}
+
+/* linux.personality: runc applies it to exec'd processes too. */
+static int step_personality(struct exec_ctx *c, aisbx_error **err)
+{
+    const struct spec_linux *lx = c->j->cfg->linux_;
+    return lx && lx->personality ? process_apply_personality(lx->personality, err) : 0;
+}
+
+static int step_console(struct exec_ctx *c, aisbx_error **err)
+{
+    return launch_console(&c->j->plan, false, err);
+}
+
+static const struct exec_step child_steps[] = {
+    {"wait-go", step_wait_go},
+    {"listener-state", step_listener_state},
+    {"chdir", step_chdir},
+    {"lookup-exe", step_lookup_exe},
+    {"process-attrs", step_process_attrs},
+    {"personality", step_personality},
+    {"console", step_console},
+};
+
+const char *const *exec_step_names(size_t *n)
+{
+    static const char *names[sizeof(join_steps) / sizeof(join_steps[0]) +
+                             sizeof(child_steps) / sizeof(child_steps[0])];
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof(join_steps) / sizeof(join_steps[0]); i++)
+        names[k++] = join_steps[i].name;
+    for (size_t i = 0; i < sizeof(child_steps) / sizeof(child_steps[0]); i++)
+        names[k++] = child_steps[i].name;
+    *n = k;
+    return names;
+}
+
+/* The exec process: set up by the table, then hardened and exec'd (the
+ * same process_harden as the init's). Never returns. */
+__attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
+{
+    aisbx_error *err = NULL;
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    char *listener_json = NULL;
-    const struct spec_seccomp *sc = j->cfg->linux_ ? j->cfg->linux_->seccomp : NULL;
-    if (sync_expect(j->sync[1], SYNC_GO, &m, &err) < 0)
-        sync_fail(j->sync[1], err);
-    if (listener_sock >= 0) {
-        size_t len;
-        if (spec_process_state_generate(j->h.state, m.value, sc->listener_metadata, &listener_json,
-                                        &len, &err) < 0)
-            sync_fail(j->sync[1], err);
-    }
-    FAULT_POINT("exec:joined");
-    if (process_chdir(j->proc->cwd, &err) < 0)
-        sync_fail(j->sync[1], err);
-    if (exec_path_lookup(j->proc->args.v ? j->proc->args.v[0] : NULL, &j->proc->env, &exe, &err) <
-            0 ||
-        process_apply_privileged_attrs(j->proc, &err) < 0)
-        sync_fail(j->sync[1], err);
-    if (j->proc->terminal) {
-        if (console_open_pty(&master, &slave, &err) < 0)
-            sync_fail(j->sync[1], err);
-        if (fd_send_fd(j->console_fd, master, "/dev/ptmx") < 0) {
-            aisbx_error_make(&err, errno, "send the pty master to the console socket");
-            sync_fail(j->sync[1], err);
-        }
-        if (console_make_controlling(slave, &err) < 0)
-            sync_fail(j->sync[1], err);
-        close(master);
-        close(j->console_fd);
-    }
+    run_exec_steps(c, child_steps, sizeof(child_steps) / sizeof(child_steps[0]));
     struct final_args fa = {
-        .process = j->proc,
-        .exe = exe,
-        .floor = &j->floor,
-        .filter = &j->filter,
-        .filter_flags = j->filter_flags,
-        .preserve_fds = o->preserve_fds,
-        .listener_sock = listener_sock,
-        .listener_state_json = listener_json,
+        .plan = &c->j->plan,
+        .exe = c->exe,
+        .listener_sock = c->listener_sock,
+        .listener_state_json = c->listener_json,
     };
     /* A half-set-up exec dies with the runtime; the program itself outlives
      * it, detached or not (runc's behaviour, and what the code did before). */
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     process_harden_and_exec(&fa, &err);
-    sync_fail(j->sync[1], err);
+    sync_fail(c->j->sync[1], err);
 }
 
 /* Runs in the host's pid namespace, so nothing in the container sees it.
  * Once the parent has put it in the container's cgroup, it joins every
- * namespace of the init at once (through the init's pidfd: the process
- * the parent checked, not a path), and only then forks the exec process
+ * namespace of the init at once, and only then forks the exec process
  * (CLONE_PARENT: it becomes our parent's child) straight into the
  * container's pid namespace. So the first moment the exec process is
  * visible inside, it is already in the container's mount, network, ipc,
@@ -171,29 +267,21 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
 __attribute__((noreturn)) static void exec_intermediate(struct exec_job *j,
                                                         const struct exec_options *o)
 {
+    struct exec_ctx c = {.j = j, .o = o, .listener_sock = -1};
     aisbx_error *err = NULL;
-    struct sync_msg m;
-    int listener_sock = -1;
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     close(j->sync[0]);
-    const struct spec_seccomp *sc = j->cfg->linux_ ? j->cfg->linux_->seccomp : NULL;
-    /* listenerPath is a host path: connect while we still see the host */
-    /* (reads /proc/self/stat: before joining the container's mount namespace) */
-    proc_wipe_cmdline();
-    if (sync_expect(j->sync[1], SYNC_GO, &m, &err) < 0 ||
-        process_connect_listener(sc, &listener_sock, &err) < 0 ||
-        ns_join_process(j->pidfd, j->h.state->pid, j->join_flags, &err) < 0)
-        sync_fail(j->sync[1], err);
+    run_exec_steps(&c, join_steps, sizeof(join_steps) / sizeof(join_steps[0]));
     fflush(NULL);
-    pid_t c = (pid_t)syscall(SYS_clone, (unsigned long)CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
-    if (c == 0)
-        exec_child(j, o, listener_sock);
-    if (c < 0) {
+    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+    if (pid == 0)
+        exec_child(&c);
+    if (pid < 0) {
         aisbx_error_make(&err, errno, "fork into the container");
         sync_fail(j->sync[1], err);
     }
-    _exit(sync_send(j->sync[1], SYNC_READY, c, NULL, &err) < 0 ? 1 : 0);
+    _exit(sync_send(j->sync[1], SYNC_READY, pid, NULL, &err) < 0 ? 1 : 0);
 }
 
 static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_error **err)
@@ -258,7 +346,7 @@ static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_er
 int container_exec(const struct aisbx_context *ctx, const char *id, const struct exec_options *o,
                    int *status, aisbx_error **err)
 {
-    struct exec_job j = {.sync = {-1, -1}, .console_fd = -1, .pidfd = -1};
+    struct exec_job j = {.sync = {-1, -1}, .pidfd = -1, .plan = {.console_fd = -1}};
     struct spec_process *raw = NULL;
     struct overlay_changes ch = {0};
     struct aisbx_policy pol;
@@ -275,22 +363,8 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
         overlay_apply_process(raw, &pol, &j.proc, &ch, err) < 0)
         goto out;
     overlay_changes_log(&ch);
-    if (j.proc->terminal && !o->console_socket) {
-        aisbx_error_make(err, 0,
-                         "cannot allocate tty if aisbx will detach without setting "
-                         "console socket");
+    if (launch_plan_prepare(&j.plan, j.cfg, j.proc, o->console_socket, o->preserve_fds, err) < 0)
         goto out;
-    }
-    if (o->console_socket &&
-        fd_connect_unix(o->console_socket, &j.console_fd, "console socket", err) < 0)
-        goto out;
-    if (seccomp_compile_floor(&j.floor, err) < 0)
-        goto out;
-    if (j.cfg->linux_ && j.cfg->linux_->seccomp) {
-        if (seccomp_compile_config(j.cfg->linux_->seccomp, &j.filter, err) < 0)
-            goto out;
-        j.filter_flags = seccomp_flags_from_spec(j.cfg->linux_->seccomp, err);
-    }
     /* Unlock before the program runs: a long exec must not block delete. */
     close(j.h.lockfd);
     j.h.lockfd = -1;
@@ -318,14 +392,11 @@ out:
         close(j.sync[0]);
     if (j.pidfd >= 0)
         close(j.pidfd);
-    if (j.console_fd >= 0)
-        close(j.console_fd);
     overlay_changes_free(&ch);
     spec_process_free(raw);
     spec_process_free(j.proc);
     spec_config_free(j.cfg);
-    seccomp_program_free(&j.floor);
-    seccomp_program_free(&j.filter);
+    launch_plan_free(&j.plan);
     handle_close(&j.h);
     return r;
 }

@@ -17,6 +17,14 @@ void fault_point(const char *name)
         __builtin_trap();
     kill(getpid(), SIGKILL);
 }
+
+void fault_point_step(const char *table, const char *step)
+{
+    const char *at = getenv("AISBX_FAULT_AT");
+    size_t n = strlen(table);
+    if (at && strncmp(at, table, n) == 0 && at[n] == ':' && strcmp(at + n + 1, step) == 0)
+        fault_point(at);
+}
 #else
 /* ISO C wants at least one declaration in a translation unit. */
 typedef int fault_points_disabled;

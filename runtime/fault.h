@@ -8,10 +8,14 @@
 
 #ifdef AISBX_FAULT_POINTS
 void fault_point(const char *name);
+/* A step of a step table: the point "<table>:<step>" (init.c, exec.c). */
+void fault_point_step(const char *table, const char *step);
 #define FAULT_POINT(name) fault_point(name)
+#define FAULT_STEP(table, step) fault_point_step(table, step)
 #define FAULT_BUILD 1
 #else
 #define FAULT_POINT(name) ((void)0)
+#define FAULT_STEP(table, step) ((void)0)
 #define FAULT_BUILD 0
 #endif
 

@@ -1,6 +1,11 @@
-/* The container init, step by step. Each step is a small function that
- * returns -1 with an error; the first failure is sent to the parent over
- * the sync socket (before `start`) or to the log (after), and init exits. */
+/* The container init as a declared step table (init_steps below): the
+ * order is written once, here. Each step is a small function that returns
+ * -1 with an error; the first failure is sent to the parent over the sync
+ * socket and the init exits. Fault points ("init:<step>") and debug lines
+ * come from the step names. After the last step the init reports ready and
+ * waits for `start` in the sealed stub (sealed_exec.h), which runs the
+ * startContainer hooks and execs the program; errors after `start` travel
+ * through exec.fifo. */
 #include "runtime/init.h"
 
 #include <errno.h>
@@ -24,9 +29,11 @@
 #include "runtime/fault.h"
 #include "runtime/fd_util.h"
 #include "runtime/hooks.h"
+#include "runtime/launch_plan.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
 #include "runtime/netns_scrub.h"
+#include "runtime/process_attrs.h"
 #include "runtime/process_final.h"
 #include "runtime/rootfs.h"
 #include "runtime/sealed_exec.h"
@@ -34,18 +41,42 @@
 #include "runtime/sysctl.h"
 #include "specs/state.h"
 
-/* SYNC_GO carries our host pid, which the pid namespace hides from us. */
-static int step_wait_go(const struct init_args *a, pid_t *host_pid, aisbx_error **err)
+/* What the steps share. */
+struct init_ctx {
+    const struct init_args *a;
+    pid_t host_pid;
+    int *cc_fds; /* createContainer hook binaries, opened first */
+    int listener_sock;
+    char *listener_json;
+    char *exe;
+    const struct spec_hooklist *start_hooks;
+    int state_fd; /* the state the startContainer hooks read, -1 */
+    int stub;     /* the sealed stub, -2 where the build has none */
+};
+
+/* createContainer hooks name host paths, but run after the image's mounts,
+ * which could put another binary there: open them before any mount. */
+static int step_open_hooks(struct init_ctx *c, aisbx_error **err)
 {
-    struct sync_msg m;
-    if (sync_expect(a->sync_fd, SYNC_GO, &m, err) < 0)
-        return -1;
-    *host_pid = m.value;
+    const struct spec_hooks *h = c->a->cfg->hooks;
+    if (h)
+        hooks_open_all(&h->create_container, &c->cc_fds);
     return 0;
 }
 
-static int step_namespaces(const struct init_args *a, aisbx_error **err)
+/* SYNC_GO carries our host pid, which the pid namespace hides from us. */
+static int step_wait_go(struct init_ctx *c, aisbx_error **err)
 {
+    struct sync_msg m;
+    if (sync_expect(c->a->sync_fd, SYNC_GO, &m, err) < 0)
+        return -1;
+    c->host_pid = m.value;
+    return 0;
+}
+
+static int step_namespaces(struct init_ctx *c, aisbx_error **err)
+{
+    const struct init_args *a = c->a;
     const struct spec_linux *lx = a->cfg->linux_;
     /* The pid namespace was entered by the parent before clone. */
     if (ns_join_fds(a->ns_fds, CLONE_NEWPID | a->joined_flags, err) < 0)
@@ -60,8 +91,9 @@ static int step_namespaces(const struct init_args *a, aisbx_error **err)
 /* In a new user namespace we still carry the host's ids, which the new
  * namespace cannot represent (files we create would fail with EOVERFLOW):
  * become its root, now that the parent wrote the mappings. */
-static int step_userns_root(const struct init_args *a, aisbx_error **err)
+static int step_userns_root(struct init_ctx *c, aisbx_error **err)
 {
+    const struct init_args *a = c->a;
     if (!(a->new_flags & CLONE_NEWUSER) && !ns_path(a->cfg->linux_, SPEC_NS_USER))
         return 0;
     if (setresgid(0, 0, 0) < 0)
@@ -71,8 +103,9 @@ static int step_userns_root(const struct init_args *a, aisbx_error **err)
     return 0;
 }
 
-static int step_uts(const struct init_args *a, aisbx_error **err)
+static int step_uts(struct init_ctx *ctx, aisbx_error **err)
 {
+    const struct init_args *a = ctx->a;
     const struct spec_config *c = a->cfg;
     bool own_uts = (a->new_flags & CLONE_NEWUTS) || ns_path(c->linux_, SPEC_NS_UTS);
     if ((c->hostname && *c->hostname) || (c->domainname && *c->domainname)) {
@@ -89,11 +122,11 @@ static int step_uts(const struct init_args *a, aisbx_error **err)
 }
 
 /* A fresh network namespace has lo down; the overlay promises localhost. */
-static int step_loopback(const struct init_args *a, aisbx_error **err)
+static int step_loopback(struct init_ctx *c, aisbx_error **err)
 {
     struct ifreq ifr = {0};
     int fd, r = 0;
-    if (!(a->new_flags & CLONE_NEWNET))
+    if (!(c->a->new_flags & CLONE_NEWNET))
         return 0;
     fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -110,13 +143,26 @@ static int step_loopback(const struct init_args *a, aisbx_error **err)
     return r;
 }
 
-static int step_rootfs(const struct init_args *a, aisbx_error **err)
+static int step_rootfs_prepare(struct init_ctx *c, aisbx_error **err)
 {
-    if (rootfs_prepare(a->cfg, a->rootfs, err) < 0 ||
-        rootfs_mount_all(a->cfg, a->rootfs, a->bundle, a->mount_fds, err) < 0 ||
-        rootfs_setup_dev(a->cfg, a->rootfs, err) < 0)
-        return -1;
-    /* Host objects: nothing after this (hooks, the program) may hold them. */
+    return rootfs_prepare(c->a->cfg, c->a->rootfs, err);
+}
+
+static int step_mounts(struct init_ctx *c, aisbx_error **err)
+{
+    const struct init_args *a = c->a;
+    return rootfs_mount_all(a->cfg, a->rootfs, a->bundle, a->mount_fds, err);
+}
+
+static int step_dev(struct init_ctx *c, aisbx_error **err)
+{
+    return rootfs_setup_dev(c->a->cfg, c->a->rootfs, err);
+}
+
+/* Host objects: nothing after this (hooks, the program) may hold them. */
+static int step_close_host_fds(struct init_ctx *c, aisbx_error **err)
+{
+    const struct init_args *a = c->a;
     for (size_t i = 0; a->mount_fds && i < a->n_mount_fds; i++)
         if (a->mount_fds[i] >= 0)
             close(a->mount_fds[i]);
@@ -148,82 +194,213 @@ static int run_hooks_inside(const struct init_args *a, const struct spec_hooklis
     return r;
 }
 
-static int step_hooks(const struct init_args *a, const int *cc_fds, aisbx_error **err)
+/* The parent runs prestart + createRuntime (SYNC_HOOKS), then we run
+ * createContainer from the binaries opened first. */
+static int step_hooks(struct init_ctx *c, aisbx_error **err)
 {
-    struct sync_msg m;
+    const struct init_args *a = c->a;
     const struct spec_hooks *h = a->cfg->hooks;
-    if (a->hooks_roundtrip) {
-        if (sync_send(a->sync_fd, SYNC_HOOKS, 0, NULL, err) < 0 ||
-            sync_expect(a->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
-            return -1;
-    }
-    if (h && h->create_container.n)
-        return run_hooks_inside(a, &h->create_container, cc_fds, "createContainer", "creating",
-                                err);
-    return 0;
+    struct sync_msg m;
+    int r = 0;
+    if (a->hooks_roundtrip && (sync_send(a->sync_fd, SYNC_HOOKS, 0, NULL, err) < 0 ||
+                               sync_expect(a->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0))
+        r = -1;
+    if (r == 0 && h && h->create_container.n)
+        r = run_hooks_inside(a, &h->create_container, c->cc_fds, "createContainer", "creating",
+                             err);
+    if (c->cc_fds)
+        hooks_close_all(&h->create_container, c->cc_fds);
+    c->cc_fds = NULL;
+    return r;
 }
 
 /* After the engine's hooks ran: they may have moved an interface in. */
-static int step_scrub_network(const struct init_args *a, aisbx_error **err)
+static int step_scrub_network(struct init_ctx *c, aisbx_error **err)
 {
     int removed = 0;
-    if (!a->hooks_roundtrip)
+    if (!c->a->hooks_roundtrip)
         return 0;
     return netns_remove_non_lo(&removed, err);
 }
 
-static int step_pivot(const struct init_args *a, aisbx_error **err)
+/* linux.seccomp.listenerPath is a host path: connect before pivot_root. */
+static int step_seccomp_listener(struct init_ctx *c, aisbx_error **err)
 {
-    if (rootfs_pivot(a->rootfs, a->no_pivot, err) < 0)
+    const struct init_args *a = c->a;
+    if (launch_connect_listener(a->plan, &c->listener_sock, err) < 0)
         return -1;
-    if (a->cfg->linux_ && sysctl_apply(&a->cfg->linux_->sysctl, err) < 0)
-        return -1;
-    return rootfs_finalize(a->cfg, err);
+    if (c->listener_sock < 0)
+        return 0;
+    struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
+                            .id = (char *)a->id,
+                            .status = (char *)"running",
+                            .bundle = (char *)a->bundle,
+                            .rootfs = (char *)a->rootfs,
+                            .pid = c->host_pid,
+                            .annotations = a->cfg->annotations};
+    return launch_listener_state(a->plan, &st, c->host_pid, &c->listener_json, err);
+}
+
+static int step_pivot(struct init_ctx *c, aisbx_error **err)
+{
+    return rootfs_pivot(c->a->rootfs, c->a->no_pivot, err);
+}
+
+/* Before finalize: readonlyPaths usually makes /proc/sys read-only. */
+static int step_sysctl(struct init_ctx *c, aisbx_error **err)
+{
+    const struct spec_linux *lx = c->a->cfg->linux_;
+    return lx ? sysctl_apply(&lx->sysctl, err) : 0;
+}
+
+static int step_rootfs_finalize(struct init_ctx *c, aisbx_error **err)
+{
+    return rootfs_finalize(c->a->cfg, err);
 }
 
 /* The pty is opened inside the container's devpts, so it belongs to the
  * container; the master goes to the engine through the console socket. */
-static int step_console(const struct init_args *a, aisbx_error **err)
+static int step_console(struct init_ctx *c, aisbx_error **err)
 {
-    const struct spec_process *p = a->cfg->process;
-    cleanup_free char *slave = NULL;
-    int master = -1, r = -1;
-    if (!p->terminal)
-        return 0;
-    if (a->console_fd < 0)
-        return aisbx_error_make(err, 0, "process.terminal is set but no --console-socket given");
-    if (console_open_pty(&master, &slave, err) < 0)
-        return -1;
-    if (p->has_console_size &&
-        console_set_size(master, p->console_size.height, p->console_size.width, err) < 0)
-        goto out;
-    if (fd_send_fd(a->console_fd, master, "/dev/ptmx") < 0) {
-        aisbx_error_make(err, errno, "send the pty master to the console socket");
-        goto out;
-    }
-    if (console_make_controlling(slave, err) < 0)
-        goto out;
-    /* /dev/console is the conventional name of the container's terminal. */
-    int fd = open("/dev/console", O_CREAT | O_RDONLY | O_CLOEXEC, 0600);
-    if (fd >= 0)
-        close(fd);
-    if (mount(slave, "/dev/console", NULL, MS_BIND, NULL) < 0)
-        log_debug("bind %s on /dev/console: %s", slave, strerror(errno));
-    r = 0;
-out:
-    close(master);
-    close(a->console_fd);
-    return r;
+    return launch_console(c->a->plan, true, err);
 }
 
-static int step_session_keyring(const struct init_args *a)
+static int step_chdir(struct init_ctx *c, aisbx_error **err)
 {
-    if (a->no_new_keyring)
+    return process_chdir(c->a->cfg->process->cwd, err);
+}
+
+static int step_lookup_exe(struct init_ctx *c, aisbx_error **err)
+{
+    const struct spec_process *p = c->a->cfg->process;
+    return exec_path_lookup(p->args.v ? p->args.v[0] : NULL, &p->env, &c->exe, err);
+}
+
+static int step_process_attrs(struct init_ctx *c, aisbx_error **err)
+{
+    return process_apply_privileged_attrs(c->a->cfg->process, err);
+}
+
+/* linux.personality (runc applies it in the init and in exec). */
+static int step_personality(struct init_ctx *c, aisbx_error **err)
+{
+    const struct spec_linux *lx = c->a->cfg->linux_;
+    return lx && lx->personality ? process_apply_personality(lx->personality, err) : 0;
+}
+
+static int step_session_keyring(struct init_ctx *c, aisbx_error **err)
+{
+    if (c->a->no_new_keyring)
         return 0;
     /* KEYCTL_JOIN_SESSION_KEYRING (1), anonymous: keys of the host session
      * must not be reachable. Failure (keyrings disabled) is not fatal. */
     if (syscall(SYS_keyctl, 1, NULL) < 0)
         log_debug("new session keyring: %s", strerror(errno));
+    return 0;
+}
+
+/* The state the startContainer hooks get on stdin, in a memfd: the stub
+ * that runs them cannot generate JSON. Then no host directory may stay
+ * reachable from the hardened process: the state dir goes. */
+static int step_start_hooks_state(struct init_ctx *c, aisbx_error **err)
+{
+    const struct init_args *a = c->a;
+    const struct spec_hooks *h = a->cfg->hooks;
+    c->start_hooks = h && h->start_container.n ? &h->start_container : NULL;
+    if (c->start_hooks) {
+        struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
+                                .id = (char *)a->id,
+                                .status = (char *)"created",
+                                .bundle = (char *)a->bundle,
+                                .rootfs = (char *)a->rootfs,
+                                .pid = getpid(),
+                                .annotations = a->cfg->annotations};
+        char *json = NULL;
+        size_t len;
+        if (spec_state_generate(&st, false, false, &json, &len, err) < 0)
+            return -1;
+        c->state_fd = memfd_create("aisbx-state", MFD_CLOEXEC);
+        int r = c->state_fd < 0 || write_all(c->state_fd, json, len) < 0
+                    ? aisbx_error_make(err, errno, "state memfd")
+                    : 0;
+        free(json);
+        if (r < 0)
+            return -1;
+    }
+    close(a->state_dirfd);
+    return 0;
+}
+
+/* The process's credentials, capabilities, no_new_privs, the config's
+ * filter and the floor, verified: from here on the init is as privileged
+ * as the program will be (startContainer hooks included). */
+static int step_harden(struct init_ctx *c, aisbx_error **err)
+{
+    struct final_args fa = {
+        .plan = c->a->plan,
+        .exe = c->exe,
+        .listener_sock = c->listener_sock,
+        .listener_state_json = c->listener_json,
+    };
+    if (process_harden(&fa, &c->stub, err) < 0)
+        return -1;
+    /* The two fds the stub needs across its execve. */
+    if (c->stub >= 0 && (fd_set_cloexec(c->a->fifo_fd, false) < 0 ||
+                         (c->state_fd >= 0 && fd_set_cloexec(c->state_fd, false) < 0)))
+        return aisbx_error_make(err, errno, "keep the exec fifo for the stub");
+    return 0;
+}
+
+/* The order is the documentation; a step is named for what it does. The
+ * stage groups them for the fault suite (each stage is one test). */
+static const struct init_step init_steps[] = {
+    {"open-hooks", "setup", step_open_hooks},
+    {"wait-go", "setup", step_wait_go},
+    {"namespaces", "setup", step_namespaces},
+    {"userns-root", "setup", step_userns_root},
+    {"uts", "setup", step_uts},
+    {"loopback", "setup", step_loopback},
+    {"rootfs-prepare", "rootfs", step_rootfs_prepare},
+    {"mounts", "rootfs", step_mounts},
+    {"dev", "rootfs", step_dev},
+    {"close-host-fds", "rootfs", step_close_host_fds},
+    {"hooks", "rootfs", step_hooks},
+    {"scrub-network", "rootfs", step_scrub_network},
+    {"seccomp-listener", "rootfs", step_seccomp_listener},
+    {"pivot", "rootfs", step_pivot},
+    {"sysctl", "rootfs", step_sysctl},
+    {"rootfs-finalize", "rootfs", step_rootfs_finalize},
+    {"console", "process", step_console},
+    {"chdir", "process", step_chdir},
+    {"lookup-exe", "process", step_lookup_exe},
+    {"process-attrs", "process", step_process_attrs},
+    {"personality", "process", step_personality},
+    {"session-keyring", "process", step_session_keyring},
+    {"start-hooks-state", "process", step_start_hooks_state},
+    {"harden", "harden", step_harden},
+};
+
+const struct init_step *init_step_table(size_t *n)
+{
+    *n = sizeof(init_steps) / sizeof(init_steps[0]);
+    return init_steps;
+}
+
+int init_run_stage(const struct init_args *a, const char *stage,
+                   int (*before)(const char *step, void *arg), void *arg, aisbx_error **err)
+{
+    struct init_ctx c = {.a = a, .listener_sock = -1, .state_fd = -1, .stub = -2};
+    size_t n;
+    const struct init_step *steps = init_step_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(steps[i].stage, stage) != 0)
+            continue;
+        int r = before ? before(steps[i].name, arg) : 0;
+        if (r != 0)
+            return aisbx_error_make(err, 0, "before step %s: %d", steps[i].name, r);
+        if (steps[i].run(&c, err) < 0)
+            return aisbx_error_wrap(err, "init step %s", steps[i].name);
+    }
     return 0;
 }
 
@@ -233,126 +410,49 @@ static int step_session_keyring(const struct init_args *a)
  * EOF exactly when execve succeeded (so poststart hooks run after the
  * program started, as the spec says), and any failure before that is
  * written into the fifo for `start` to report. `start` unlinks the fifo. */
-static int step_wait_start(const struct init_args *a, int *fifo, aisbx_error **err)
+__attribute__((noreturn)) static void wait_start_here(struct init_ctx *c)
 {
+    const struct init_args *a = c->a;
+    const struct spec_process *p = a->cfg->process;
+    aisbx_error *err = NULL;
     char path[64];
     snprintf(path, sizeof(path), "/proc/self/fd/%d", a->fifo_fd);
-    *fifo = open(path, O_WRONLY | O_CLOEXEC);
-    if (*fifo < 0)
-        return aisbx_error_make(err, errno, "open exec fifo");
-    close(a->fifo_fd);
-    if (write(*fifo, "0", 1) != 1)
-        return aisbx_error_make(err, errno, "write exec fifo");
-    return 0;
-}
-
-/* The state the startContainer hooks get on stdin, in a memfd: the stub
- * that runs them cannot generate JSON. */
-static int state_memfd(const struct init_args *a, int *fd, aisbx_error **err)
-{
-    struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
-                            .id = (char *)a->id,
-                            .status = (char *)"created",
-                            .bundle = (char *)a->bundle,
-                            .rootfs = (char *)a->rootfs,
-                            .pid = getpid(),
-                            .annotations = a->cfg->annotations};
-    char *json = NULL;
-    size_t len;
-    *fd = -1;
-    if (spec_state_generate(&st, false, false, &json, &len, err) < 0)
-        return -1;
-    *fd = memfd_create("aisbx-state", MFD_CLOEXEC);
-    int r =
-        *fd < 0 || write_all(*fd, json, len) < 0 ? aisbx_error_make(err, errno, "state memfd") : 0;
-    free(json);
-    return r;
+    int fifo = open(path, O_WRONLY | O_CLOEXEC);
+    if (fifo < 0)
+        aisbx_error_make(&err, errno, "open exec fifo");
+    else if (write(fifo, "0", 1) != 1)
+        aisbx_error_make(&err, errno, "write exec fifo");
+    else if (c->start_hooks &&
+             run_hooks_inside(a, c->start_hooks, NULL, "startContainer", "created", &err) < 0)
+        ;
+    else {
+        execve(c->exe, p->args.v, p->env.v);
+        aisbx_error_make(&err, errno, "exec %s", c->exe);
+    }
+    log_error("container init: %s", err ? err->msg : "unknown error");
+    if (fifo >= 0 && err)
+        write_all(fifo, err->msg, strlen(err->msg));
+    _exit(127);
 }
 
 void init_main(const struct init_args *a)
 {
-    const struct spec_process *p = a->cfg->process;
+    struct init_ctx c = {.a = a, .listener_sock = -1, .state_fd = -1, .stub = -2};
     aisbx_error *err = NULL;
-    char *exe = NULL;
-    int fifo = -1;
-    pid_t host_pid = 0;
+    size_t n;
+    const struct init_step *steps = init_step_table(&n);
 
     /* If create dies during setup, so do we; cleared once we are ready. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     /* Non-dumpable until execve: nothing in the container can open our
      * /proc/<pid>/exe or memory while we still are the runtime binary. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-
-    /* createContainer hooks name host paths, but run after the image's
-     * mounts, which could put another binary there: open them now. */
-    int *cc_fds = NULL;
-    if (a->cfg->hooks)
-        hooks_open_all(&a->cfg->hooks->create_container, &cc_fds);
-    FAULT_POINT("init:start");
-    if (step_wait_go(a, &host_pid, &err) < 0 || step_namespaces(a, &err) < 0 ||
-        step_userns_root(a, &err) < 0 || step_uts(a, &err) < 0 || step_loopback(a, &err) < 0 ||
-        step_rootfs(a, &err) < 0 || step_hooks(a, cc_fds, &err) < 0 ||
-        step_scrub_network(a, &err) < 0)
-        sync_fail(a->sync_fd, err);
-    if (cc_fds)
-        hooks_close_all(&a->cfg->hooks->create_container, cc_fds);
-    FAULT_POINT("init:mounted");
-    /* The listener socket is a host path: connect before pivot_root. */
-    int listener_sock = -1;
-    char *listener_json = NULL;
-    const struct spec_seccomp *sc = a->cfg->linux_ ? a->cfg->linux_->seccomp : NULL;
-    if (process_connect_listener(sc, &listener_sock, &err) < 0)
-        sync_fail(a->sync_fd, err);
-    if (listener_sock >= 0) {
-        struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
-                                .id = (char *)a->id,
-                                .status = (char *)"running",
-                                .bundle = (char *)a->bundle,
-                                .rootfs = (char *)a->rootfs,
-                                .pid = host_pid,
-                                .annotations = a->cfg->annotations};
-        size_t len;
-        if (spec_process_state_generate(&st, host_pid, sc->listener_metadata, &listener_json, &len,
-                                        &err) < 0)
-            sync_fail(a->sync_fd, err);
+    for (size_t i = 0; i < n; i++) {
+        FAULT_STEP("init", steps[i].name);
+        log_debug("init: %s", steps[i].name);
+        if (steps[i].run(&c, &err) < 0)
+            sync_fail(a->sync_fd, err); /* channel 1: the sync socket */
     }
-    if (step_pivot(a, &err) < 0 || step_console(a, &err) < 0)
-        sync_fail(a->sync_fd, err);
-    FAULT_POINT("init:pivoted");
-    if (process_chdir(p->cwd, &err) < 0)
-        sync_fail(a->sync_fd, err);
-    if (exec_path_lookup(p->args.v ? p->args.v[0] : NULL, &p->env, &exe, &err) < 0 ||
-        process_apply_privileged_attrs(p, &err) < 0 || step_session_keyring(a) < 0)
-        sync_fail(a->sync_fd, err);
-
-    /* startContainer hooks run after hardening, with the process's own
-     * privileges (runc does the same): they resolve in the image. */
-    const struct spec_hooklist *start_hooks =
-        a->cfg->hooks && a->cfg->hooks->start_container.n ? &a->cfg->hooks->start_container : NULL;
-    int state_fd = -1, stub = -2;
-    if (start_hooks && state_memfd(a, &state_fd, &err) < 0)
-        sync_fail(a->sync_fd, err);
-    /* No host directory may stay reachable from the hardened process. */
-    close(a->state_dirfd);
-    struct final_args fa = {
-        .process = p,
-        .exe = exe,
-        .floor = a->floor,
-        .filter = a->filter,
-        .filter_flags = a->filter_flags,
-        .preserve_fds = a->preserve_fds,
-        .listener_sock = listener_sock,
-        .listener_state_json = listener_json,
-    };
-    if (process_harden(&fa, &stub, &err) < 0)
-        sync_fail(a->sync_fd, err);
-    /* The two fds the stub needs across its execve. */
-    if (stub >= 0 && (fd_set_cloexec(a->fifo_fd, false) < 0 ||
-                      (state_fd >= 0 && fd_set_cloexec(state_fd, false) < 0))) {
-        aisbx_error_make(&err, errno, "keep the exec fifo for the stub");
-        sync_fail(a->sync_fd, err);
-    }
-    FAULT_POINT("init:hardened");
 
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     if (sync_send(a->sync_fd, SYNC_READY, getpid(), NULL, &err) < 0)
@@ -360,21 +460,14 @@ void init_main(const struct init_args *a)
     close(a->sync_fd);
 
     /* Wait for `start` in the sealed stub: /proc/<pid>/exe of a created
-     * container is then never the runtime's host binary. */
-    if (stub >= 0) {
-        sealed_execve_wait(stub, a->fifo_fd, state_fd, start_hooks, exe, p->args.v, p->env.v, &err);
-        goto fail;
+     * container is then never the runtime's host binary. Channel 2 from
+     * here on: exec.fifo, written by the stub. */
+    if (c.stub >= 0) {
+        const struct spec_process *p = a->cfg->process;
+        sealed_execve_wait(c.stub, a->fifo_fd, c.state_fd, c.start_hooks, c.exe, p->args.v,
+                           p->env.v, &err);
+        log_error("container init: %s", err ? err->msg : "unknown error");
+        _exit(127);
     }
-    if (step_wait_start(a, &fifo, &err) < 0)
-        goto fail;
-    if (start_hooks &&
-        run_hooks_inside(a, start_hooks, NULL, "startContainer", "created", &err) < 0)
-        goto fail;
-    execve(exe, p->args.v, p->env.v);
-    aisbx_error_make(&err, errno, "exec %s", exe);
-fail:
-    log_error("container init: %s", err ? err->msg : "unknown error");
-    if (fifo >= 0 && err)
-        write_all(fifo, err->msg, strlen(err->msg));
-    _exit(127);
+    wait_start_here(&c);
 }

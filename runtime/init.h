@@ -1,31 +1,30 @@
-/* The container's init process: cloned by `create`, it sets the container
- * up as a flat list of small steps (init.c), hardens itself, tells the
- * parent it is ready, then waits on exec.fifo for `start` in the sealed
- * stub, which runs the startContainer hooks and execs the user's program. */
+/* The container's init process: cloned by `create`, it runs the step table
+ * in init.c (namespaces, rootfs, hooks, pivot, process attributes,
+ * hardening), tells the parent it is ready, then waits on exec.fifo for
+ * `start` in the sealed stub, which runs the startContainer hooks and
+ * execs the user's program. */
 #ifndef AISBX_RUNTIME_INIT_H
 #define AISBX_RUNTIME_INIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-#include "runtime/seccomp.h"
+#include "runtime/launch_plan.h"
 #include "specs/config.h"
 
 struct init_args {
-    const struct spec_config *cfg; /* hardened */
+    const struct spec_config *cfg;  /* hardened */
+    const struct launch_plan *plan; /* process, filters, console socket, preserve_fds */
     const char *id;
     const char *rootfs; /* absolute */
     const char *bundle; /* absolute */
     int sync_fd;
-    int console_fd;   /* connected --console-socket, -1 if none */
     int fifo_fd;      /* O_PATH fd of <state>/exec.fifo */
     int state_dirfd;  /* O_PATH fd of <state>; closed before hardening */
     int new_flags;    /* CLONE_NEW* the clone created */
     int joined_flags; /* CLONE_NEW* of namespace paths create joined for the clone */
     bool no_pivot, no_new_keyring;
     bool hooks_roundtrip; /* the parent runs prestart/createRuntime hooks */
-    int preserve_fds;
-    const struct seccomp_program *floor, *filter;
-    unsigned int filter_flags;
     /* The namespaces and bind sources the overlay judged (bundle.h):
      * joined and mounted from these fds, never by path again. */
     const int *ns_fds;
@@ -34,5 +33,21 @@ struct init_args {
 };
 
 __attribute__((noreturn)) void init_main(const struct init_args *a);
+
+/* One step of the init: `name` is its fault point ("init:<name>") and debug
+ * line, `stage` groups steps for the fault suite. */
+struct init_ctx;
+struct init_step {
+    const char *name;
+    const char *stage;
+    int (*run)(struct init_ctx *c, aisbx_error **err);
+};
+/* The table init_main runs, in order (for the fault build's listing). */
+const struct init_step *init_step_table(size_t *n);
+/* Tests: runs the steps of one stage (e.g. "rootfs") as init_main would,
+ * calling before(step name) ahead of each so a test can act at a named
+ * point. The args need no sync socket when hooks_roundtrip is false. */
+int init_run_stage(const struct init_args *a, const char *stage,
+                   int (*before)(const char *step, void *arg), void *arg, aisbx_error **err);
 
 #endif

@@ -15,6 +15,7 @@
 #include "runtime/credentials.h"
 #include "runtime/fault.h"
 #include "runtime/fd_util.h"
+#include "runtime/launch_plan.h"
 #include "runtime/log.h"
 #include "runtime/process_attrs.h"
 #include "runtime/rlimits.h"
@@ -61,7 +62,8 @@ int process_connect_listener(const struct spec_seccomp *s, int *sock, aisbx_erro
 
 int process_harden(const struct final_args *a, int *stub_fd, aisbx_error **err)
 {
-    const struct spec_process *p = a->process;
+    const struct launch_plan *plan = a->plan;
+    const struct spec_process *p = plan->process;
     struct verify_expect expect;
     int listener = -1;
 
@@ -80,13 +82,13 @@ int process_harden(const struct final_args *a, int *stub_fd, aisbx_error **err)
     /* Every fd past stdio and --preserve-fds is closed by execve itself:
      * marking them close-on-exec keeps the error channel usable until then
      * and leaves no window where the program sees a runtime fd. */
-    if (syscall(SYS_close_range, 3u + (unsigned)a->preserve_fds, ~0u, CLOSE_RANGE_CLOEXEC) < 0 &&
-        fds_close_from(a->preserve_fds, err) < 0)
+    if (syscall(SYS_close_range, 3u + (unsigned)plan->preserve_fds, ~0u, CLOSE_RANGE_CLOEXEC) < 0 &&
+        fds_close_from(plan->preserve_fds, err) < 0)
         return -1;
     /* The config's filter first: if it has a listener, it must not sit
      * below another filter with one (there is none: the floor has none). */
-    if (a->filter && a->filter->len &&
-        seccomp_program_load(a->filter, a->filter_flags, &listener, err) < 0)
+    if (plan->filter.len &&
+        seccomp_program_load(&plan->filter, plan->filter_flags, &listener, err) < 0)
         return aisbx_error_wrap(err, "load the config's seccomp filter");
     if (listener >= 0 && a->listener_sock >= 0) {
         /* The agent gets the notification fd; we keep no copy. */
@@ -97,7 +99,7 @@ int process_harden(const struct final_args *a, int *stub_fd, aisbx_error **err)
     }
     signals_reset_all();
     FAULT_POINT("process:before-seccomp");
-    if (seccomp_program_load(a->floor, 0, NULL, err) < 0)
+    if (seccomp_program_load(&plan->floor, 0, NULL, err) < 0)
         return aisbx_error_wrap(err, "load the floor seccomp filter");
     FAULT_POINT("process:after-seccomp");
     verify_expect_from_process(p, &expect);
@@ -106,7 +108,7 @@ int process_harden(const struct final_args *a, int *stub_fd, aisbx_error **err)
 
 int process_harden_and_exec(const struct final_args *a, aisbx_error **err)
 {
-    const struct spec_process *p = a->process;
+    const struct spec_process *p = a->plan->process;
     int stub = -2;
     if (process_harden(a, &stub, err) < 0)
         return -1;

@@ -8,13 +8,11 @@
 #include "runtime/seccomp.h"
 #include "specs/config.h"
 
+struct launch_plan;
+
 struct final_args {
-    const struct spec_process *process; /* hardened */
-    const char *exe;                    /* resolved args[0] */
-    const struct seccomp_program *floor;
-    const struct seccomp_program *filter; /* config filter, len 0 if none */
-    unsigned int filter_flags;
-    int preserve_fds;
+    const struct launch_plan *plan; /* process, filters, preserve_fds (launch_plan.h) */
+    const char *exe;                /* resolved args[0] */
     /* linux.seccomp.listenerPath, connected while the host path was still
      * reachable, and the containerProcessState to send with the fd. */
     int listener_sock; /* -1 if the config has no SCMP_ACT_NOTIFY */

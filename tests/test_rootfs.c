@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 
+#include "runtime/init.h"
 #include "runtime/mount_options.h"
 #include "runtime/resolve_in_root.h"
 #include "runtime/rootfs.h"
@@ -190,27 +191,43 @@ static int fail_err(const char *what, aisbx_error *err)
     return 2;
 }
 
-/* The container's init (pid 1 of the new pid namespace). */
+/* Runs the scenario's hooks at their named steps of the real sequence;
+ * a hook's non-zero result becomes the init's exit code. */
+static int hook_code;
+
+static int before_step(const char *step, void *arg)
+{
+    const struct scenario *s = arg;
+    if (!strcmp(step, "rootfs-prepare") && s->pre_mount)
+        hook_code = s->pre_mount(s);
+    else if (!strcmp(step, "pivot") && s->pre_pivot)
+        hook_code = s->pre_pivot(s);
+    return hook_code;
+}
+
+/* The container's init (pid 1 of the new pid namespace): the init's own
+ * rootfs stage (runtime/init.c), not a copy of its order. */
 static int container_init(const struct scenario *s)
 {
     aisbx_error *err = NULL;
-    int r;
-    if (s->pre_mount && (r = s->pre_mount(s)))
-        return r;
-    if (rootfs_prepare(s->cfg, s->env->rootfs, &err) < 0)
-        return fail_err("rootfs_prepare", err);
-    if (rootfs_mount_all(s->cfg, s->env->rootfs, s->env->tmp, NULL, &err) < 0)
-        return fail_err("rootfs_mount_all", err);
-    if (rootfs_setup_dev(s->cfg, s->env->rootfs, &err) < 0)
-        return fail_err("rootfs_setup_dev", err);
-    if (s->pre_pivot && (r = s->pre_pivot(s)))
-        return r;
-    if (rootfs_pivot(s->env->rootfs, s->no_pivot, &err) < 0)
-        return fail_err("rootfs_pivot", err);
-    if (s->cfg->linux_ && sysctl_apply(&s->cfg->linux_->sysctl, &err) < 0)
-        return fail_err("sysctl_apply", err);
-    if (rootfs_finalize(s->cfg, &err) < 0)
-        return fail_err("rootfs_finalize", err);
+    struct launch_plan plan = {.console_fd = -1};
+    struct init_args a = {
+        .cfg = s->cfg,
+        .plan = &plan,
+        .rootfs = s->env->rootfs,
+        .bundle = s->env->tmp,
+        .sync_fd = -1,
+        .fifo_fd = -1,
+        .state_dirfd = -1,
+        .no_pivot = s->no_pivot,
+    };
+    if (init_run_stage(&a, "rootfs", before_step, (void *)s, &err) < 0) {
+        if (hook_code) {
+            aisbx_error_free(&err);
+            return hook_code;
+        }
+        return fail_err("init rootfs stage", err);
+    }
     return s->check ? s->check(s) : 0;
 }
 
