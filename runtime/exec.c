@@ -26,6 +26,7 @@
 #include "runtime/namespaces.h"
 #include "runtime/pid_file.h"
 #include "runtime/proc_info.h"
+#include "runtime/process_attrs.h"
 #include "runtime/process_final.h"
 #include "runtime/sync.h"
 
@@ -128,7 +129,9 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
         sync_fail(j->sync[1], err);
     if (exec_path_lookup(j->proc->args.v ? j->proc->args.v[0] : NULL, &j->proc->env, &exe, &err) <
             0 ||
-        process_apply_privileged_attrs(j->proc, &err) < 0)
+        process_apply_privileged_attrs(j->proc, &err) < 0 ||
+        /* before the filters: the floor only lets PER_LINUX through */
+        process_apply_personality(j->cfg->linux_ ? j->cfg->linux_->personality : NULL, &err) < 0)
         sync_fail(j->sync[1], err);
     if (j->proc->terminal) {
         if (console_open_pty(&master, &slave, &err) < 0)

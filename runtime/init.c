@@ -27,6 +27,7 @@
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
 #include "runtime/netns_scrub.h"
+#include "runtime/process_attrs.h"
 #include "runtime/process_final.h"
 #include "runtime/rootfs.h"
 #include "runtime/sealed_exec.h"
@@ -321,8 +322,11 @@ void init_main(const struct init_args *a)
     FAULT_POINT("init:pivoted");
     if (process_chdir(p->cwd, &err) < 0)
         sync_fail(a->sync_fd, err);
+    /* personality before the filters: the floor only lets PER_LINUX through. */
     if (exec_path_lookup(p->args.v ? p->args.v[0] : NULL, &p->env, &exe, &err) < 0 ||
-        process_apply_privileged_attrs(p, &err) < 0 || step_session_keyring(a) < 0)
+        process_apply_privileged_attrs(p, &err) < 0 ||
+        process_apply_personality(a->cfg->linux_ ? a->cfg->linux_->personality : NULL, &err) < 0 ||
+        step_session_keyring(a) < 0)
         sync_fail(a->sync_fd, err);
 
     /* startContainer hooks run after hardening, with the process's own
