@@ -63,8 +63,4 @@ int overlay_apply_resources(const struct spec_resources *in, const struct aisbx_
 
 void overlay_changes_free(struct overlay_changes *c);
 
-/* Capability names -> bit mask (unknown names ignored); used to build the
- * masks verify_floor() expects from the hardened process. */
-uint64_t overlay_cap_mask(const struct spec_strlist *l);
-
 #endif
