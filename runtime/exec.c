@@ -136,11 +136,8 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
     if (j->proc->terminal) {
         if (console_open_pty(&master, &slave, &err) < 0)
             sync_fail(j->sync[1], err);
-        if (fd_send_fd(j->console_fd, master, "/dev/ptmx") < 0) {
-            aisbx_error_make(&err, errno, "send the pty master to the console socket");
-            sync_fail(j->sync[1], err);
-        }
-        if (console_make_controlling(slave, &err) < 0)
+        if (console_send_master(j->console_fd, master, &err) < 0 ||
+            console_make_controlling(slave, &err) < 0)
             sync_fail(j->sync[1], err);
         close(master);
         close(j->console_fd);

@@ -198,11 +198,8 @@ static int step_console(const struct init_args *a, aisbx_error **err)
     if (p->has_console_size &&
         console_set_size(master, p->console_size.height, p->console_size.width, err) < 0)
         goto out;
-    if (fd_send_fd(a->console_fd, master, "/dev/ptmx") < 0) {
-        aisbx_error_make(err, errno, "send the pty master to the console socket");
-        goto out;
-    }
-    if (console_make_controlling(slave, err) < 0)
+    if (console_send_master(a->console_fd, master, err) < 0 ||
+        console_make_controlling(slave, err) < 0)
         goto out;
     /* /dev/console is the conventional name of the container's terminal. */
     int fd = open("/dev/console", O_CREAT | O_RDONLY | O_CLOEXEC, 0600);

@@ -49,11 +49,6 @@ int seccomp_program_load(const struct seccomp_program *p, unsigned int flags, in
 unsigned int seccomp_flags_from_spec(const struct spec_seccomp *s, aisbx_error **err_unused_ok);
 bool seccomp_uses_notify(const struct spec_seccomp *s);
 
-/* Connects to the unix socket at listener_path and sends listener_fd with
- * SCM_RIGHTS and the containerProcessState JSON as the message data. */
-int seccomp_send_listener(const char *listener_path, int listener_fd,
-                          const char *process_state_json, aisbx_error **err);
-
 void seccomp_program_free(struct seccomp_program *p);
 
 /* Shared by the config and floor compilers: exports ctx as BPF into *out. */
