@@ -1,4 +1,4 @@
-/* The mandatory hardening overlay (docs/overlay-readme.md has the rules).
+/* The mandatory hardening overlay (the rules table is README.md, "The hardening overlay").
  * Pure functions: no I/O, no syscalls, no logging, so that every rule is
  * unit-tested with plain data. Host facts the rules need (is this namespace
  * the host's? is this bind source a socket?) come in `struct overlay_facts`,

@@ -3,8 +3,9 @@
  * by the container's init just before execve with the raw seccomp(2) call
  * (so loading needs no allocation and no libseccomp state in the child).
  *
- * Order in init, before execve: rlimits, personality, scheduler, I/O
- * priority, exec labels, caps_drop_bounding, credentials_apply, caps_apply,
+ * Order in init and exec, before execve: rlimits, I/O priority, scheduler,
+ * exec labels (process_apply_privileged_attrs), personality, then
+ * process_harden: caps_drop_bounding, credentials_apply, caps_apply,
  * PR_SET_NO_NEW_PRIVS, the config filter, then the floor LAST. When several
  * filters return the same kind of action (two ERRNOs) the kernel takes the
  * most recently loaded one, so the floor's ENOSYS for unknown syscalls wins
