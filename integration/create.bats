@@ -115,3 +115,25 @@ load helpers
     [ "$status" -eq 0 ]
     [ "$output" = closed ]
 }
+
+# The error of a failed create also reports a cleanup that failed (the caller
+# must learn that something may be left behind). A createRuntime hook puts a
+# stray process into the container's cgroup and fails: create's undo cannot
+# rmdir the busy cgroup.
+@test "create: a failed cleanup is appended to the create error" {
+    requires_aisbx "the message is aisbx's"
+    local script='for d in /sys/fs/cgroup/pids$1 /sys/fs/cgroup$1; do [ -f $d/cgroup.procs ] && break; done
+sleep 60 </dev/null >/dev/null 2>&1 &
+echo $! >>$2/bg.pids
+echo $! >$d/cgroup.procs
+exit 1'
+    update_config '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", $s, "hook", $cg, $t]}]' \
+        --arg s "$script" --arg cg "$CGPATH" --arg t "$TESTDIR"
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *createRuntime*"; cleanup also failed: "*"rmdir "*"$CGPATH"* ]]
+    # the other undo steps still ran: no state left
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+    kill -9 $(cat "$TESTDIR/bg.pids")
+    cleanup_cgroups "$AISBX_IT_RUN-$ID"
+}

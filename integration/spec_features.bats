@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# spec, features, --version.
+# spec, features, --version, linux.personality.
 
 load helpers
 
@@ -62,4 +62,39 @@ load helpers
     requires_aisbx "binary name"
     run aisbx_noroot --version
     [[ "${lines[0]}" == aisbx* ]]
+}
+
+# runc applies linux.personality in the init and in every exec (runc's
+# personality.bats); LINUX32 makes uname report the 32-bit machine.
+@test "personality: LINUX32 makes uname -m say i686 in run and exec" {
+    [ "$(uname -m)" = x86_64 ] || skip "needs an x86_64 host"
+    update_config '.linux.personality = {"domain": "LINUX32", "flags": []}'
+    run_sh 'uname -m'
+    [ "$status" -eq 0 ]
+    [ "$output" = i686 ]
+
+    set_long_running
+    add_tmp
+    start_ctr
+    run aisbx exec "$ID" uname -m </dev/null
+    [ "$status" -eq 0 ]
+    [ "$output" = i686 ]
+}
+
+@test "personality: none (or LINUX) leaves uname -m at x86_64 in run and exec" {
+    [ "$(uname -m)" = x86_64 ] || skip "needs an x86_64 host"
+    run_sh 'uname -m'
+    [ "$status" -eq 0 ]
+    [ "$output" = x86_64 ]
+    update_config '.linux.personality = {"domain": "LINUX"}'
+    run_sh 'uname -m'
+    [ "$status" -eq 0 ]
+    [ "$output" = x86_64 ]
+
+    set_long_running
+    add_tmp
+    start_ctr
+    run aisbx exec "$ID" uname -m </dev/null
+    [ "$status" -eq 0 ]
+    [ "$output" = x86_64 ]
 }

@@ -8,6 +8,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
+#include "runtime/cap_names.h"
 #include "runtime/log.h"
 
 /* cap_to_name() allocates; error paths want a plain string. */
@@ -26,8 +27,8 @@ int caps_from_names(const struct spec_strlist *names, uint64_t *mask, aisbx_erro
         return 0;
     int max = (int)cap_max_bits();
     for (size_t i = 0; i < names->n; i++) {
-        cap_value_t v;
-        if (cap_from_name(names->v[i], &v) < 0 || v < 0 || v > 63)
+        int v = cap_from_oci_name(names->v[i]);
+        if (v < 0)
             return aisbx_error_make(err, EINVAL, "unknown capability %s", names->v[i]);
         if (v >= max) {
             log_warning("capability %s is not supported by this kernel, skipped", names->v[i]);

@@ -8,9 +8,10 @@
 
 #include "specs/config.h"
 
-/* "CAP_CHOWN" ... -> bit mask (bit n = capability n). A name libcap does not
- * know is an error naming it; a capability this kernel does not have (libcap
- * knows it, the kernel is older) is skipped with a warning, as runc does. */
+/* "CAP_CHOWN" ... -> bit mask (bit n = capability n), by cap_from_oci_name.
+ * An unknown name is an error naming it; a capability this kernel does not
+ * have (libcap knows it, the kernel is older) is skipped with a warning, as
+ * runc does. The mask the process gets, so also the one verify expects. */
 int caps_from_names(const struct spec_strlist *names, uint64_t *mask, aisbx_error **err);
 
 /* Drops every capability not in c->bounding from the bounding set

@@ -50,11 +50,6 @@ int cgroup_kill_all(const char *path, int sig, aisbx_error **err);
 int cgroup_destroy(const char *path, aisbx_error **err);
 /* pids.max of the cgroup; -1 for "max". */
 int cgroup_pids_max(const char *path, int64_t *max, aisbx_error **err);
-/* O_PATH|O_DIRECTORY|O_CLOEXEC fd of the v2 cgroup dir (for clone3
- * CLONE_INTO_CGROUP); -1 with err on v1. */
-int cgroup_open_v2_dir(const char *path, aisbx_error **err);
-/* True if the cgroup directory exists (v1: in any used hierarchy). */
-bool cgroup_exists(const char *path);
 
 /* Where the cgroup filesystems are mounted (v2 root, or v1 hierarchies). */
 #define CGROUP_ROOT "/sys/fs/cgroup"

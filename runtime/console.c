@@ -39,28 +39,10 @@ static int fill_addr(const char *path, struct sockaddr_un *a, aisbx_error **err)
     return 0;
 }
 
-int console_send_master(const char *socket_path, int master, aisbx_error **err)
+int console_send_master(int sock, int master, aisbx_error **err)
 {
-    struct sockaddr_un a;
-    if (fill_addr(socket_path, &a, err) < 0)
-        return -1;
-    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-        return aisbx_error_make(err, errno, "console socket: socket");
-    int r;
-    do
-        r = connect(s, (struct sockaddr *)&a, sizeof(a));
-    while (r < 0 && errno == EINTR);
-    if (r < 0) {
-        int e = errno;
-        close(s);
-        return aisbx_error_make(err, e, "connect to console socket %s", socket_path);
-    }
-    r = fd_send_fd(s, master, "/dev/ptmx");
-    int e = errno;
-    close(s);
-    if (r < 0)
-        return aisbx_error_make(err, e, "send pty master to console socket %s", socket_path);
+    if (fd_send_fd(sock, master, "/dev/ptmx") < 0)
+        return aisbx_error_make(err, errno, "send the pty master to the console socket");
     return 0;
 }
 

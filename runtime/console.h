@@ -8,9 +8,11 @@
 
 /* A new pty: *master is O_RDWR|O_NOCTTY|O_CLOEXEC, *slave_path "/dev/pts/N". */
 int console_open_pty(int *master, char **slave_path, aisbx_error **err);
-/* Connects to the engine's unix socket and sends the master with the name
- * "/dev/ptmx" as data (runc: utils.SendFd(socket, pty.Name(), pty.Fd())). */
-int console_send_master(const char *socket_path, int master, aisbx_error **err);
+/* Sends the master over sock, the engine's --console-socket, with the name
+ * "/dev/ptmx" as data (runc: utils.SendFd(socket, pty.Name(), pty.Fd())).
+ * create and exec connect it (fd_connect_unix) while the host path is still
+ * reachable; the container's init / exec process sends from inside. */
+int console_send_master(int sock, int master, aisbx_error **err);
 /* Before create does anything: the path exists and is a socket. */
 int console_check_socket(const char *socket_path, aisbx_error **err);
 /* In the forked child, before exec: setsid, open the slave (not CLOEXEC),

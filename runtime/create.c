@@ -319,21 +319,34 @@ static int job_wait_ready(struct create_job *j, aisbx_error **err)
     }
 }
 
-static void job_undo(struct create_job *j)
+void create_add_cleanup_error(aisbx_error **err, aisbx_error **cleanup)
+{
+    if (!cleanup || !*cleanup)
+        return;
+    log_warning("cleanup: %s", (*cleanup)->msg);
+    if (err && *err) {
+        char *m = xasprintf("%s; cleanup also failed: %s", (*err)->msg, (*cleanup)->msg);
+        free((*err)->msg);
+        (*err)->msg = m;
+    } else if (err) {
+        aisbx_error_make(err, (*cleanup)->errnum, "cleanup failed: %s", (*cleanup)->msg);
+    }
+    aisbx_error_free(cleanup);
+}
+
+/* Every step is tried even when an earlier one fails; each failure is
+ * added to *err (the create error the caller returns). */
+static void job_undo(struct create_job *j, aisbx_error **err)
 {
     aisbx_error *e = NULL;
     if (j->pid > 0) {
         kill(j->pid, SIGKILL);
         waitpid(j->pid, NULL, 0);
     }
-    if (j->cgroup_created && cgroup_destroy(j->st.cgroup_path, &e) < 0) {
-        log_warning("cleanup: %s", e->msg);
-        aisbx_error_free(&e);
-    }
-    if (j->dir_created && state_dir_remove(j->ctx->root, j->id, &e) < 0) {
-        log_warning("cleanup: %s", e->msg);
-        aisbx_error_free(&e);
-    }
+    if (j->cgroup_created && cgroup_destroy(j->st.cgroup_path, &e) < 0)
+        create_add_cleanup_error(err, &e);
+    if (j->dir_created && state_dir_remove(j->ctx->root, j->id, &e) < 0)
+        create_add_cleanup_error(err, &e);
 }
 
 static void job_free(struct create_job *j)
@@ -385,7 +398,7 @@ int create_container_internal(const struct aisbx_context *ctx, const char *id,
         r = save_state(&j, "created", err);
     FAULT_POINT("create:state-saved");
     if (r < 0)
-        job_undo(&j);
+        job_undo(&j, err);
     else
         *pid = j.pid;
     job_free(&j);

@@ -8,4 +8,10 @@
 int create_container_internal(const struct aisbx_context *ctx, const char *id,
                               const struct create_options *o, pid_t *pid, aisbx_error **err);
 
+/* A cleanup after a failure failed too: logs it, and appends
+ * "; cleanup also failed: <cleanup msg>" to *err (whose errnum stays the
+ * first failure's), so the caller learns that something may be left behind.
+ * Frees *cleanup. */
+void create_add_cleanup_error(aisbx_error **err, aisbx_error **cleanup);
+
 #endif

@@ -77,11 +77,8 @@ int launch_console(const struct launch_plan *p, bool bind_dev_console, aisbx_err
     if (proc->has_console_size &&
         console_set_size(master, proc->console_size.height, proc->console_size.width, err) < 0)
         goto out;
-    if (fd_send_fd(p->console_fd, master, "/dev/ptmx") < 0) {
-        aisbx_error_make(err, errno, "send the pty master to the console socket");
-        goto out;
-    }
-    if (console_make_controlling(slave, err) < 0)
+    if (console_send_master(p->console_fd, master, err) < 0 ||
+        console_make_controlling(slave, err) < 0)
         goto out;
     /* /dev/console is the conventional name of the container's terminal;
      * its mount point was made while /dev was still writable. */

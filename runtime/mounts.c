@@ -6,16 +6,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "runtime/cgroup.h"
 #include "runtime/log.h"
 #include "runtime/mount_options.h"
 #include "runtime/resolve_in_root.h"
@@ -228,8 +227,9 @@ static int mount_cgroup_v1(const struct spec_mount *m, const struct mount_opts *
 static int mount_cgroup(const struct spec_mount *m, const struct mount_opts *o, int rootfd,
                         aisbx_error **err)
 {
-    struct statfs sf;
-    if (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
+    /* Our mount namespace is still a copy of the host's: its /sys/fs/cgroup
+     * tells which hierarchy the host uses. */
+    if (cgroup_version() == CGROUP_V2) {
         cleanup_close int fd =
             resolve_in_root(rootfd, m->destination, RESOLVE_CREATE_DIR, 0755, err);
         if (fd < 0)

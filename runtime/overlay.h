@@ -1,4 +1,4 @@
-/* The mandatory hardening overlay (docs/overlay-readme.md has the rules).
+/* The mandatory hardening overlay (the rules table is README.md, "The hardening overlay").
  * Pure functions: no I/O, no syscalls, no logging, so that every rule is
  * unit-tested with plain data. Host facts the rules need (is this namespace
  * the host's? is this bind source a socket?) come in `struct overlay_facts`,
@@ -62,9 +62,5 @@ int overlay_apply_resources(const struct spec_resources *in, const struct aisbx_
                             aisbx_error **err);
 
 void overlay_changes_free(struct overlay_changes *c);
-
-/* Capability names -> bit mask (unknown names ignored); used to build the
- * masks verify_floor() expects from the hardened process. */
-uint64_t overlay_cap_mask(const struct spec_strlist *l);
 
 #endif

@@ -6,18 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/cap_names.h"
 #include "runtime/overlay_internal.h"
-
-uint64_t overlay_cap_mask(const struct spec_strlist *l)
-{
-    uint64_t m = 0;
-    for (size_t i = 0; l && i < l->n; i++) {
-        int cap = policy_cap_from_name(l->v[i]);
-        if (cap >= 0)
-            m |= 1ULL << cap;
-    }
-    return m;
-}
 
 /* Keeps only capabilities the policy allows (which excludes the dangerous
  * set, since policy_load only accepts the safe set). Order is kept and
@@ -27,7 +17,7 @@ static void filter_caps(struct spec_strlist *set, bool *has, uint64_t allowed, c
 {
     struct spec_strlist out = {0};
     for (size_t i = 0; i < set->n; i++) {
-        int cap = policy_cap_from_name(set->v[i]);
+        int cap = cap_from_oci_name(set->v[i]);
         if (cap >= 0 && (allowed & (1ULL << cap)))
             ov_strlist_ensure(&out, set->v[i]);
     }
@@ -56,7 +46,7 @@ static int check_cap_names(const struct spec_capabilities *c, const char *prefix
                                          &c->inheritable, &c->ambient};
     for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++)
         for (size_t i = 0; i < sets[s]->n; i++)
-            if (policy_cap_from_name(sets[s]->v[i]) < 0)
+            if (cap_from_oci_name(sets[s]->v[i]) < 0)
                 return aisbx_error_make(err, 0, "%scapabilities: unknown capability \"%s\"", prefix,
                                         sets[s]->v[i]);
     return 0;

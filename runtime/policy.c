@@ -11,6 +11,7 @@
 #include <sys/capability.h>
 #include <unistd.h>
 
+#include "runtime/cap_names.h"
 #include "runtime/fd_util.h"
 #include "specs/policy.h"
 
@@ -33,20 +34,6 @@ uint64_t policy_safe_caps(void)
     return (1ULL << CAP_CHOWN) | (1ULL << CAP_DAC_OVERRIDE) | (1ULL << CAP_FOWNER) |
            (1ULL << CAP_FSETID) | (1ULL << CAP_KILL) | (1ULL << CAP_SETGID) | (1ULL << CAP_SETUID) |
            (1ULL << CAP_SETPCAP) | (1ULL << CAP_NET_BIND_SERVICE) | (1ULL << CAP_AUDIT_WRITE);
-}
-
-int policy_cap_from_name(const char *name)
-{
-    cap_value_t v;
-    /* libcap also accepts numbers and lower case; OCI names are "CAP_X". */
-    if (!name || strncmp(name, "CAP_", 4) != 0 || !name[4])
-        return -1;
-    for (const char *s = name + 4; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return -1;
-    if (cap_from_name(name, &v) != 0 || v < 0 || v > 63)
-        return -1;
-    return (int)v;
 }
 
 static int check_i64(const char *field, int64_t v, int64_t lo, int64_t hi, aisbx_error **err)
@@ -104,7 +91,7 @@ static int apply_spec(const struct spec_policy *sp, struct aisbx_policy *p, aisb
         uint64_t mask = 0;
         for (size_t i = 0; i < sp->capabilities.n; i++) {
             const char *name = sp->capabilities.v[i];
-            int cap = policy_cap_from_name(name);
+            int cap = cap_from_oci_name(name);
             if (cap < 0)
                 return aisbx_error_make(err, EINVAL, "policy capabilities: unknown capability %s",
                                         name);

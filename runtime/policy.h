@@ -54,7 +54,5 @@ int policy_load_buffer(const char *buf, size_t len, struct aisbx_policy *p, aisb
 /* Capabilities an operator may allow: CHOWN, DAC_OVERRIDE, FOWNER, FSETID,
  * KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, AUDIT_WRITE. */
 uint64_t policy_safe_caps(void);
-/* "CAP_CHOWN" -> 0; -1 for anything that is not a CAP_ name libcap knows. */
-int policy_cap_from_name(const char *name);
 
 #endif

@@ -102,7 +102,8 @@ int process_harden(const struct final_args *a, int *stub_fd, aisbx_error **err)
     if (seccomp_program_load(&plan->floor, 0, NULL, err) < 0)
         return aisbx_error_wrap(err, "load the floor seccomp filter");
     FAULT_POINT("process:after-seccomp");
-    verify_expect_from_process(p, &expect);
+    if (verify_expect_from_process(p, &expect, err) < 0)
+        return -1;
     return verify_floor(&expect, err);
 }
 

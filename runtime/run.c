@@ -51,8 +51,8 @@ int container_run(const struct aisbx_context *ctx, const char *id, const struct 
     if (handle_open(ctx, id, &h, err) < 0 || start_container_handle(&h, err) < 0) {
         if (h.dirfd >= 0)
             handle_close(&h);
-        container_delete(ctx, id, true, &e);
-        aisbx_error_free(&e);
+        if (container_delete(ctx, id, true, &e) < 0)
+            create_add_cleanup_error(err, &e);
         return -1;
     }
     handle_close(&h);

@@ -7,10 +7,8 @@
 #include <linux/seccomp.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "runtime/fd_util.h"
@@ -286,25 +284,6 @@ unsigned int seccomp_flags_from_spec(const struct spec_seccomp *s, aisbx_error *
         flags &= ~(unsigned int)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
     }
     return flags;
-}
-
-int seccomp_send_listener(const char *listener_path, int listener_fd,
-                          const char *process_state_json, aisbx_error **err)
-{
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    if (!listener_path || strlen(listener_path) >= sizeof(sa.sun_path))
-        return aisbx_error_make(err, ENAMETOOLONG, "seccomp: listenerPath %s",
-                                listener_path ? listener_path : "(none)");
-    strcpy(sa.sun_path, listener_path);
-    cleanup_close int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (sock < 0)
-        return aisbx_error_make(err, errno, "seccomp: socket");
-    if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-        return aisbx_error_make(err, errno, "seccomp: connecting to listenerPath %s",
-                                listener_path);
-    if (fd_send_fd(sock, listener_fd, process_state_json) < 0)
-        return aisbx_error_make(err, errno, "seccomp: sending listener fd to %s", listener_path);
-    return 0;
 }
 
 void seccomp_program_free(struct seccomp_program *p)

@@ -3,8 +3,9 @@
  * by the container's init just before execve with the raw seccomp(2) call
  * (so loading needs no allocation and no libseccomp state in the child).
  *
- * Order in init, before execve: rlimits, personality, scheduler, I/O
- * priority, exec labels, caps_drop_bounding, credentials_apply, caps_apply,
+ * Order in init and exec, before execve: rlimits, I/O priority, scheduler,
+ * exec labels (process_apply_privileged_attrs), personality, then
+ * process_harden: caps_drop_bounding, credentials_apply, caps_apply,
  * PR_SET_NO_NEW_PRIVS, the config filter, then the floor LAST. When several
  * filters return the same kind of action (two ERRNOs) the kernel takes the
  * most recently loaded one, so the floor's ENOSYS for unknown syscalls wins
@@ -48,11 +49,6 @@ int seccomp_program_load(const struct seccomp_program *p, unsigned int flags, in
  * reported through *err (if err is not NULL) and otherwise ignored. */
 unsigned int seccomp_flags_from_spec(const struct spec_seccomp *s, aisbx_error **err_unused_ok);
 bool seccomp_uses_notify(const struct spec_seccomp *s);
-
-/* Connects to the unix socket at listener_path and sends listener_fd with
- * SCM_RIGHTS and the containerProcessState JSON as the message data. */
-int seccomp_send_listener(const char *listener_path, int listener_fd,
-                          const char *process_state_json, aisbx_error **err);
 
 void seccomp_program_free(struct seccomp_program *p);
 

@@ -1,4 +1,5 @@
-/* aisbx's mandatory seccomp filter (overlay.md, "Syscall policy, in short").
+/* aisbx's mandatory seccomp filter (README.md, "The hardening overlay", the
+ * seccomp rule).
  * It is installed in every container in addition to the config's filter.
  * The policy itself lives as data in seccomp_floor_table.c; seccomp_floor.c
  * turns it into libseccomp rules. */

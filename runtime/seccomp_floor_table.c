@@ -1,8 +1,9 @@
 /* The floor seccomp policy as data, in one place to read and review.
  * Start: Docker's default profile (moby profiles/seccomp/default.json), minus
- * everything overlay.md names as dangerous, minus 32-bit-only names (the floor
- * is native-only). Anything not listed here fails with ENOSYS, so new kernel
- * syscalls are denied until someone adds them here on purpose. */
+ * the syscalls the floor denies on purpose (they are simply absent below),
+ * minus 32-bit-only names (the floor is native-only). Anything not listed
+ * here fails with ENOSYS, so new kernel syscalls are denied until someone
+ * adds them here on purpose. */
 #include <linux/netlink.h>
 #include <sched.h>
 #include <sys/ioctl.h>

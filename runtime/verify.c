@@ -14,24 +14,29 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "runtime/capabilities.h"
 #include "runtime/fd_util.h"
-#include "runtime/overlay.h"
 
 #define FAIL(err, errnum, ...)                                                                     \
     aisbx_error_make(err, errnum, "overlay verification failed: " __VA_ARGS__)
 
-void verify_expect_from_process(const struct spec_process *p, struct verify_expect *e)
+int verify_expect_from_process(const struct spec_process *p, struct verify_expect *e,
+                               aisbx_error **err)
 {
     memset(e, 0, sizeof(*e));
     e->net_only_lo = true;
     if (!p || !p->capabilities)
-        return;
+        return 0;
+    /* caps_apply's own conversion: a capability the kernel lacks is left out
+     * of both, so it is not expected of the process either. */
     const struct spec_capabilities *c = p->capabilities;
-    e->eff = overlay_cap_mask(&c->effective);
-    e->prm = overlay_cap_mask(&c->permitted);
-    e->inh = overlay_cap_mask(&c->inheritable);
-    e->amb = overlay_cap_mask(&c->ambient);
-    e->bnd = overlay_cap_mask(&c->bounding);
+    if (caps_from_names(&c->effective, &e->eff, err) < 0 ||
+        caps_from_names(&c->permitted, &e->prm, err) < 0 ||
+        caps_from_names(&c->inheritable, &e->inh, err) < 0 ||
+        caps_from_names(&c->ambient, &e->amb, err) < 0 ||
+        caps_from_names(&c->bounding, &e->bnd, err) < 0)
+        return aisbx_error_wrap(err, "expected capabilities");
+    return 0;
 }
 
 /* First interface other than lo in a /proc/net/dev text ("" if none). */

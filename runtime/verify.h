@@ -23,9 +23,11 @@ struct verify_expect {
     bool net_only_lo;
 };
 
-/* Expected masks from the hardened process (overlay output): eff/prm/bnd from
- * its capability lists, inh/amb empty or as listed; net_only_lo = true. */
-void verify_expect_from_process(const struct spec_process *p, struct verify_expect *e);
+/* Expected masks from the hardened process (overlay output), each set by
+ * caps_from_names as caps_apply converts it (a capability the kernel lacks is
+ * in neither); net_only_lo = true. An unknown name is an error. */
+int verify_expect_from_process(const struct spec_process *p, struct verify_expect *e,
+                               aisbx_error **err);
 
 /* All checks; the first failure is returned as
  * "overlay verification failed: <what>", e.g. "root filesystem is writable". */

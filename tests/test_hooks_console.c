@@ -295,7 +295,10 @@ static void test_console_pty_and_send(void **state)
     assert_true(fcntl(master, F_GETFD) & FD_CLOEXEC);
     assert_int_equal(console_set_size(master, 40, 120, &err), 0);
 
-    assert_int_equal(console_send_master(sock, master, &err), 0); /* backlog holds it */
+    int to_engine = -1; /* create connects before the container exists */
+    assert_int_equal(fd_connect_unix(sock, &to_engine, "console socket", &err), 0);
+    assert_int_equal(console_send_master(to_engine, master, &err), 0); /* backlog holds it */
+    close(to_engine);
     int c = accept4(l, NULL, NULL, SOCK_CLOEXEC);
     assert_true(c >= 0);
     int got = -1;
@@ -364,10 +367,21 @@ static void test_console_check_socket_errors(void **state)
     assert_int_equal(console_check_socket(missing, &err), -1);
     assert_int_equal(err->errnum, ENOENT);
     aisbx_error_free(&err);
-    /* Nobody listening: sending fails with a clear error. */
-    assert_int_equal(console_send_master(missing, 0, &err), -1);
+    /* Nobody listening: connecting fails with a clear error. */
+    int to_engine = -1;
+    assert_int_equal(fd_connect_unix(missing, &to_engine, "console socket", &err), -1);
     assert_non_null(strstr(err->msg, "connect to console socket"));
     aisbx_error_free(&err);
+    if (to_engine >= 0)
+        close(to_engine);
+    /* A socket that cannot carry the fd: the send error names the console socket. */
+    int pipefd[2];
+    assert_int_equal(pipe(pipefd), 0);
+    assert_int_equal(console_send_master(pipefd[1], pipefd[0], &err), -1);
+    assert_non_null(strstr(err->msg, "send the pty master to the console socket"));
+    aisbx_error_free(&err);
+    close(pipefd[0]);
+    close(pipefd[1]);
     free(missing);
     free(f);
     rm_rf(dir);

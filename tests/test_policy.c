@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/cap_names.h"
 #include "runtime/policy.h"
 
 static void test_defaults(void **state)
@@ -198,12 +199,12 @@ static void test_default_path(void **state)
 
 static void test_cap_names(void **state)
 {
-    assert_int_equal(policy_cap_from_name("CAP_CHOWN"), CAP_CHOWN);
-    assert_int_equal(policy_cap_from_name("CAP_SYS_ADMIN"), CAP_SYS_ADMIN);
-    assert_int_equal(policy_cap_from_name("CAP_CHECKPOINT_RESTORE"), 40);
-    assert_int_equal(policy_cap_from_name("cap_chown"), -1);
-    assert_int_equal(policy_cap_from_name("CAP_"), -1);
-    assert_int_equal(policy_cap_from_name(NULL), -1);
+    assert_int_equal(cap_from_oci_name("CAP_CHOWN"), CAP_CHOWN);
+    assert_int_equal(cap_from_oci_name("CAP_SYS_ADMIN"), CAP_SYS_ADMIN);
+    assert_int_equal(cap_from_oci_name("CAP_CHECKPOINT_RESTORE"), 40);
+    assert_int_equal(cap_from_oci_name("cap_chown"), -1);
+    assert_int_equal(cap_from_oci_name("CAP_"), -1);
+    assert_int_equal(cap_from_oci_name(NULL), -1);
     /* the safe set has exactly the 10 names of overlay.md */
     assert_int_equal(__builtin_popcountll(policy_safe_caps()), 10);
     assert_false(policy_safe_caps() & (1ULL << CAP_SYS_ADMIN));

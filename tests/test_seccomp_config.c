@@ -241,9 +241,13 @@ static int child_notify(void *argp)
         FAIL("load: %s", err ? err->msg : strerror(errno));
     if (fd < 0)
         FAIL("no listener fd");
-    if (seccomp_send_listener(a->path, fd, "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"]}",
-                              &err) < 0)
+    /* As process_connect_listener and process_harden do it. */
+    int sock = -1;
+    if (fd_connect_unix(a->path, &sock, "seccomp listenerPath", &err) < 0)
         FAIL("%s", err->msg);
+    if (fd_send_fd(sock, fd, "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"]}") < 0)
+        FAIL("send the listener fd: %s", strerror(errno));
+    close(sock);
     close(fd);
     long r = syscall(SYS_getppid); /* answered by the agent in the parent */
     if (r != 4242)
