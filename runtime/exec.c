@@ -266,8 +266,9 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
 
     if (handle_open(ctx, id, &j.h, err) < 0)
         return -1;
-    if (strcmp(j.h.state->status, "running") != 0 && strcmp(j.h.state->status, "paused") != 0) {
-        aisbx_error_make(err, 0, "cannot exec in a container that is %s", j.h.state->status);
+    if (!cs_is_live(j.h.status)) {
+        aisbx_error_make(err, 0, "cannot exec in a container that is %s",
+                         container_status_name(j.h.status));
         goto out;
     }
     if (handle_load_config(&j.h, &j.cfg, err) < 0 || build_process(o, j.cfg, &raw, err) < 0 ||

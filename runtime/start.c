@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "runtime/fault.h"
@@ -68,10 +67,9 @@ int start_container_handle(struct container_handle *h, aisbx_error **err);
 int start_container_handle(struct container_handle *h, aisbx_error **err)
 {
     struct spec_config *cfg = NULL;
-    const char *st = h->state->status;
-    if (strcmp(st, "created") != 0)
+    if (!cs_can_start(h->status))
         return aisbx_error_make(err, 0,
-                                strcmp(st, "stopped") == 0
+                                h->status == CS_STOPPED
                                     ? "cannot start a container that has stopped"
                                     : "cannot start an already running container");
     if (handle_load_config(h, &cfg, err) < 0)
@@ -84,8 +82,7 @@ int start_container_handle(struct container_handle *h, aisbx_error **err)
         char *json = NULL;
         size_t len;
         aisbx_error *e = NULL;
-        free(h->state->status);
-        h->state->status = xstrdup("running");
+        handle_set_status(h, CS_RUNNING);
         /* The spec: a failing poststart hook is logged, not fatal, and the
          * ones after it still run. */
         if (spec_state_generate(h->state, false, false, &json, &len, &e) == 0)
