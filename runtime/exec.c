@@ -232,7 +232,7 @@ static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_er
         if (r == 1)
             r = aisbx_error_make(err, 0, "exec: the joining process died");
         else if (r == 0 && m.type == SYNC_ERROR)
-            r = aisbx_error_make(err, 0, "%s", m.text);
+            r = sync_error_from(&m, err);
         else if (r == 0 && m.type != SYNC_READY)
             r = aisbx_error_make(err, 0, "sync: unexpected message %u", m.type);
         else if (r == 0)
@@ -251,7 +251,9 @@ static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_er
     if (r < 0)
         return -1;
     if (r == 0 && m.type == SYNC_ERROR)
-        return aisbx_error_make(err, 0, "%s", m.text);
+        return sync_error_from(&m, err);
+    if (r == 0)
+        return aisbx_error_make(err, 0, "sync: unexpected message %u", m.type);
     return 0;
 }
 
