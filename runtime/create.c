@@ -311,8 +311,7 @@ static int job_wait_ready(struct create_job *j, aisbx_error **err)
         case SYNC_READY:
             return 0;
         case SYNC_ERROR:
-            errno = m.value;
-            return aisbx_error_make(err, 0, "%s", m.text);
+            return sync_error_from(&m, err);
         default:
             return aisbx_error_make(err, 0, "sync: unexpected message %u", m.type);
         }

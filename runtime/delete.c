@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,8 +96,7 @@ static void run_poststop(struct container_handle *h)
     aisbx_error *e = NULL;
     char *json = NULL;
     size_t len;
-    free(h->state->status);
-    h->state->status = xstrdup("stopped");
+    handle_set_status(h, CS_STOPPED);
     if (handle_load_config(h, &cfg, &e) == 0 && cfg->hooks && cfg->hooks->poststop.n &&
         spec_state_generate(h->state, false, false, &json, &len, &e) == 0)
         hooks_run_all(&cfg->hooks->poststop, "poststop", json);
@@ -140,15 +138,16 @@ int container_delete(const struct aisbx_context *ctx, const char *id, bool force
         close(dirfd);
         return r;
     }
-    const char *st = h.state->status;
-    if (!force && (strcmp(st, "running") == 0 || strcmp(st, "paused") == 0)) {
-        aisbx_error_make(err, 0, "cannot delete container %s that is not stopped: %s", id, st);
+    enum container_status st = h.status;
+    if (!force && !cs_can_delete_without_force(st)) {
+        aisbx_error_make(err, 0, "cannot delete container %s that is not stopped: %s", id,
+                         container_status_name(st));
         handle_close(&h);
         return -1;
     }
     kill_everything(&h);
     FAULT_POINT("delete:killed");
-    if (strcmp(st, "creating") != 0)
+    if (cs_runs_poststop(st))
         run_poststop(&h);
     FAULT_POINT("delete:hooks");
     int r = 0;

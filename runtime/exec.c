@@ -320,7 +320,7 @@ static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_er
         if (r == 1)
             r = aisbx_error_make(err, 0, "exec: the joining process died");
         else if (r == 0 && m.type == SYNC_ERROR)
-            r = aisbx_error_make(err, 0, "%s", m.text);
+            r = sync_error_from(&m, err);
         else if (r == 0 && m.type != SYNC_READY)
             r = aisbx_error_make(err, 0, "sync: unexpected message %u", m.type);
         else if (r == 0)
@@ -339,7 +339,9 @@ static int exec_spawn(struct exec_job *j, const struct exec_options *o, aisbx_er
     if (r < 0)
         return -1;
     if (r == 0 && m.type == SYNC_ERROR)
-        return aisbx_error_make(err, 0, "%s", m.text);
+        return sync_error_from(&m, err);
+    if (r == 0)
+        return aisbx_error_make(err, 0, "sync: unexpected message %u", m.type);
     return 0;
 }
 
@@ -354,8 +356,9 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
 
     if (handle_open(ctx, id, &j.h, err) < 0)
         return -1;
-    if (strcmp(j.h.state->status, "running") != 0 && strcmp(j.h.state->status, "paused") != 0) {
-        aisbx_error_make(err, 0, "cannot exec in a container that is %s", j.h.state->status);
+    if (!cs_is_live(j.h.status)) {
+        aisbx_error_make(err, 0, "cannot exec in a container that is %s",
+                         container_status_name(j.h.status));
         goto out;
     }
     if (handle_load_config(&j.h, &j.cfg, err) < 0 || build_process(o, j.cfg, &raw, err) < 0 ||

@@ -10,18 +10,18 @@
 #include "runtime/proc_info.h"
 #include "runtime/state_store.h"
 
-const char *handle_status(const struct container_handle *h)
+enum container_status handle_status(const struct container_handle *h)
 {
     const struct spec_state *s = h->state;
     bool frozen = false;
     aisbx_error *err = NULL;
     if (s->pid <= 0 || !proc_is_alive(s->pid, s->pid_start_time))
-        return "stopped";
+        return CS_STOPPED;
     if (faccessat(h->dirfd, EXEC_FIFO, F_OK, 0) == 0)
-        return "created";
+        return CS_CREATED;
     if (s->cgroup_path && *s->cgroup_path && cgroup_is_frozen(s->cgroup_path, &frozen, &err) < 0)
         aisbx_error_free(&err);
-    return frozen ? "paused" : "running";
+    return frozen ? CS_PAUSED : CS_RUNNING;
 }
 
 int handle_open(const struct aisbx_context *ctx, const char *id, struct container_handle *h,
@@ -35,11 +35,17 @@ int handle_open(const struct aisbx_context *ctx, const char *id, struct containe
         handle_close(h);
         return -1;
     }
-    free(h->state->status);
-    h->state->status = xstrdup(handle_status(h));
-    if (strcmp(h->state->status, "stopped") == 0)
+    handle_set_status(h, handle_status(h));
+    if (h->status == CS_STOPPED)
         h->state->pid = 0;
     return 0;
+}
+
+void handle_set_status(struct container_handle *h, enum container_status s)
+{
+    h->status = s;
+    free(h->state->status);
+    h->state->status = xstrdup(container_status_name(s));
 }
 
 void handle_close(struct container_handle *h)

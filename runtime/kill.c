@@ -2,7 +2,6 @@
  * with --all, every process in the container's cgroup. */
 #include <errno.h>
 #include <signal.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -39,7 +38,7 @@ int container_kill(const struct aisbx_context *ctx, const char *id, int sig, boo
     int r;
     if (handle_open(ctx, id, &h, err) < 0)
         return -1;
-    if (strcmp(h.state->status, "stopped") == 0 && !all)
+    if (!cs_has_processes(h.status) && !all)
         r = aisbx_error_make(err, 0, "container not running");
     else if (all)
         r = cgroup_kill_all(h.state->cgroup_path, sig, err);

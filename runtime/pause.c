@@ -1,5 +1,4 @@
 /* `pause` / `resume`: the freezer, v1 or v2. */
-#include <string.h>
 
 #include "runtime/cgroup.h"
 #include "runtime/handle.h"
@@ -10,9 +9,10 @@ int container_pause(const struct aisbx_context *ctx, const char *id, bool pause,
     int r;
     if (handle_open(ctx, id, &h, err) < 0)
         return -1;
-    const char *want = pause ? "running" : "paused";
-    if (strcmp(h.state->status, want) != 0)
-        r = aisbx_error_make(err, 0, "container %s is %s, not %s", id, h.state->status, want);
+    if (pause ? !cs_can_pause(h.status) : !cs_can_resume(h.status))
+        r = aisbx_error_make(err, 0, "container %s is %s, not %s", id,
+                             container_status_name(h.status),
+                             container_status_name(pause ? CS_RUNNING : CS_PAUSED));
     else
         r = cgroup_freeze(h.state->cgroup_path, pause, err);
     handle_close(&h);

@@ -1,7 +1,6 @@
 /* The read-only commands: state, list, ps. */
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "runtime/cgroup.h"
 #include "runtime/handle.h"
@@ -59,7 +58,7 @@ int container_ps(const struct aisbx_context *ctx, const char *id, pid_t **pids, 
         return -1;
     *pids = NULL;
     *n = 0;
-    if (strcmp(h.state->status, "stopped") != 0)
+    if (cs_has_processes(h.status))
         r = cgroup_pids(h.state->cgroup_path, pids, n, err);
     handle_close(&h);
     return r;

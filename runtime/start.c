@@ -3,20 +3,18 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-#include "runtime/fault.h"
 #include "runtime/handle.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/proc_info.h"
+#include "runtime/sync.h"
 
 /* The init holds the write side open only while it waits; poll so that a
  * dead init cannot block us forever. */
 static int release_init(struct container_handle *h, aisbx_error **err)
 {
-    char c;
     int fd = openat(h->dirfd, EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return aisbx_error_make(err, errno, "open %s", EXEC_FIFO);
@@ -25,10 +23,12 @@ static int release_init(struct container_handle *h, aisbx_error **err)
      * look "created" even if we die before the init's "0" arrives. The
      * init's open for writing still meets our read end (same inode). */
     unlinkat(h->dirfd, EXEC_FIFO, 0);
+    /* Until the init has opened its end, nothing (not even EOF) would wake
+     * sync_fifo_collect: wait for it here, checking that it still lives. */
     for (;;) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int r = poll(&p, 1, 100);
-        if (r > 0 && read(fd, &c, 1) == 1)
+        if (r > 0)
             break;
         if (r < 0 && errno != EINTR) {
             close(fd);
@@ -39,28 +39,10 @@ static int release_init(struct container_handle *h, aisbx_error **err)
             return aisbx_error_make(err, 0, "container init exited before start");
         }
     }
-    FAULT_POINT("start:released");
-    /* Now wait for EOF: the init execs the program (or fails, and says why). */
-    char msg[4096];
-    size_t len = 0;
-    for (;;) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (poll(&p, 1, -1) < 0 && errno != EINTR)
-            break;
-        ssize_t n = read(fd, msg + len, sizeof(msg) - 1 - len);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-            break;
-        if (n > 0)
-            len += (size_t)n;
-        if (len == sizeof(msg) - 1)
-            break;
-    }
+    /* "0", then EOF when the program is exec'd or the init's error text. */
+    int r = sync_fifo_collect(fd, err);
     close(fd);
-    if (len > 0) {
-        msg[len] = '\0';
-        return aisbx_error_make(err, 0, "%s", msg);
-    }
-    return 0;
+    return r;
 }
 
 int start_container_handle(struct container_handle *h, aisbx_error **err);
@@ -68,10 +50,9 @@ int start_container_handle(struct container_handle *h, aisbx_error **err);
 int start_container_handle(struct container_handle *h, aisbx_error **err)
 {
     struct spec_config *cfg = NULL;
-    const char *st = h->state->status;
-    if (strcmp(st, "created") != 0)
+    if (!cs_can_start(h->status))
         return aisbx_error_make(err, 0,
-                                strcmp(st, "stopped") == 0
+                                h->status == CS_STOPPED
                                     ? "cannot start a container that has stopped"
                                     : "cannot start an already running container");
     if (handle_load_config(h, &cfg, err) < 0)
@@ -84,8 +65,7 @@ int start_container_handle(struct container_handle *h, aisbx_error **err)
         char *json = NULL;
         size_t len;
         aisbx_error *e = NULL;
-        free(h->state->status);
-        h->state->status = xstrdup("running");
+        handle_set_status(h, CS_RUNNING);
         /* The spec: a failing poststart hook is logged, not fatal, and the
          * ones after it still run. */
         if (spec_state_generate(h->state, false, false, &json, &len, &e) == 0)

@@ -1,6 +1,5 @@
 /* `update`: new resource limits, through the overlay first so that an
  * update can never lift the floor (pids, memory). */
-#include <string.h>
 
 #include "runtime/bundle.h"
 #include "runtime/cgroup.h"
@@ -17,7 +16,7 @@ int container_update(const struct aisbx_context *ctx, const char *id,
     int ret = -1;
     if (handle_open(ctx, id, &h, err) < 0)
         return -1;
-    if (strcmp(h.state->status, "stopped") == 0) {
+    if (!cs_has_processes(h.status)) {
         aisbx_error_make(err, 0, "container %s is not running", id);
         goto out;
     }

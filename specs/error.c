@@ -70,6 +70,22 @@ int aisbx_error_make(aisbx_error **err, int errnum, const char *fmt, ...)
     return -1;
 }
 
+int aisbx_error_make_exact(aisbx_error **err, int errnum, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg = NULL;
+    if (!err || *err)
+        return -1;
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        oom();
+    va_end(ap);
+    *err = xmalloc0(sizeof(**err));
+    (*err)->errnum = errnum;
+    (*err)->msg = msg;
+    return -1;
+}
+
 int aisbx_error_wrap(aisbx_error **err, const char *fmt, ...)
 {
     va_list ap;

@@ -15,6 +15,12 @@ typedef struct aisbx_error {
  * `return aisbx_error_make(err, errno, "open %s", p);` reads naturally. */
 int aisbx_error_make(aisbx_error **err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Like aisbx_error_make, but the text is used exactly as formatted: errnum
+ * is kept for callers that test it and no strerror is appended (for text
+ * that already carries one, e.g. received from another process, or text an
+ * engine matches exactly). */
+int aisbx_error_make_exact(aisbx_error **err, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Prepends "context: " to an existing error; returns -1. */
 int aisbx_error_wrap(aisbx_error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void aisbx_error_free(aisbx_error **err);
