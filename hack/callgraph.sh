@@ -18,6 +18,7 @@ fi
 for o in $objs; do
     f=${o#"$build"/}
     f=${f%.o}.c
+    [ -e "$f" ] || continue # stale object of a removed or renamed file
     nm -g --defined-only "$o" | awk -v f="$f" 'NF == 3 { print "D", f, $3 }'
     nm -u "$o" | awk -v f="$f" '{ print "U", f, $NF }'
 done | awk '
