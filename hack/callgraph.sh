@@ -6,9 +6,14 @@
 # component of more than one file) is printed, with the edges inside it and
 # the symbols behind each edge. Exit 1 if there is any, 0 if none.
 # Static functions are invisible to nm -g, so calls inside a file never count.
-# Usage: hack/callgraph.sh [BUILD_DIR]
+# Usage: hack/callgraph.sh [-e] [BUILD_DIR]   (-e: also print every edge)
 set -u
 cd "$(dirname "$0")/.."
+edges=0
+if [ "${1:-}" = -e ]; then
+    edges=1
+    shift
+fi
 build=${1:-build}
 objs=$(ls "$build"/runtime/*.o "$build"/specs/*.o 2>/dev/null)
 if [ -z "$objs" ]; then
@@ -21,7 +26,7 @@ for o in $objs; do
     [ -e "$f" ] || continue # stale object of a removed or renamed file
     nm -g --defined-only "$o" | awk -v f="$f" 'NF == 3 { print "D", f, $3 }'
     nm -u "$o" | awk -v f="$f" '{ print "U", f, $NF }'
-done | awk '
+done | awk -v edges="$edges" '
     $1 == "D" { def[$3] = $2; next }
     $1 == "U" { use[++nu] = $2; usym[nu] = $3 }
     END {
@@ -39,6 +44,12 @@ done | awk '
             node[a] = 1
             node[b] = 1
         }
+        if (edges)
+            for (e in why) {
+                split(e, ab, SUBSEP)
+                print "edge: " ab[1] " -> " ab[2] ": " why[e] | "sort"
+            }
+        close("sort")
         for (a in node)
             n[++nn] = a
         # Transitive closure (Floyd-Warshall): a few hundred files at most.
