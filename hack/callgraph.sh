@@ -8,7 +8,7 @@
 # Static functions are invisible to nm -g, so calls inside a file never count.
 # Usage: hack/callgraph.sh [-e] [BUILD_DIR]   (-e: also print every edge)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 edges=0
 if [ "${1:-}" = -e ]; then
     edges=1
