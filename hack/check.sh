@@ -1,5 +1,6 @@
 #!/bin/bash
-# The README's test command (`make check`): lint, unit tests under
+# The README's test command (`make check`): lint, no call circles between
+# files (hack/callgraph.sh), unit tests under
 # ASan+UBSan, a bounded fuzz run, the bats integration suite, the real
 # engines (docker, containerd, podman) driving ./aisbx, and the cgroup v2
 # lane. Ends with one line "N passed, N failed".
@@ -21,6 +22,8 @@ lane() { # name, command...
     echo "<== $name: $p passed, $f failed"
 }
 lane lint bash -c 'hack/lint.sh && echo "lint: 1 passed, 0 failed" || { echo "lint: 0 passed, 1 failed"; exit 1; }'
+# `make check` has built build/ already: its objects give the call graph.
+lane callgraph bash -c 'hack/callgraph.sh && echo "callgraph: 1 passed, 0 failed" || { echo "callgraph: 0 passed, 1 failed"; exit 1; }'
 lane unit make --no-print-directory unit
 lane fuzz hack/fuzz.sh "${FUZZ_SECONDS:-60}"
 lane integration hack/run-integration.sh

@@ -1,119 +1,19 @@
-/* cgroup v1: one directory per mounted hierarchy (found in mountinfo),
- * created, joined, frozen with freezer.state and removed here; the limits
- * are written by cgroup_v1_resources.c. */
+/* The cgroup v1 driver: one directory per mounted hierarchy (found by
+ * cgroup_v1_hier.c), created, joined, frozen with freezer.state, killed and
+ * removed here; the limits are written by cgroup_v1_resources.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/cgroup.h"
 #include "runtime/cgroup_internal.h"
 #include "runtime/log.h"
 
-/* Controllers we manage; name=systemd and other named hierarchies are left
- * to their owners. */
-static const char *const managed[] = {"pids",     "memory",     "cpu",     "cpuacct", "cpuset",
-                                      "blkio",    "devices",    "freezer", "hugetlb", "net_cls",
-                                      "net_prio", "perf_event", "rdma",    "misc"};
-
-static bool is_managed(const char *c)
-{
-    for (size_t i = 0; i < sizeof(managed) / sizeof(managed[0]); i++)
-        if (strcmp(c, managed[i]) == 0)
-            return true;
-    return false;
-}
-
-bool cg_hier_has(const struct cg_hier *h, const char *controller)
-{
-    size_t l = strlen(controller);
-    for (const char *p = h->controllers; *p;) {
-        size_t n = strcspn(p, ",");
-        if (n == l && strncmp(p, controller, l) == 0)
-            return true;
-        p += n + (p[n] == ',');
-    }
-    return false;
-}
-
-void cg_v1_hierarchies_free(struct cg_hier *h, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(h[i].mount);
-        free(h[i].controllers);
-    }
-    free(h);
-}
-
-int cg_v1_hierarchies(struct cg_hier **out, size_t *n, aisbx_error **err)
-{
-    *out = NULL;
-    *n = 0;
-    FILE *f = fopen("/proc/self/mountinfo", "re");
-    if (!f)
-        return aisbx_error_make(err, errno, "open /proc/self/mountinfo");
-    char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) > 0) {
-        /* id parent maj:min root mountpoint opts [optional...] - fstype src superopts */
-        char *sep = strstr(line, " - ");
-        if (!sep)
-            continue;
-        char fstype[32], src[256], opts[512], root[256], mnt[512];
-        if (sscanf(sep + 3, "%31s %255s %511s", fstype, src, opts) != 3 ||
-            strcmp(fstype, "cgroup") != 0)
-            continue;
-        if (sscanf(line, "%*s %*s %*s %255s %511s", root, mnt) != 2)
-            continue;
-        char ctrls[512] = "", *save = NULL;
-        for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-            if (!is_managed(o))
-                continue;
-            if (*ctrls)
-                strcat(ctrls, ",");
-            strcat(ctrls, o);
-        }
-        if (!*ctrls)
-            continue;
-        bool dup = false;
-        for (size_t i = 0; i < *n && !dup; i++)
-            dup = strcmp((*out)[i].controllers, ctrls) == 0;
-        if (dup)
-            continue;
-        *out = xrealloc(*out, (*n + 1) * sizeof(**out));
-        (*out)[*n].mount = xstrdup(mnt);
-        (*out)[*n].controllers = xstrdup(ctrls);
-        (*n)++;
-    }
-    free(line);
-    fclose(f);
-    return 0;
-}
-
-const struct cg_hier *cg_v1_find(const struct cg_hier *h, size_t n, const char *controller)
-{
-    for (size_t i = 0; i < n; i++)
-        if (cg_hier_has(&h[i], controller))
-            return &h[i];
-    return NULL;
-}
-
-char *cg_v1_dir(const char *controller, const char *path)
-{
-    struct cg_hier *h = NULL;
-    size_t n = 0;
-    if (cg_v1_hierarchies(&h, &n, NULL) < 0)
-        return NULL;
-    const struct cg_hier *x = cg_v1_find(h, n, controller);
-    char *dir = x ? xasprintf("%s%s", x->mount, strcmp(path, "/") ? path : "") : NULL;
-    cg_v1_hierarchies_free(h, n);
-    return dir;
-}
-
-char *cg_v1_procs_dir(const char *path, aisbx_error **err)
+static char *v1_procs_dir(const char *path, aisbx_error **err)
 {
     static const char *const pref[] = {"pids", "freezer", "memory", "devices", "cpu", "cpuset"};
     for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++) {
@@ -186,7 +86,7 @@ static int enter_all(const struct cg_hier *h, size_t n, const char *path, pid_t 
     return 0;
 }
 
-int cg_v1_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
+static int v1_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
 {
     struct cg_hier *h = NULL;
     size_t n = 0;
@@ -213,7 +113,7 @@ out:
     return ret;
 }
 
-int cg_v1_enter(const char *path, pid_t pid, aisbx_error **err)
+static int v1_enter(const char *path, pid_t pid, aisbx_error **err)
 {
     struct cg_hier *h = NULL;
     size_t n = 0;
@@ -224,7 +124,7 @@ int cg_v1_enter(const char *path, pid_t pid, aisbx_error **err)
     return ret;
 }
 
-int cg_v1_update(const char *path, const struct spec_resources *r, aisbx_error **err)
+static int v1_update(const char *path, const struct spec_resources *r, aisbx_error **err)
 {
     return cg_v1_apply(path, r, true, err);
 }
@@ -236,7 +136,7 @@ static int freezer_state(int fd, const char *dir, char **state, aisbx_error **er
     return 0;
 }
 
-int cg_v1_freeze(const char *path, bool freeze, aisbx_error **err)
+static int v1_freeze(const char *path, bool freeze, aisbx_error **err)
 {
     char *dir = cg_v1_dir("freezer", path);
     if (!dir)
@@ -271,7 +171,7 @@ out:
     return ret;
 }
 
-int cg_v1_is_frozen(const char *path, bool *frozen, aisbx_error **err)
+static int v1_is_frozen(const char *path, bool *frozen, aisbx_error **err)
 {
     *frozen = false;
     char *dir = cg_v1_dir("freezer", path);
@@ -290,7 +190,7 @@ int cg_v1_is_frozen(const char *path, bool *frozen, aisbx_error **err)
     return ret;
 }
 
-int cg_v1_destroy(const char *path, aisbx_error **err)
+static int v1_destroy(const char *path, aisbx_error **err)
 {
     struct cg_hier *h = NULL;
     size_t n = 0;
@@ -306,3 +206,34 @@ int cg_v1_destroy(const char *path, aisbx_error **err)
     cg_v1_hierarchies_free(h, n);
     return ret;
 }
+
+/* SIGKILL freezes the cgroup first so that a fork cannot escape the signal,
+ * and thaws it after, even on error: a frozen container cannot die. */
+static int v1_kill_all(const char *path, int sig, aisbx_error **err)
+{
+    char *freezer = cg_v1_dir("freezer", path);
+    bool use_freezer = sig == SIGKILL && freezer && access(freezer, F_OK) == 0;
+    free(freezer);
+    if (use_freezer && v1_freeze(path, true, err) < 0)
+        return aisbx_error_wrap(err, "freeze cgroup %s", path);
+    char *dir = v1_procs_dir(path, err);
+    int ret = dir ? cg_signal_pids(dir, sig, err) : -1;
+    free(dir);
+    aisbx_error *e2 = NULL;
+    if (use_freezer && v1_freeze(path, false, ret < 0 ? &e2 : err) < 0 && ret == 0)
+        ret = aisbx_error_wrap(err, "thaw cgroup %s", path);
+    aisbx_error_free(&e2);
+    return ret;
+}
+
+const struct cg_driver cg_v1 = {
+    .create = v1_create,
+    .enter = v1_enter,
+    .update = v1_update,
+    .freeze = v1_freeze,
+    .is_frozen = v1_is_frozen,
+    .kill_all = v1_kill_all,
+    .destroy = v1_destroy,
+    .procs_dir = v1_procs_dir,
+    .dir = cg_v1_dir,
+};

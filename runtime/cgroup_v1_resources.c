@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime/cgroup.h"
 #include "runtime/cgroup_internal.h"
 #include "runtime/log.h"
 

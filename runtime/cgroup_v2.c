@@ -1,9 +1,10 @@
-/* cgroup v2: one directory under the unified mount. Controllers are enabled
- * in every ancestor's cgroup.subtree_control; values are converted from the
- * v1-style spec fields with runc's formulas. */
+/* The cgroup v2 driver: one directory under the unified mount. Controllers
+ * are enabled in every ancestor's cgroup.subtree_control; values are
+ * converted from the v1-style spec fields with runc's formulas. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -358,7 +359,7 @@ static int mkdir_with_controllers(const char *path, struct cg_dirs *created, ais
     return ret;
 }
 
-int cg_v2_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
+static int v2_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
 {
     struct cg_dirs created = {0};
     char *dir = cg_v2_dir(path);
@@ -392,12 +393,12 @@ out:
     free(dir);                                                                                     \
     return ret < 0 ? -1 : 0
 
-int cg_v2_enter(const char *path, pid_t pid, aisbx_error **err)
+static int v2_enter(const char *path, pid_t pid, aisbx_error **err)
 {
     WITH_DIR(path, cg_writef(fd, dir, "cgroup.procs", err, "%d", (int)pid));
 }
 
-int cg_v2_update(const char *path, const struct spec_resources *r, aisbx_error **err)
+static int v2_update(const char *path, const struct spec_resources *r, aisbx_error **err)
 {
     WITH_DIR(path, apply(fd, dir, r, true, err));
 }
@@ -434,7 +435,7 @@ static int freeze_wait(int fd, const char *dir, bool freeze, aisbx_error **err)
                             freeze ? "frozen" : "thawed");
 }
 
-int cg_v2_freeze(const char *path, bool freeze, aisbx_error **err)
+static int v2_freeze(const char *path, bool freeze, aisbx_error **err)
 {
     WITH_DIR(path, freeze_wait(fd, dir, freeze, err));
 }
@@ -451,7 +452,7 @@ static int read_freeze(int fd, const char *dir, bool *frozen, aisbx_error **err)
     return 0;
 }
 
-int cg_v2_is_frozen(const char *path, bool *frozen, aisbx_error **err)
+static int v2_is_frozen(const char *path, bool *frozen, aisbx_error **err)
 {
     WITH_DIR(path, read_freeze(fd, dir, frozen, err));
 }
@@ -463,7 +464,55 @@ static int write_kill(int fd, const char *dir, aisbx_error **err)
     return cg_write(fd, dir, "cgroup.kill", "1", err);
 }
 
-int cg_v2_kill(const char *path, aisbx_error **err)
+static int v2_kill(const char *path, aisbx_error **err)
 {
     WITH_DIR(path, write_kill(fd, dir, err));
 }
+
+static int v2_kill_all(const char *path, int sig, aisbx_error **err)
+{
+    if (sig == SIGKILL) {
+        aisbx_error *e = NULL;
+        if (v2_kill(path, &e) == 0)
+            return 0;
+        if (e->errnum != ENOENT) {
+            cg_error_pass(err, e);
+            return aisbx_error_wrap(err, "kill cgroup %s", path);
+        }
+        aisbx_error_free(&e);
+    }
+    char *dir = cg_v2_dir(path);
+    int ret = cg_signal_pids(dir, sig, err);
+    free(dir);
+    return ret;
+}
+
+static int v2_destroy(const char *path, aisbx_error **err)
+{
+    char *dir = cg_v2_dir(path);
+    int ret = cg_rmdir_tree(dir, err);
+    free(dir);
+    return ret;
+}
+
+static char *v2_procs_dir(const char *path, aisbx_error **err)
+{
+    return cg_v2_dir(path);
+}
+
+static char *v2_dir(const char *controller, const char *path)
+{
+    return cg_v2_dir(path);
+}
+
+const struct cg_driver cg_v2 = {
+    .create = v2_create,
+    .enter = v2_enter,
+    .update = v2_update,
+    .freeze = v2_freeze,
+    .is_frozen = v2_is_frozen,
+    .kill_all = v2_kill_all,
+    .destroy = v2_destroy,
+    .procs_dir = v2_procs_dir,
+    .dir = v2_dir,
+};

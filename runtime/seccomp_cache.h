@@ -51,15 +51,4 @@ int seccomp_cache_fetch(const char *dir, const char *name, const char *key,
 uint64_t seccomp_cache_hash(uint64_t h, const void *data, size_t n);
 #define SECCOMP_CACHE_HASH_INIT 0xcbf29ce484222325ULL
 
-/* The floor's key: aisbx version and commit, the binary's GNU build-id (any
- * code change), libseccomp's run-time version, native arch, kernel release
- * and version, and a hash of every floor table. Heap string; NULL when the
- * binary has no build-id (then the floor is never cached). */
-char *seccomp_floor_cache_key(void);
-
-/* seccomp_floor_build through the cache in `dir` (SECCOMP_CACHE_DIR in
- * production). */
-int seccomp_floor_cached(const char *dir, struct seccomp_program *out,
-                         struct seccomp_cache_report *rep, aisbx_error **err);
-
 #endif

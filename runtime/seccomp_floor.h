@@ -1,8 +1,12 @@
 /* aisbx's mandatory seccomp filter (README.md, "The hardening overlay", the
  * seccomp rule).
  * It is installed in every container in addition to the config's filter.
- * The policy itself lives as data in seccomp_floor_table.c; seccomp_floor.c
- * turns it into libseccomp rules. */
+ * The policy itself lives as data in seccomp_floor_table.c;
+ * seccomp_floor_build.c turns it into libseccomp rules; seccomp_floor.c is
+ * the entry point (seccomp_compile_floor, in seccomp.h), which goes through
+ * the program cache. Calls only go down: seccomp_floor.c ->
+ * seccomp_floor_build.c -> seccomp_floor_table.c, seccomp_floor.c ->
+ * seccomp_cache.c. */
 #ifndef AISBX_RUNTIME_SECCOMP_FLOOR_H
 #define AISBX_RUNTIME_SECCOMP_FLOOR_H
 
@@ -12,6 +16,7 @@
 #include "specs/error.h"
 
 struct seccomp_program;
+struct seccomp_cache_report;
 
 /* Syscalls allowed without looking at arguments. Names libseccomp cannot
  * resolve on the native architecture are skipped (they fall to ENOSYS). */
@@ -65,5 +70,16 @@ struct seccomp_floor_stats {
 /* Builds the floor program for the native architecture. */
 int seccomp_floor_build(struct seccomp_program *out, struct seccomp_floor_stats *stats,
                         aisbx_error **err);
+
+/* The floor's key: aisbx version and commit, the binary's GNU build-id (any
+ * code change), libseccomp's run-time version, native arch, kernel release
+ * and version, and a hash of every floor table. Heap string; NULL when the
+ * binary has no build-id (then the floor is never cached). */
+char *seccomp_floor_cache_key(void);
+
+/* seccomp_floor_build through the cache in `dir` (SECCOMP_CACHE_DIR in
+ * production). */
+int seccomp_floor_cached(const char *dir, struct seccomp_program *out,
+                         struct seccomp_cache_report *rep, aisbx_error **err);
 
 #endif

@@ -11,34 +11,6 @@ static void gen_strlist(struct json_gen *g, const char *key, const struct spec_s
         json_gen_kv_strings(g, key, l->v, l->n);
 }
 
-void spec_gen_kvlist(struct json_gen *g, const char *key, const struct spec_kvlist *l)
-{
-    if (!l->n)
-        return;
-    json_gen_key(g, key);
-    json_gen_map_open(g);
-    for (size_t i = 0; i < l->n; i++)
-        json_gen_kv_string(g, l->v[i].key, l->v[i].value ? l->v[i].value : "");
-    json_gen_map_close(g);
-}
-
-void spec_gen_id_mappings(struct json_gen *g, const char *key, const struct spec_id_mapping *v,
-                          size_t n)
-{
-    if (!v)
-        return;
-    json_gen_key(g, key);
-    json_gen_array_open(g);
-    for (size_t i = 0; i < n; i++) {
-        json_gen_map_open(g);
-        json_gen_kv_u64(g, "containerID", v[i].container_id);
-        json_gen_kv_u64(g, "hostID", v[i].host_id);
-        json_gen_kv_u64(g, "size", v[i].size);
-        json_gen_map_close(g);
-    }
-    json_gen_array_close(g);
-}
-
 /* ---- process ---------------------------------------------------------------- */
 
 static void gen_user(struct json_gen *g, const struct spec_user *u)

@@ -1,11 +1,17 @@
 /* Shared between the config_*.c files only: the per-section parsers,
  * generators and freers, so that config.json, exec --process and
- * update --resources all go through the same code. */
+ * update --resources all go through the same code.
+ *
+ * Calls only go down: config_parse.c -> config_parse_linux.c ->
+ * config_parse_resources.c -> config_parse_util.c, and config_gen.c ->
+ * config_gen_linux.c -> config_gen_util.c (hack/callgraph.sh checks it). */
 #ifndef AISBX_SPECS_CONFIG_INTERNAL_H
 #define AISBX_SPECS_CONFIG_INTERNAL_H
 
 #include "config.h"
 #include "json.h"
+
+/* ---- config_parse_util.c: parsing primitives ---- */
 
 /* Array of objects under `key`: allocates all `n` zeroed elements first
  * and stores them in *v and *n before parsing any, so that on failure the
@@ -24,14 +30,21 @@ int spec_parse_id_mappings(const struct json_at *o, const char *key, struct spec
  * dropped (last wins); caller frees. */
 size_t *spec_object_unique_keys(const struct json_at *at, size_t *n);
 
+/* ---- section parsers ---- */
+
 int spec_parse_process_at(const struct json_at *at, struct spec_process **out, aisbx_error **err);
 int spec_parse_resources_at(const struct json_at *at, struct spec_resources **out,
                             aisbx_error **err);
 int spec_parse_linux_at(const struct json_at *at, struct spec_linux **out, aisbx_error **err);
 
+/* ---- section generators ---- */
+
 void spec_gen_process(struct json_gen *g, const struct spec_process *p);
 void spec_gen_resources(struct json_gen *g, const struct spec_resources *r);
 void spec_gen_linux(struct json_gen *g, const struct spec_linux *l);
+
+/* ---- config_gen_util.c: generating helpers ---- */
+
 void spec_gen_id_mappings(struct json_gen *g, const char *key, const struct spec_id_mapping *v,
                           size_t n);
 void spec_gen_kvlist(struct json_gen *g, const char *key, const struct spec_kvlist *l);
