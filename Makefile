@@ -33,7 +33,7 @@ AISBX_LD :=
 AISBX_LIBS := $(LDLIBS_ALL)
 endif
 
-LIB_SRC := $(sort $(wildcard specs/*.c runtime/*.c))
+LIB_SRC := $(sort $(wildcard specs/*.c runtime/*.c runtime/*/*.c))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/exec_stub_blob.o
@@ -55,11 +55,11 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-# The sealed exec stub (runtime/stub/exec_stub.c): freestanding x86_64,
+# The sealed exec stub (runtime/launch/stub/exec_stub.c): freestanding x86_64,
 # embedded as a byte array. Elsewhere the blob is empty and aisbx execs the
-# program directly (runtime/sealed_exec.c says so in the log).
+# program directly (runtime/launch/sealed_exec.c says so in the log).
 ifeq ($(shell uname -m),x86_64)
-$(BUILD)/gen/exec_stub.bin: runtime/stub/exec_stub.c
+$(BUILD)/gen/exec_stub.bin: runtime/launch/stub/exec_stub.c
 	@mkdir -p $(dir $@)
 	cc -Os -static -nostdlib -fno-stack-protector -fno-asynchronous-unwind-tables \
 		-Wl,--build-id=none -Wl,-z,noexecstack -o $@ $<

@@ -1,4 +1,4 @@
-#include "runtime/features.h"
+#include "runtime/lifecycle/features.h"
 #include "cmd/commands.h"
 
 COMMAND(features)

@@ -1,5 +1,5 @@
 #include "cmd/commands.h"
-#include "runtime/signals.h"
+#include "runtime/kernel/signals.h"
 
 #include <string.h>
 

@@ -15,7 +15,7 @@ if [ "${1:-}" = -e ]; then
     shift
 fi
 build=${1:-build}
-objs=$(ls "$build"/runtime/*.o "$build"/specs/*.o 2>/dev/null)
+objs=$(ls "$build"/runtime/*.o "$build"/runtime/*/*.o "$build"/specs/*.o 2>/dev/null)
 if [ -z "$objs" ]; then
     echo "callgraph: no objects in $build/runtime or $build/specs (run make aisbx)" >&2
     exit 2

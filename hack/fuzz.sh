@@ -25,8 +25,8 @@ for t in $TARGETS; do
     bin=$OUT/fuzz_$t
     # the targets outside specs/ link only their own module on top of it
     case $t in
-    signal) extra=runtime/signals.c ;;
-    id) extra=runtime/container_id.c ;;
+    signal) extra=runtime/kernel/signals.c ;;
+    id) extra=runtime/lifecycle/container_id.c ;;
     cmdline) extra=cmd/args.c ;;
     *) extra= ;;
     esac

@@ -120,7 +120,7 @@ init_dies_in_create() {
     force_delete_leaves_nothing
 }
 
-# The init's step table (runtime/init.c), as the fault build lists it: one
+# The init's step table (runtime/launch/init.c), as the fault build lists it: one
 # fault point per step, "init:<step>", grouped by stage. Each stage is one
 # test that loops over its points, so a new step is covered without an edit
 # here (and a renamed one cannot silently drop out).
@@ -229,7 +229,7 @@ exec_with_fault() {
     exec_with_fault exec:forked
 }
 
-@test "fault at every exec step (the joining process, then the exec process; runtime/exec.c)" {
+@test "fault at every exec step (the joining process, then the exec process; runtime/lifecycle/exec.c)" {
     local p n=0
     for p in $(fault_points exec); do
         echo "# fault $p" >&2

@@ -35,8 +35,8 @@
 #include <cmocka.h>
 
 #include "runtime/fd_util.h"
-#include "runtime/seccomp.h"
-#include "runtime/seccomp_floor.h"
+#include "runtime/seccomp/seccomp.h"
+#include "runtime/seccomp/seccomp_floor.h"
 
 extern char **environ;
 

@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "runtime/capabilities.h"
-#include "runtime/credentials.h"
+#include "runtime/kernel/capabilities.h"
+#include "runtime/kernel/credentials.h"
 
 #define FAIL(...)                                                                                  \
     do {                                                                                           \

@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "runtime/cgroup.h"
-#include "runtime/cgroup_internal.h"
+#include "runtime/cgroup/cgroup.h"
+#include "runtime/cgroup/cgroup_internal.h"
 
 /* O_PATH fd of the v2 cgroup dir (what clone3 CLONE_INTO_CGROUP takes); -1
  * with err on v1. The runtime forks with SYS_clone, so only the tests use it. */

@@ -22,10 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/console.h"
 #include "runtime/fd_util.h"
-#include "runtime/hooks.h"
-#include "runtime/proc_info.h"
+#include "runtime/kernel/console.h"
+#include "runtime/kernel/hooks.h"
+#include "runtime/kernel/proc_info.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 

@@ -22,10 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/container_id.h"
 #include "runtime/fd_util.h"
-#include "runtime/proc_info.h"
-#include "runtime/signals.h"
+#include "runtime/kernel/proc_info.h"
+#include "runtime/kernel/signals.h"
+#include "runtime/lifecycle/container_id.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 

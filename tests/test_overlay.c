@@ -28,9 +28,9 @@
 #include <unistd.h>
 
 #include "runtime/cap_names.h"
-#include "runtime/overlay.h"
-#include "runtime/overlay_internal.h"
-#include "runtime/verify.h"
+#include "runtime/launch/verify.h"
+#include "runtime/overlay/overlay.h"
+#include "runtime/overlay/overlay_internal.h"
 #include "specs/config.h"
 
 /* ---- fixtures ---------------------------------------------------------- */

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "runtime/cap_names.h"
-#include "runtime/policy.h"
+#include "runtime/overlay/policy.h"
 
 static void test_defaults(void **state)
 {

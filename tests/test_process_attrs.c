@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "runtime/process_attrs.h"
-#include "runtime/rlimits.h"
+#include "runtime/kernel/process_attrs.h"
+#include "runtime/kernel/rlimits.h"
 
 #define FAIL(...)                                                                                  \
     do {                                                                                           \

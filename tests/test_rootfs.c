@@ -25,11 +25,11 @@
 
 #include <cmocka.h>
 
-#include "runtime/init.h"
-#include "runtime/mount_options.h"
-#include "runtime/resolve_in_root.h"
-#include "runtime/rootfs.h"
-#include "runtime/sysctl.h"
+#include "runtime/kernel/sysctl.h"
+#include "runtime/launch/init.h"
+#include "runtime/rootfs/mount_options.h"
+#include "runtime/rootfs/resolve_in_root.h"
+#include "runtime/rootfs/rootfs.h"
 
 #define OPTS(...)                                                                                  \
     {                                                                                              \

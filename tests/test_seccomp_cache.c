@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "runtime/seccomp_cache.h"
-#include "runtime/seccomp_floor.h"
+#include "runtime/seccomp/seccomp_cache.h"
+#include "runtime/seccomp/seccomp_floor.h"
 
 struct fx {
     char dir[64];

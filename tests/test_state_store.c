@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runtime/state_store.h"
+#include "runtime/lifecycle/state_store.h"
 
 struct fixture {
     char *tmp;  /* mkdtemp dir */

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "runtime/sync.h"
+#include "runtime/launch/sync.h"
 
 struct pair {
     int fd[2]; /* [0] parent, [1] child, as create.c and exec.c use them */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/container_id.h"
+#include "runtime/lifecycle/container_id.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

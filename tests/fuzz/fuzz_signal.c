@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/signals.h"
+#include "runtime/kernel/signals.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,232 @@
+/* The cgroup facade: version detection, path resolution, the path check,
+ * and the public calls, which dispatch through one driver table (struct
+ * cg_driver, cgroup_internal.h) to cgroup_v1.c or cgroup_v2.c. The file
+ * helpers the drivers share live in cgroup_fs.c, so no driver calls back
+ * into this file. */
+#include "runtime/cgroup/cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "runtime/cgroup/cgroup_internal.h"
+
+int cgroup_version(void)
+{
+    struct statfs st;
+    if (statfs(CGROUP_ROOT, &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC)
+        return CGROUP_V2;
+    return CGROUP_V1;
+}
+
+/* ---- paths ------------------------------------------------------------ */
+
+/* Appends the components of p to out (which starts with "/" or is empty),
+ * dropping empty and "." ones; -1 on "..". */
+static int append_clean(char **out, const char *p)
+{
+    char *copy = xstrdup(p), *save = NULL;
+    for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+        if (strcmp(c, ".") == 0)
+            continue;
+        if (strcmp(c, "..") == 0) {
+            free(copy);
+            return -1;
+        }
+        char *n = xasprintf("%s/%s", *out, c);
+        free(*out);
+        *out = n;
+    }
+    free(copy);
+    return 0;
+}
+
+/* The runtime's own cgroup, the base of relative cgroupsPaths: runc joins a
+ * relative path to the parent of its own cgroup on v2 and to its own cgroup
+ * of each controller on v1; with one path for all v1 hierarchies we take the
+ * pids controller's (the one the overlay always limits). */
+static char *own_cgroup(void)
+{
+    FILE *f = fopen("/proc/self/cgroup", "re");
+    char *line = NULL, *res = NULL;
+    size_t cap = 0;
+    bool v2 = cgroup_version() == CGROUP_V2;
+    if (!f)
+        return xstrdup("/");
+    while (getline(&line, &cap, f) > 0) {
+        line[strcspn(line, "\n")] = '\0';
+        char *c1 = strchr(line, ':');
+        char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2)
+            continue;
+        *c2 = '\0';
+        const char *ctrls = c1 + 1, *p = c2 + 1;
+        bool match = false;
+        if (v2) {
+            match = *ctrls == '\0';
+        } else {
+            char *copy = xstrdup(ctrls), *save = NULL;
+            for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save))
+                match = match || strcmp(c, "pids") == 0;
+            free(copy);
+        }
+        if (match) {
+            res = xstrdup(p);
+            break;
+        }
+    }
+    free(line);
+    fclose(f);
+    if (!res)
+        return xstrdup("/");
+    if (v2) {
+        char *slash = strrchr(res, '/');
+        if (slash)
+            *(slash == res ? slash + 1 : slash) = '\0';
+    }
+    return res;
+}
+
+char *cgroup_resolve_path(const char *cgroups_path, const char *id)
+{
+    char *out = xstrdup("");
+    int r;
+    if (!cgroups_path || !*cgroups_path) {
+        r = append_clean(&out, "aisbx");
+        if (r == 0)
+            r = (id && *id && !strchr(id, '/')) ? append_clean(&out, id) : -1;
+    } else if (cgroups_path[0] == '/') {
+        r = append_clean(&out, cgroups_path);
+    } else {
+        char *own = own_cgroup();
+        r = append_clean(&out, own);
+        free(own);
+        if (r == 0)
+            r = append_clean(&out, cgroups_path);
+    }
+    if (r < 0) {
+        free(out);
+        errno = EINVAL;
+        return NULL;
+    }
+    if (!*out) {
+        free(out);
+        out = xstrdup("/");
+    }
+    return out;
+}
+
+/* Rejects empty, relative or ".."-containing paths. */
+static int cg_check_path(const char *path, aisbx_error **err)
+{
+    if (!path || path[0] != '/')
+        return aisbx_error_make(err, EINVAL, "cgroup path '%s' is not absolute", path ? path : "");
+    char *tmp = xstrdup("");
+    int r = append_clean(&tmp, path);
+    free(tmp);
+    if (r < 0)
+        return aisbx_error_make(err, EINVAL, "cgroup path '%s' contains '..'", path);
+    return 0;
+}
+
+/* ---- public calls ------------------------------------------------------ */
+
+#define CHECK(path)                                                                                \
+    do {                                                                                           \
+        if (cg_check_path(path, err) < 0)                                                          \
+            return -1;                                                                             \
+    } while (0)
+
+/* The one place the driver is chosen. A systemd driver (a cg_systemd that
+ * asks systemd over D-Bus for a scope, for "slice:prefix:name"
+ * cgroupsPaths) would be picked here, before the version check. */
+static const struct cg_driver *driver(void)
+{
+    return cgroup_version() == CGROUP_V2 ? &cg_v2 : &cg_v1;
+}
+
+int cgroup_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
+{
+    CHECK(path);
+    int ret = driver()->create(path, r, pid, err);
+    return ret < 0 ? aisbx_error_wrap(err, "create cgroup %s", path) : 0;
+}
+
+int cgroup_enter(const char *path, pid_t pid, aisbx_error **err)
+{
+    CHECK(path);
+    int ret = driver()->enter(path, pid, err);
+    return ret < 0 ? aisbx_error_wrap(err, "join cgroup %s", path) : 0;
+}
+
+int cgroup_update(const char *path, const struct spec_resources *r, aisbx_error **err)
+{
+    CHECK(path);
+    if (!r)
+        return 0;
+    int ret = driver()->update(path, r, err);
+    return ret < 0 ? aisbx_error_wrap(err, "update cgroup %s", path) : 0;
+}
+
+int cgroup_freeze(const char *path, bool freeze, aisbx_error **err)
+{
+    CHECK(path);
+    int ret = driver()->freeze(path, freeze, err);
+    return ret < 0 ? aisbx_error_wrap(err, "%s cgroup %s", freeze ? "freeze" : "thaw", path) : 0;
+}
+
+int cgroup_is_frozen(const char *path, bool *frozen, aisbx_error **err)
+{
+    CHECK(path);
+    return driver()->is_frozen(path, frozen, err);
+}
+
+int cgroup_pids(const char *path, pid_t **pids, size_t *n, aisbx_error **err)
+{
+    *pids = NULL;
+    *n = 0;
+    CHECK(path);
+    char *dir = driver()->procs_dir(path, err);
+    if (!dir)
+        return -1;
+    int ret = cg_list_pids(dir, pids, n, err);
+    free(dir);
+    return ret;
+}
+
+int cgroup_kill_all(const char *path, int sig, aisbx_error **err)
+{
+    CHECK(path);
+    return driver()->kill_all(path, sig, err);
+}
+
+int cgroup_destroy(const char *path, aisbx_error **err)
+{
+    CHECK(path);
+    if (strcmp(path, "/") == 0)
+        return aisbx_error_make(err, EINVAL, "refusing to remove the root cgroup");
+    int ret = driver()->destroy(path, err);
+    return ret < 0 ? aisbx_error_wrap(err, "destroy cgroup %s", path) : 0;
+}
+
+int cgroup_pids_max(const char *path, int64_t *max, aisbx_error **err)
+{
+    CHECK(path);
+    char *dir = driver()->dir("pids", path);
+    if (!dir)
+        return aisbx_error_make(err, ENOENT, "pids cgroup controller not mounted");
+    int fd = cg_open_dir(dir, err);
+    int ret = fd;
+    if (fd >= 0) {
+        ret = cg_read_int64(fd, "pids.max", max);
+        if (ret < 0)
+            aisbx_error_make(err, errno, "read %s/pids.max", dir);
+        close(fd);
+    }
+    free(dir);
+    return ret < 0 ? -1 : 0;
+}

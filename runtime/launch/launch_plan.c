@@ -1,0 +1,98 @@
+#include "runtime/launch/launch_plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "runtime/fd_util.h"
+#include "runtime/kernel/console.h"
+#include "runtime/launch/process_final.h"
+#include "runtime/log.h"
+
+int launch_plan_prepare(struct launch_plan *p, const struct spec_config *cfg,
+                        const struct spec_process *proc, const char *console_socket,
+                        int preserve_fds, aisbx_error **err)
+{
+    memset(p, 0, sizeof(*p));
+    p->console_fd = -1;
+    p->process = proc;
+    p->preserve_fds = preserve_fds;
+    p->seccomp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
+    if (proc->terminal && !console_socket)
+        return aisbx_error_make(err, 0,
+                                "cannot allocate tty if aisbx will detach without "
+                                "setting console socket");
+    if (seccomp_compile_floor(&p->floor, err) < 0)
+        goto fail;
+    if (p->seccomp) {
+        if (seccomp_compile_config(p->seccomp, &p->filter, err) < 0)
+            goto fail;
+        p->filter_flags = seccomp_flags_from_spec(p->seccomp, err);
+    }
+    if (console_socket &&
+        fd_connect_unix(console_socket, &p->console_fd, "console socket", err) < 0)
+        goto fail;
+    return 0;
+fail:
+    launch_plan_free(p);
+    return -1;
+}
+
+void launch_plan_free(struct launch_plan *p)
+{
+    seccomp_program_free(&p->floor);
+    seccomp_program_free(&p->filter);
+    if (p->console_fd >= 0)
+        close(p->console_fd);
+    p->console_fd = -1;
+}
+
+int launch_connect_listener(const struct launch_plan *p, int *sock, aisbx_error **err)
+{
+    return process_connect_listener(p->seccomp, sock, err);
+}
+
+int launch_listener_state(const struct launch_plan *p, const struct spec_state *st, pid_t host_pid,
+                          char **json, aisbx_error **err)
+{
+    size_t len;
+    *json = NULL;
+    return spec_process_state_generate(st, host_pid, p->seccomp->listener_metadata, json, &len,
+                                       err);
+}
+
+int launch_console(const struct launch_plan *p, bool bind_dev_console, aisbx_error **err)
+{
+    const struct spec_process *proc = p->process;
+    cleanup_free char *slave = NULL;
+    int master = -1, r = -1;
+    if (!proc->terminal)
+        return 0;
+    if (p->console_fd < 0)
+        return aisbx_error_make(err, 0, "process.terminal is set but no --console-socket given");
+    if (console_open_pty(&master, &slave, err) < 0)
+        goto out;
+    if (proc->has_console_size &&
+        console_set_size(master, proc->console_size.height, proc->console_size.width, err) < 0)
+        goto out;
+    if (console_send_master(p->console_fd, master, err) < 0 ||
+        console_make_controlling(slave, err) < 0)
+        goto out;
+    /* /dev/console is the conventional name of the container's terminal;
+     * its mount point was made while /dev was still writable. */
+    if (bind_dev_console) {
+        int fd = open("/dev/console", O_CREAT | O_RDONLY | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+        if (mount(slave, "/dev/console", NULL, MS_BIND, NULL) < 0)
+            log_debug("bind %s on /dev/console: %s", slave, strerror(errno));
+    }
+    r = 0;
+out:
+    if (master >= 0)
+        close(master);
+    close(p->console_fd);
+    return r;
+}

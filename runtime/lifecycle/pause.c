@@ -1,0 +1,20 @@
+/* `pause` / `resume`: the freezer, v1 or v2. */
+
+#include "runtime/cgroup/cgroup.h"
+#include "runtime/lifecycle/handle.h"
+
+int container_pause(const struct aisbx_context *ctx, const char *id, bool pause, aisbx_error **err)
+{
+    struct container_handle h;
+    int r;
+    if (handle_open(ctx, id, &h, err) < 0)
+        return -1;
+    if (pause ? !cs_can_pause(h.status) : !cs_can_resume(h.status))
+        r = aisbx_error_make(err, 0, "container %s is %s, not %s", id,
+                             container_status_name(h.status),
+                             container_status_name(pause ? CS_RUNNING : CS_PAUSED));
+    else
+        r = cgroup_freeze(h.state->cgroup_path, pause, err);
+    handle_close(&h);
+    return r;
+}

@@ -1,0 +1,65 @@
+/* The read-only commands: state, list, ps. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "runtime/cgroup/cgroup.h"
+#include "runtime/lifecycle/handle.h"
+#include "runtime/lifecycle/state_store.h"
+#include "runtime/log.h"
+
+int container_state(const struct aisbx_context *ctx, const char *id, struct spec_state **out,
+                    aisbx_error **err)
+{
+    struct container_handle h;
+    if (handle_open(ctx, id, &h, err) < 0)
+        return -1;
+    *out = h.state;
+    h.state = NULL;
+    handle_close(&h);
+    return 0;
+}
+
+int container_list(const struct aisbx_context *ctx, struct spec_state ***out, size_t *n,
+                   aisbx_error **err)
+{
+    char **ids = NULL;
+    size_t nids = 0, k = 0;
+    if (state_list_ids(ctx->root, &ids, &nids, err) < 0)
+        return -1;
+    *out = xmalloc0((nids + 1) * sizeof(**out));
+    for (size_t i = 0; i < nids; i++) {
+        aisbx_error *e = NULL;
+        /* A container deleted or half-made meanwhile is skipped, not an
+         * error; a broken one is named (runc warns too). */
+        if (container_state(ctx, ids[i], &(*out)[k], &e) == 0)
+            k++;
+        else if (e && e->errnum != ENOENT)
+            log_warning("list: %s", e->msg);
+        aisbx_error_free(&e);
+    }
+    state_ids_free(ids, nids);
+    *n = k;
+    return 0;
+}
+
+void container_state_list_free(struct spec_state **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        spec_state_free(v[i]);
+    free(v);
+}
+
+int container_ps(const struct aisbx_context *ctx, const char *id, pid_t **pids, size_t *n,
+                 aisbx_error **err)
+{
+    struct container_handle h;
+    int r = 0;
+    if (handle_open(ctx, id, &h, err) < 0)
+        return -1;
+    *pids = NULL;
+    *n = 0;
+    if (cs_has_processes(h.status))
+        r = cgroup_pids(h.state->cgroup_path, pids, n, err);
+    handle_close(&h);
+    return r;
+}

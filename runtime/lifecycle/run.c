@@ -1,0 +1,69 @@
+/* `run`: create + start, then (unless detached) wait for the init, which
+ * is our own child here, forward signals to it, and delete. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "runtime/lifecycle/create_internal.h"
+#include "runtime/lifecycle/handle.h"
+#include "runtime/log.h"
+
+int start_container_handle(struct container_handle *h, aisbx_error **err);
+
+static volatile sig_atomic_t pending_signal;
+
+static void on_signal(int sig)
+{
+    pending_signal = sig;
+}
+
+static int wait_forwarding(pid_t pid, int *status)
+{
+    static const int fwd[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+    struct sigaction sa = {.sa_handler = on_signal};
+    int ws;
+    for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
+        sigaction(fwd[i], &sa, NULL);
+    for (;;) {
+        pid_t r = waitpid(pid, &ws, 0);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (pending_signal) {
+            kill(pid, pending_signal);
+            pending_signal = 0;
+        }
+    }
+    *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+    return 0;
+}
+
+int container_run(const struct aisbx_context *ctx, const char *id, const struct create_options *o,
+                  bool detach, int *status, aisbx_error **err)
+{
+    struct container_handle h;
+    pid_t pid;
+    aisbx_error *e = NULL;
+    if (create_container_internal(ctx, id, o, &pid, err) < 0)
+        return -1;
+    if (handle_open(ctx, id, &h, err) < 0 || start_container_handle(&h, err) < 0) {
+        if (h.dirfd >= 0)
+            handle_close(&h);
+        if (container_delete(ctx, id, true, &e) < 0)
+            create_add_cleanup_error(err, &e);
+        return -1;
+    }
+    handle_close(&h);
+    *status = 0;
+    if (detach)
+        return 0;
+    if (wait_forwarding(pid, status) < 0)
+        log_warning("wait for container init: %s", strerror(errno));
+    if (container_delete(ctx, id, true, &e) < 0) {
+        log_warning("%s", e->msg);
+        aisbx_error_free(&e);
+    }
+    return 0;
+}
