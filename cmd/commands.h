@@ -44,6 +44,9 @@ COMMAND(help);
 
 extern const struct command commands[];
 
+/* The options create and run share (cmd/create.c), into out[]. */
+void create_opts_table(struct create_options *o, long long *preserve, struct opt *out);
+
 /* Prints a heap JSON string plus newline to stdout and frees it. */
 int print_json(char *json, aisbx_error **err);
 

@@ -1,8 +1,6 @@
 #include "cmd/commands.h"
 
 /* Options shared with `run`. */
-void create_opts_table(struct create_options *o, long long *preserve, struct opt *out);
-
 void create_opts_table(struct create_options *o, long long *preserve, struct opt *t)
 {
     const struct opt table[] = {

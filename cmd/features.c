@@ -1,5 +1,5 @@
-#include "runtime/lifecycle/features.h"
 #include "cmd/commands.h"
+#include "runtime/container.h"
 
 COMMAND(features)
 {

@@ -1,5 +1,5 @@
 #include "cmd/commands.h"
-#include "runtime/kernel/signals.h"
+#include "runtime/container.h"
 
 #include <string.h>
 

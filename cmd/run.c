@@ -1,7 +1,5 @@
 #include "cmd/commands.h"
 
-void create_opts_table(struct create_options *o, long long *preserve, struct opt *out);
-
 COMMAND(run)
 {
     struct create_options o = {.bundle = "."};

@@ -23,6 +23,7 @@ lane() { # name, command...
 }
 lane lint bash -c 'hack/lint.sh && echo "lint: 1 passed, 0 failed" || { echo "lint: 0 passed, 1 failed"; exit 1; }'
 # `make check` has built build/ already: its objects give the call graph.
+lane lint-test hack/lint-test.sh
 lane callgraph bash -c 'hack/callgraph.sh && echo "callgraph: 1 passed, 0 failed" || { echo "callgraph: 0 passed, 1 failed"; exit 1; }'
 lane unit make --no-print-directory unit
 lane fuzz hack/fuzz.sh "${FUZZ_SECONDS:-60}"

@@ -229,7 +229,7 @@ exec_with_fault() {
     exec_with_fault exec:forked
 }
 
-@test "fault at every exec step (the joining process, then the exec process; runtime/lifecycle/exec.c)" {
+@test "fault at every exec step (the joining process, then the exec process; runtime/launch/exec_spawn.c)" {
     local p n=0
     for p in $(fault_points exec); do
         echo "# fault $p" >&2

@@ -10,6 +10,7 @@
 
 #include "specs/config.h"
 #include "specs/error.h"
+#include "specs/features.h"
 #include "specs/state.h"
 
 #define AISBX_DEFAULT_ROOT "/run/aisbx"
@@ -76,6 +77,13 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
  * one "rule: field: old -> new" line each, without running anything. */
 int container_check(const struct aisbx_context *ctx, const char *bundle, char **config_json,
                     char **changes_text, aisbx_error **err);
+
+/* Re-exported for cmd/, which includes only this header (and the base
+ * ones): a signal name or number ("KILL", "SIGTERM", "9") -> number
+ * (runtime/kernel/signals.h), and what this build supports for `aisbx
+ * features` (runtime/lifecycle/features.h). */
+int signal_parse(const char *s, int *sig, aisbx_error **err);
+void runtime_features(struct spec_features *f);
 
 /* Fault builds (fault.h): one line per step fault point,
  * "fault-point: <table>:<step> <stage>", in the order the steps run. */

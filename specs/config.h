@@ -377,6 +377,13 @@ int spec_ns_type_from_name(const char *name);       /* -1 if unknown */
 void spec_strlist_push(struct spec_strlist *l, const char *s);
 void spec_strlist_free(struct spec_strlist *l);
 bool spec_strlist_contains(const struct spec_strlist *l, const char *s);
+/* Each element split on commas (outside double quotes: SELinux
+ * context="...:c1,c2"), empty pieces dropped: ["nosuid,size=1k", "ro"] ->
+ * [nosuid size=1k ro]. out->v is never NULL; the caller frees it. The one
+ * reading of an options list, for the overlay and the mount code alike. */
+void spec_mount_options_split(const struct spec_strlist *in, struct spec_strlist *out);
+/* `name` is one of the options, judged after splitting. */
+bool spec_mount_options_has(const struct spec_strlist *opts, const char *name);
 /* A bind mount, whatever its type says: type "bind", or a "bind"/"rbind"
  * option (also inside a comma-joined element), as runc parses it. The one
  * definition the overlay, its facts and the mount code share. */

@@ -1,6 +1,7 @@
 /* Small helpers on the config structs that every module needs. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const ns_names[SPEC_NS_COUNT] = {
@@ -54,25 +55,49 @@ bool spec_strlist_contains(const struct spec_strlist *l, const char *s)
     return false;
 }
 
-static bool option_is_bind(const char *o)
+void spec_mount_options_split(const struct spec_strlist *in, struct spec_strlist *out)
 {
-    size_t n;
-    for (; *o; o += n + (o[n] == ',')) {
-        n = strcspn(o, ",");
-        if ((n == 4 && !strncmp(o, "bind", 4)) || (n == 5 && !strncmp(o, "rbind", 5)))
-            return true;
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; in && i < in->n; i++) {
+        const char *s = in->v[i];
+        if (!s)
+            continue;
+        /* Commas inside double quotes belong to the value (SELinux
+         * context="...:c1,c2"), as in the kernel's own option parser. */
+        for (;;) {
+            const char *e = s;
+            bool quoted = false;
+            while (*e && (quoted || *e != ','))
+                quoted ^= *e++ == '"';
+            if (e > s) {
+                char *tok = xasprintf("%.*s", (int)(e - s), s);
+                spec_strlist_push(out, tok);
+                free(tok);
+            }
+            if (!*e)
+                break;
+            s = e + 1;
+        }
     }
-    return false;
+    if (!out->v)
+        out->v = xmalloc0(sizeof(char *));
+}
+
+bool spec_mount_options_has(const struct spec_strlist *opts, const char *name)
+{
+    struct spec_strlist l;
+    spec_mount_options_split(opts, &l);
+    bool r = spec_strlist_contains(&l, name);
+    spec_strlist_free(&l);
+    return r;
 }
 
 bool spec_mount_is_bind(const struct spec_mount *m)
 {
     if (m->type && strcmp(m->type, "bind") == 0)
         return true;
-    for (size_t i = 0; i < m->options.n; i++)
-        if (m->options.v[i] && option_is_bind(m->options.v[i]))
-            return true;
-    return false;
+    return spec_mount_options_has(&m->options, "bind") ||
+           spec_mount_options_has(&m->options, "rbind");
 }
 
 void spec_kvlist_set(struct spec_kvlist *l, const char *key, const char *value)

@@ -747,8 +747,8 @@ static void test_mount_options(void **state)
     assert_int_equal(o.attr_clr, MOUNT_ATTR_RDONLY);
     assert_string_equal(o.data, "size=1k,mode=1777,context=\"a:s0:c1,c2\"");
     mount_options_free(&o);
-    assert_true(mount_options_has(&l5, "rrw"));
-    assert_false(mount_options_has(&l5, "c2\""));
+    assert_true(spec_mount_options_has(&l5, "rrw"));
+    assert_false(spec_mount_options_has(&l5, "c2\""));
 
     struct spec_strlist l4 = OPTS("rbind", "idmap");
     assert_int_equal(mount_options_parse(&l4, &o, &err), -1);

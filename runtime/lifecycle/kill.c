@@ -9,9 +9,7 @@
 #include "runtime/kernel/proc_info.h"
 #include "runtime/lifecycle/handle.h"
 
-int signal_init(const struct spec_state *s, int sig, aisbx_error **err);
-
-int signal_init(const struct spec_state *s, int sig, aisbx_error **err)
+static int signal_init(const struct spec_state *s, int sig, aisbx_error **err)
 {
     int pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
     if (pidfd < 0)

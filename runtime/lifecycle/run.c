@@ -5,11 +5,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "runtime/lifecycle/create_internal.h"
 #include "runtime/lifecycle/handle.h"
+#include "runtime/lifecycle/lifecycle.h"
 #include "runtime/log.h"
-
-int start_container_handle(struct container_handle *h, aisbx_error **err);
 
 static volatile sig_atomic_t pending_signal;
 

@@ -9,6 +9,7 @@
 #include "runtime/kernel/proc_info.h"
 #include "runtime/launch/sync.h"
 #include "runtime/lifecycle/handle.h"
+#include "runtime/lifecycle/lifecycle.h"
 #include "runtime/log.h"
 
 /* The init holds the write side open only while it waits; poll so that a
@@ -44,8 +45,6 @@ static int release_init(struct container_handle *h, aisbx_error **err)
     close(fd);
     return r;
 }
-
-int start_container_handle(struct container_handle *h, aisbx_error **err);
 
 int start_container_handle(struct container_handle *h, aisbx_error **err)
 {

@@ -7,7 +7,6 @@
  * /proc/<pid>/root and friends cannot smuggle the host's / past the rules. */
 #include "runtime/overlay/overlay_facts.h"
 #include "runtime/overlay/socket_scan.h"
-#include "runtime/rootfs/mount_options.h"
 
 #include <errno.h>
 #include <fcntl.h>

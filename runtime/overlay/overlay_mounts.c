@@ -10,7 +10,6 @@
 
 #include "runtime/overlay/overlay_internal.h"
 #include "runtime/overlay/overlay_paths.h"
-#include "runtime/rootfs/mount_options.h"
 
 static bool has_opt(const struct spec_mount *m, const char *o)
 {
@@ -220,7 +219,7 @@ static void force_flags(struct spec_mount *m, bool ro, bool nodev, bool recursiv
 static void split_options(struct spec_mount *m)
 {
     struct spec_strlist l;
-    mount_options_split(&m->options, &l);
+    spec_mount_options_split(&m->options, &l);
     spec_strlist_free(&m->options);
     m->options = l;
 }

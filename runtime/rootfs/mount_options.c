@@ -131,43 +131,6 @@ static void append_data(struct mount_opts *o, const char *opt)
     o->data = d;
 }
 
-void mount_options_split(const struct spec_strlist *in, struct spec_strlist *out)
-{
-    memset(out, 0, sizeof(*out));
-    for (size_t i = 0; in && i < in->n; i++) {
-        const char *s = in->v[i];
-        if (!s)
-            continue;
-        /* Commas inside double quotes belong to the value (SELinux
-         * context="...:c1,c2"), as in the kernel's own option parser. */
-        for (;;) {
-            const char *e = s;
-            bool quoted = false;
-            while (*e && (quoted || *e != ','))
-                quoted ^= *e++ == '"';
-            if (e > s) {
-                char *tok = xasprintf("%.*s", (int)(e - s), s);
-                spec_strlist_push(out, tok);
-                free(tok);
-            }
-            if (!*e)
-                break;
-            s = e + 1;
-        }
-    }
-    if (!out->v)
-        out->v = xmalloc0(sizeof(char *));
-}
-
-bool mount_options_has(const struct spec_strlist *opts, const char *name)
-{
-    struct spec_strlist l;
-    mount_options_split(opts, &l);
-    bool r = spec_strlist_contains(&l, name);
-    spec_strlist_free(&l);
-    return r;
-}
-
 static int parse_split(const struct spec_strlist *opts, struct mount_opts *out, aisbx_error **err)
 {
     memset(out, 0, sizeof(*out));
@@ -212,7 +175,7 @@ int mount_options_parse(const struct spec_strlist *in, struct mount_opts *out, a
     /* Every option is judged on its own, even when an element joins several
      * ("nosuid,rrw"): the overlay judged them the same way. */
     struct spec_strlist split;
-    mount_options_split(in, &split);
+    spec_mount_options_split(in, &split);
     int r = parse_split(&split, out, err);
     spec_strlist_free(&split);
     return r;

@@ -28,13 +28,6 @@ struct mount_opts {
 int mount_options_parse(const struct spec_strlist *opts, struct mount_opts *out, aisbx_error **err);
 void mount_options_free(struct mount_opts *o);
 
-/* Each element split on commas (outside double quotes), empty pieces
- * dropped: ["nosuid,size=1k", "ro"] -> [nosuid size=1k ro]. out->v is never
- * NULL; the caller frees it. Pure. */
-void mount_options_split(const struct spec_strlist *in, struct spec_strlist *out);
-/* `name` is one of the options, judged after splitting. */
-bool mount_options_has(const struct spec_strlist *opts, const char *name);
-
 /* True when flags hold something a bind mount only applies on a remount. */
 bool mount_opts_need_remount(const struct mount_opts *o);
 
