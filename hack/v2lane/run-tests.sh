@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs test binaries (cmocka unit tests, or any program) inside the cgroup v2
 # lane, one after the other, and fails if any of them fails.
-#   hack/v2lane/run-tests.sh build-cgroup/test_cgroup [more binaries...]
+#   hack/v2lane/run-tests.sh build-cgroup/test_cgroup_paths [more binaries...]
 # Exit status 77 from a binary counts as "skipped".
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
