@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,19 +50,17 @@ char *xasprintf(const char *fmt, ...)
     return r;
 }
 
-int aisbx_error_make(aisbx_error **err, int errnum, const char *fmt, ...)
+/* The one way an error is made; with_strerror appends ": <strerror>". */
+static int error_new(aisbx_error **err, int errnum, bool with_strerror, const char *fmt, va_list ap)
 {
-    va_list ap;
     char *msg = NULL;
     if (!err || *err)
         return -1;
-    va_start(ap, fmt);
     if (vasprintf(&msg, fmt, ap) < 0)
         oom();
-    va_end(ap);
     *err = xmalloc0(sizeof(**err));
     (*err)->errnum = errnum;
-    if (errnum) {
+    if (errnum && with_strerror) {
         (*err)->msg = xasprintf("%s: %s", msg, strerror(errnum));
         free(msg);
     } else {
@@ -70,19 +69,21 @@ int aisbx_error_make(aisbx_error **err, int errnum, const char *fmt, ...)
     return -1;
 }
 
+int aisbx_error_make(aisbx_error **err, int errnum, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_new(err, errnum, true, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
 int aisbx_error_make_exact(aisbx_error **err, int errnum, const char *fmt, ...)
 {
     va_list ap;
-    char *msg = NULL;
-    if (!err || *err)
-        return -1;
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        oom();
+    error_new(err, errnum, false, fmt, ap);
     va_end(ap);
-    *err = xmalloc0(sizeof(**err));
-    (*err)->errnum = errnum;
-    (*err)->msg = msg;
     return -1;
 }
 

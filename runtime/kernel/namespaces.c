@@ -50,13 +50,16 @@ const char *ns_path(const struct spec_linux *lx, enum spec_ns_type t)
     return NULL;
 }
 
+/* The order of every join: the user namespace first, the others are owned
+ * by it (and joined with its rights). */
+static const enum spec_ns_type join_order[] = {SPEC_NS_USER, SPEC_NS_MOUNT, SPEC_NS_NETWORK,
+                                               SPEC_NS_IPC,  SPEC_NS_UTS,   SPEC_NS_CGROUP,
+                                               SPEC_NS_PID,  SPEC_NS_TIME};
+
 int ns_join_fds(const int *fds, int skip_flags, aisbx_error **err)
 {
-    static const enum spec_ns_type order[] = {SPEC_NS_USER, SPEC_NS_MOUNT, SPEC_NS_NETWORK,
-                                              SPEC_NS_IPC,  SPEC_NS_UTS,   SPEC_NS_CGROUP,
-                                              SPEC_NS_PID,  SPEC_NS_TIME};
-    for (size_t i = 0; fds && i < sizeof(order) / sizeof(order[0]); i++) {
-        enum spec_ns_type t = order[i];
+    for (size_t i = 0; fds && i < sizeof(join_order) / sizeof(join_order[0]); i++) {
+        enum spec_ns_type t = join_order[i];
         if (fds[t] < 0 || (skip_flags & clone_flags[t]))
             continue;
         if (setns(fds[t], clone_flags[t]) < 0)
@@ -110,27 +113,23 @@ int ns_join_process(int pidfd, pid_t pid, int flags, aisbx_error **err)
 static int join_by_proc(pid_t pid, int flags, aisbx_error **err)
 {
     char path[64];
-    /* The user namespace first: the others are owned by it. */
-    static const enum spec_ns_type order[] = {SPEC_NS_USER, SPEC_NS_MOUNT, SPEC_NS_NETWORK,
-                                              SPEC_NS_IPC,  SPEC_NS_UTS,   SPEC_NS_CGROUP,
-                                              SPEC_NS_PID,  SPEC_NS_TIME};
-    enum { N = sizeof(order) / sizeof(order[0]) };
+    enum { N = sizeof(join_order) / sizeof(join_order[0]) };
     int fds[N], r = 0;
     /* Open them all first: once in the container's mount namespace, its
      * /proc no longer shows the host pid. */
     for (size_t i = 0; i < N; i++) {
         fds[i] = -1;
-        if (!(flags & clone_flags[order[i]]))
+        if (!(flags & clone_flags[join_order[i]]))
             continue;
-        snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, proc_names[order[i]]);
+        snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, proc_names[join_order[i]]);
         fds[i] = open(path, O_RDONLY | O_CLOEXEC);
         if (fds[i] < 0 && r == 0)
             r = aisbx_error_make(err, errno, "open %s", path);
     }
     for (size_t i = 0; i < N && r == 0; i++)
-        if (fds[i] >= 0 && setns(fds[i], clone_flags[order[i]]) < 0)
-            r = aisbx_error_make(err, errno, "join %s namespace of pid %d", proc_names[order[i]],
-                                 pid);
+        if (fds[i] >= 0 && setns(fds[i], clone_flags[join_order[i]]) < 0)
+            r = aisbx_error_make(err, errno, "join %s namespace of pid %d",
+                                 proc_names[join_order[i]], pid);
     for (size_t i = 0; i < N; i++)
         if (fds[i] >= 0)
             close(fds[i]);

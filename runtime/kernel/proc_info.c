@@ -57,6 +57,19 @@ int proc_state_char(pid_t pid, char *c)
 
 /* Field 3 and field 22 from one read, so that liveness checks see one
  * consistent snapshot. Returns 0, or -1 with errno (EBADMSG: unparsable). */
+/* Field `field` (>= 3) of a stat line, from its tail (field 3); NULL if
+ * the line is shorter. */
+static const char *stat_field(const char *tail, int field)
+{
+    const char *p = tail;
+    for (int f = 3; f < field && p; f++) {
+        p = strchr(p, ' ');
+        if (p)
+            p++;
+    }
+    return p;
+}
+
 static int read_state_and_start(pid_t pid, char *state, uint64_t *start)
 {
     char *buf = NULL;
@@ -68,11 +81,7 @@ static int read_state_and_start(pid_t pid, char *state, uint64_t *start)
     if (read_stat_tail(pid, &buf, &p) < 0)
         return -1;
     *state = p[0];
-    for (int field = 3; field < 22 && p; field++) {
-        p = strchr(p, ' ');
-        if (p)
-            p++;
-    }
+    p = stat_field(p, 22);
     char *end = NULL;
     unsigned long long v = 0;
     if (p) {
@@ -137,29 +146,17 @@ char *time_rfc3339_now(void)
 
 void proc_wipe_cmdline(void)
 {
-    char buf[2048];
-    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    char *buf = NULL;
+    const char *tail, *p;
+    if (read_stat_tail(getpid(), &buf, &tail) < 0)
         return;
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return;
-    buf[n] = '\0';
-    /* comm (field 2) may hold spaces and ')': fields resume after the last ')' */
-    char *p = strrchr(buf, ')');
+    /* arg_start and arg_end: fields 48 and 49 */
     unsigned long long start = 0, end = 0;
-    /* after ')' comes field 3; arg_start and arg_end are fields 48 and 49 */
-    for (int field = 3; p && field <= 49; field++) {
-        p = strchr(p, ' ');
-        if (!p)
-            return;
-        p++;
-        if (field == 48)
-            start = strtoull(p, NULL, 10);
-        else if (field == 49)
-            end = strtoull(p, NULL, 10);
-    }
+    if ((p = stat_field(tail, 48)))
+        start = strtoull(p, NULL, 10);
+    if ((p = stat_field(tail, 49)))
+        end = strtoull(p, NULL, 10);
+    free(buf);
     if (start && end > start && end - start < (1u << 24))
         memset((void *)(uintptr_t)start, 0, (size_t)(end - start));
 }

@@ -172,19 +172,25 @@ static int step_close_host_fds(struct init_ctx *c, aisbx_error **err)
     return 0;
 }
 
+/* The container's state as the init reports it (hooks, the seccomp agent). */
+static struct spec_state init_state(const struct init_args *a, const char *status, pid_t pid)
+{
+    return (struct spec_state){.oci_version = (char *)SPEC_OCI_VERSION,
+                               .id = (char *)a->id,
+                               .status = (char *)status,
+                               .bundle = (char *)a->bundle,
+                               .rootfs = (char *)a->rootfs,
+                               .pid = pid,
+                               .annotations = a->cfg->annotations};
+}
+
 /* Hooks run by the init itself, in the container's namespaces; exec_fds:
  * the binaries opened beforehand (hooks_open_all), or NULL. */
 static int run_hooks_inside(const struct init_args *a, const struct spec_hooklist *l,
                             const int *exec_fds, const char *kind, const char *status,
                             aisbx_error **err)
 {
-    struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
-                            .id = (char *)a->id,
-                            .status = (char *)status,
-                            .bundle = (char *)a->bundle,
-                            .rootfs = (char *)a->rootfs,
-                            .pid = getpid(),
-                            .annotations = a->cfg->annotations};
+    struct spec_state st = init_state(a, status, getpid());
     char *json = NULL;
     size_t len;
     int r = spec_state_generate(&st, false, false, &json, &len, err);
@@ -231,13 +237,7 @@ static int step_seccomp_listener(struct init_ctx *c, aisbx_error **err)
         return -1;
     if (c->listener_sock < 0)
         return 0;
-    struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
-                            .id = (char *)a->id,
-                            .status = (char *)"running",
-                            .bundle = (char *)a->bundle,
-                            .rootfs = (char *)a->rootfs,
-                            .pid = c->host_pid,
-                            .annotations = a->cfg->annotations};
+    struct spec_state st = init_state(a, "running", c->host_pid);
     return launch_listener_state(a->plan, &st, c->host_pid, &c->listener_json, err);
 }
 
@@ -308,13 +308,7 @@ static int step_start_hooks_state(struct init_ctx *c, aisbx_error **err)
     const struct spec_hooks *h = a->cfg->hooks;
     c->start_hooks = h && h->start_container.n ? &h->start_container : NULL;
     if (c->start_hooks) {
-        struct spec_state st = {.oci_version = (char *)SPEC_OCI_VERSION,
-                                .id = (char *)a->id,
-                                .status = (char *)"created",
-                                .bundle = (char *)a->bundle,
-                                .rootfs = (char *)a->rootfs,
-                                .pid = getpid(),
-                                .annotations = a->cfg->annotations};
+        struct spec_state st = init_state(a, "created", getpid());
         char *json = NULL;
         size_t len;
         if (spec_state_generate(&st, false, false, &json, &len, err) < 0)

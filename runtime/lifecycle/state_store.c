@@ -12,23 +12,12 @@
 
 #include "runtime/fd_util.h"
 
-/* An error whose errnum tells callers what happened (delete --force treats
- * ENOENT as success) but whose text is exactly msg: a strerror suffix like
- * "no such file or directory" would make docker exit 127 instead of 125. */
-static int error_exact(aisbx_error **err, int errnum, const char *msg)
-{
-    aisbx_error_make(err, 0, "%s", msg);
-    if (err && *err && (*err)->errnum == 0)
-        (*err)->errnum = errnum;
-    return -1;
-}
-
+/* Errors whose errnum tells callers what happened (delete --force treats
+ * ENOENT as success) but whose text has no strerror suffix: "no such file
+ * or directory" would make docker exit 127 instead of 125. */
 static int error_not_exist(aisbx_error **err, const char *id)
 {
-    char *m = xasprintf("container \"%s\" does not exist", id);
-    error_exact(err, ENOENT, m);
-    free(m);
-    return -1;
+    return aisbx_error_make_exact(err, ENOENT, "container \"%s\" does not exist", id);
 }
 
 int state_root_ensure(const char *root, aisbx_error **err)
@@ -85,7 +74,7 @@ int state_dir_create(const char *root, const char *id, int *dirfd, aisbx_error *
     free(path);
     if (r < 0) {
         if (e == EEXIST)
-            return error_exact(err, EEXIST, "container with given ID already exists");
+            return aisbx_error_make_exact(err, EEXIST, "container with given ID already exists");
         return aisbx_error_make(err, e, "create state directory %s/%s", root, id);
     }
     if (open_dir(root, id, dirfd) < 0)
@@ -114,7 +103,8 @@ int state_lock(int dirfd, int *lockfd, aisbx_error **err)
     int fd = openat(dirfd, STATE_LOCK_FILE, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
-            return error_exact(err, ENOENT, "container does not exist (deleted meanwhile)");
+            return aisbx_error_make_exact(err, ENOENT,
+                                          "container does not exist (deleted meanwhile)");
         return aisbx_error_make(err, errno, "open %s", STATE_LOCK_FILE);
     }
     while (flock(fd, LOCK_EX) < 0) {
@@ -127,7 +117,7 @@ int state_lock(int dirfd, int *lockfd, aisbx_error **err)
     /* We waited for a delete that has removed the container. */
     if (fstat(fd, &st) == 0 && st.st_nlink == 0) {
         close(fd);
-        return error_exact(err, ENOENT, "container does not exist (deleted meanwhile)");
+        return aisbx_error_make_exact(err, ENOENT, "container does not exist (deleted meanwhile)");
     }
     *lockfd = fd;
     return 0;

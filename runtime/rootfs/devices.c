@@ -53,17 +53,6 @@ static const struct spec_mount *find_mount(const struct spec_config *c, const ch
     return found;
 }
 
-static bool is_bind(const struct spec_mount *m)
-{
-    if (m->type && !strcmp(m->type, "bind"))
-        return true;
-    for (size_t i = 0; i < m->options.n; i++)
-        if (m->options.v[i] &&
-            (!strcmp(m->options.v[i], "bind") || !strcmp(m->options.v[i], "rbind")))
-            return true;
-    return false;
-}
-
 /* mknod is refused only where it is truly impossible: in a user namespace
  * (the device cgroup allows "m" on the standard nodes, so a plain root
  * container always gets its own nodes). There the host's node is bound, but
@@ -180,7 +169,7 @@ static int dev_symlinks(const struct spec_config *c, int rootfd, aisbx_error **e
 int rootfs_setup_dev(const struct spec_config *c, const char *rootfs, aisbx_error **err)
 {
     const struct spec_mount *devm = find_mount(c, "/dev");
-    if (devm && is_bind(devm)) {
+    if (devm && spec_mount_is_bind(devm)) {
         log_debug("/dev is a bind mount, leaving it as it is");
         return 0;
     }
@@ -231,7 +220,7 @@ int rootfs_setup_dev(const struct spec_config *c, const char *rootfs, aisbx_erro
 int rootfs_seal_dev(const struct spec_config *c, aisbx_error **err)
 {
     const struct spec_mount *devm = find_mount(c, "/dev");
-    if (!devm || is_bind(devm))
+    if (!devm || spec_mount_is_bind(devm))
         return 0;
     /* Only the /dev mount itself: /dev/pts, /dev/shm, /dev/mqueue are
      * separate mounts and keep their own flags (shm stays writable). */
