@@ -113,6 +113,12 @@ check: aisbx
 demo: aisbx
 	hack/demo.sh
 
+# The stock-host lane: a stock Debian 12 under QEMU (systemd, cgroup v2,
+# AppArmor, docker/containerd/podman in their default configs) drives runc
+# and ./aisbx side by side (hack/stock-lane.sh; STOCK_TESTS=... for a subset).
+stock-lane: aisbx
+	hack/stock-lane.sh $(STOCK_BINDIR)
+
 # Side-by-side benchmark (aisbx, crun, runc): table, docs/bench.md, docs/bench.png.
 # BENCH_ARGS=--quick | --long | '-n 100 ...' (hack/bench.sh -h)
 bench: aisbx
@@ -134,5 +140,5 @@ install: aisbx
 clean:
 	rm -rf build build-* aisbx .build-dyn.lock
 
-.PHONY: all aisbx unit-bin unit integration integration-san fuzz lint check demo bench stress install clean
+.PHONY: all aisbx unit-bin unit integration integration-san fuzz lint check demo stock-lane bench stress install clean
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

@@ -2,8 +2,9 @@
 # The README's test command (`make check`): lint, no call circles between
 # files (hack/callgraph.sh), unit tests under
 # ASan+UBSan, a bounded fuzz run, the bats integration suite, the real
-# engines (docker, containerd, podman) driving ./aisbx, and the cgroup v2
-# lane. Ends with one line "N passed, N failed".
+# engines (docker, containerd, podman) driving ./aisbx, the cgroup v2 lane
+# and the stock-host lane (a stock Debian 12 under QEMU). Ends with one
+# line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 total_pass=0 total_fail=0
@@ -31,6 +32,11 @@ lane integration hack/run-integration.sh
 lane engines hack/run-engines.sh
 if [ -x hack/v2-lane-tests.sh ] && [ "${AISBX_SKIP_V2:-0}" != 1 ]; then
     lane cgroup-v2 hack/v2-lane-tests.sh
+fi
+# The stock-host lane: needs qemu and a kernel image in /boot (AISBX_SKIP_STOCK=1 skips).
+if [ "${AISBX_SKIP_STOCK:-0}" != 1 ] && command -v qemu-system-x86_64 >/dev/null &&
+    ls /boot/vmlinuz-* >/dev/null 2>&1; then
+    lane stock-host hack/stock-lane.sh
 fi
 rm -f "$log"
 echo "$total_pass passed, $total_fail failed"

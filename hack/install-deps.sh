@@ -9,7 +9,8 @@ FUZZ="clang libclang-rt-14-dev clang-format"
 # Baselines and real engines for the integration and benchmark suites.
 ENGINES="runc crun docker.io containerd podman gnuplot-nox hyperfine python3-grpcio python3-grpc-tools python3-protobuf containernetworking-plugins"
 # The cgroup v2 lane boots a v2-only kernel under software emulation.
-V2LANE="qemu-system-x86 linux-image-amd64 cpio"
+# The stock-host lane (hack/stock-lane.sh) also builds a Debian root with debootstrap.
+V2LANE="qemu-system-x86 linux-image-amd64 cpio debootstrap e2fsprogs"
 
 want="$BUILD $TEST $FUZZ"
 case "${1:-all}" in
