@@ -188,7 +188,12 @@ tc_docker_stats() {
     out=$(bounded docker stats --no-stream --format '{{.ID}} {{.PIDs}} {{.MemUsage}}' "${DCID[$1]}" 2>&1) || { fail "docker stats: $out"; return; }
     info "stats: $out"
     read -r _ pids _ <<<"$out"
-    [ "${pids:-0}" -ge 1 ] 2>/dev/null || fail "stats show no pids: $out"
+    if ! [ "${pids:-0}" -ge 1 ] 2>/dev/null; then
+        fail "stats show no pids: $out"
+        local cg
+        cg=$(cgroup_of "$(docker inspect -f '{{.State.Pid}}' "${DCID[$1]}")")
+        info "the container's cgroup $cg: pids.current=$(cat "/sys/fs/cgroup$cg/pids.current") memory.current=$(cat "/sys/fs/cgroup$cg/memory.current")"
+    fi
     echo "pids>=1" >"$CMP"
 }
 tc_docker_stop() {
@@ -297,9 +302,20 @@ tc_cri_floor() {
     spid=$(ctr_pid k8s.io "${POD[$1]}")
     info "sandbox cgroup: $(cgroup_of "$spid"); aa: $(cat "/proc/$spid/attr/current" 2>/dev/null)"
 }
+# stuck CTR_ID: what a wedged stop left behind, then SIGKILL by cgroup.kill so
+# the rest of the run can go on.
+stuck() {
+    local cg
+    # shellcheck disable=SC2009 # the whole command lines are wanted
+    info "runtime processes: $(ps -eo pid,stat,etime,args | grep -E '[a]isbx|[r]unc ' | grep -v containerd-shim | tr -s ' ' | tr '\n' ';' | cut -c1-600)"
+    cg=$(find /sys/fs/cgroup -type d -name "*$1*" | head -1)
+    [ -n "$cg" ] || return 0
+    info "cgroup $cg procs: $(tr '\n' ' ' <"$cg/cgroup.procs") frozen: $(cat "$cg/cgroup.freeze" 2>/dev/null)"
+    echo 1 >"$cg/cgroup.kill" 2>/dev/null
+}
 tc_cri_stop() {
     cri_need "$1" || return
-    cri stop "${CTR[$1]}" 2 2>"$T/err" || { fail "StopContainer: $(err "$T/err")"; return; }
+    cri stop "${CTR[$1]}" 2 2>"$T/err" || { fail "StopContainer: $(err "$T/err")"; stuck "${CTR[$1]}"; return; }
     cri status "${CTR[$1]}" | cut -d' ' -f1,2 >"$CMP"
 }
 tc_cri_rm() {
@@ -431,7 +447,7 @@ group_bundle() {
 # ---------------------------------------------------------------- benchmark
 group_bench() {
     info "benchmark (not part of the verdict): aisbx vs crun, both --systemd-cgroup, one interleaved run"
-    bounded timeout 300 bash "$P/bench-runtimes.sh" --systemd-cgroup -n "${STOCK_BENCH_N:-20}" -W 2 \
+    timeout -k 5 300 bash "$P/bench-runtimes.sh" --systemd-cgroup -n 12 -W 2 \
         --no-seccomp --no-run --no-floor -r 0 -k 0 "$AISBX" "$(command -v crun)" 2>&1 | sed 's/^/# bench | /'
 }
 
