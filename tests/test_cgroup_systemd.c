@@ -64,8 +64,7 @@ static void test_engine_paths(void **state)
     expect_unit("user.slice::n", "n", "user.slice", "n.scope", "/user.slice/n.scope");
     expect_unit("a.slice::a-b.slice", "x", "a.slice", "a-b.slice", "/a.slice/a-b.slice");
     expect_unit("", "ctr1", "system.slice", "aisbx-ctr1.scope", "/system.slice/aisbx-ctr1.scope");
-    expect_unit(NULL, "ctr1", "system.slice", "aisbx-ctr1.scope",
-                "/system.slice/aisbx-ctr1.scope");
+    expect_unit(NULL, "ctr1", "system.slice", "aisbx-ctr1.scope", "/system.slice/aisbx-ctr1.scope");
     expect_unit("-.slice:p:n", "n", "-.slice", "p-n.scope", "/p-n.scope");
 }
 
@@ -140,21 +139,51 @@ static void test_props(void **state)
                            .mems = (char *)"0"};
     struct spec_device_cgroup devs[] = {
         {.allow = false, .type = (char *)"a", .access = (char *)"rwm"},
-        {.allow = true, .type = (char *)"c", .has_major = true, .major = 1, .has_minor = true,
-         .minor = 3, .access = (char *)"rwm"},
-        {.allow = true, .type = (char *)"c", .has_major = true, .major = 136, .has_minor = true,
-         .minor = -1, .access = (char *)"rw"},
+        {.allow = true,
+         .type = (char *)"c",
+         .has_major = true,
+         .major = 1,
+         .has_minor = true,
+         .minor = 3,
+         .access = (char *)"rwm"},
+        {.allow = true,
+         .type = (char *)"c",
+         .has_major = true,
+         .major = 136,
+         .has_minor = true,
+         .minor = -1,
+         .access = (char *)"rw"},
         /* systemd cannot say "every char device": left out (stricter). */
-        {.allow = true, .type = (char *)"c", .has_major = true, .major = -1, .has_minor = true,
-         .minor = -1, .access = (char *)"m"},
+        {.allow = true,
+         .type = (char *)"c",
+         .has_major = true,
+         .major = -1,
+         .has_minor = true,
+         .minor = -1,
+         .access = (char *)"m"},
         /* Allowed, then denied again: must not reach DeviceAllow. */
-        {.allow = true, .type = (char *)"c", .has_major = true, .major = 10, .has_minor = true,
-         .minor = 200, .access = (char *)"rwm"},
-        {.allow = false, .type = (char *)"c", .has_major = true, .major = 10, .has_minor = true,
-         .minor = 200, .access = (char *)"rwm"},
+        {.allow = true,
+         .type = (char *)"c",
+         .has_major = true,
+         .major = 10,
+         .has_minor = true,
+         .minor = 200,
+         .access = (char *)"rwm"},
+        {.allow = false,
+         .type = (char *)"c",
+         .has_major = true,
+         .major = 10,
+         .has_minor = true,
+         .minor = 200,
+         .access = (char *)"rwm"},
         /* A major /proc/devices does not name: left out. */
-        {.allow = true, .type = (char *)"c", .has_major = true, .major = 250, .has_minor = true,
-         .minor = -1, .access = (char *)"rw"},
+        {.allow = true,
+         .type = (char *)"c",
+         .has_major = true,
+         .major = 250,
+         .has_minor = true,
+         .minor = -1,
+         .access = (char *)"rw"},
     };
     struct spec_resources r = {.pids = &pids,
                                .memory = &mem,
@@ -227,8 +256,8 @@ static void test_resolve_facade(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_engine_paths), cmocka_unit_test(test_bad_paths),
-        cmocka_unit_test(test_slice_path),   cmocka_unit_test(test_props),
+        cmocka_unit_test(test_engine_paths),   cmocka_unit_test(test_bad_paths),
+        cmocka_unit_test(test_slice_path),     cmocka_unit_test(test_props),
         cmocka_unit_test(test_resolve_facade),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

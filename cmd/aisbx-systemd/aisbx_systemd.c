@@ -236,8 +236,7 @@ static uint64_t now_usec(void)
 /* Calls a Manager method that returns a job path and waits for that job.
  * *result: systemd's job result ("done", "failed", ...), heap. Returns
  * 0, or -1 with msg set (from systemd) and nothing printed. */
-static int call_and_wait(sd_bus *bus, sd_bus_message *call, struct job_wait *w,
-                         sd_bus_error *berr)
+static int call_and_wait(sd_bus *bus, sd_bus_message *call, struct job_wait *w, sd_bus_error *berr)
 {
     sd_bus_message *reply = NULL;
     int r = sd_bus_call(bus, call, JOB_TIMEOUT_USEC, berr, &reply);

@@ -188,8 +188,7 @@ int cgroup_enter(const char *path, pid_t pid, aisbx_error **err)
     return ret < 0 ? aisbx_error_wrap(err, "join cgroup %s", path) : 0;
 }
 
-int cgroup_update(const char *path, bool systemd, const struct spec_resources *r,
-                  aisbx_error **err)
+int cgroup_update(const char *path, bool systemd, const struct spec_resources *r, aisbx_error **err)
 {
     CHECK(path);
     if (!r)

@@ -37,9 +37,8 @@ static int open_helper(char **where, aisbx_error **err)
     *where = xasprintf("%s/%s", self, HELPER_NAME);
     int fd = open(*where, O_PATH | O_CLOEXEC);
     if (fd < 0)
-        return aisbx_error_make(err, errno,
-                                "systemd cgroup driver: %s is missing (install it next to aisbx)",
-                                *where);
+        return aisbx_error_make(
+            err, errno, "systemd cgroup driver: %s is missing (install it next to aisbx)", *where);
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0022) ||
         (st.st_uid != 0 && st.st_uid != geteuid())) {
@@ -171,8 +170,7 @@ static char *read_proc_devices(void)
     return text;
 }
 
-int cg_systemd_start(const char *path, const struct spec_resources *r, pid_t pid,
-                     aisbx_error **err)
+int cg_systemd_start(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
 {
     struct systemd_unit u;
     struct spec_strlist args = {0};

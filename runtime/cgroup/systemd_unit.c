@@ -1,7 +1,7 @@
 /* cgroupsPath -> systemd unit, resources -> unit properties (see the header). */
 #include <errno.h>
-#include <stdarg.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +63,7 @@ char *systemd_slice_path(const char *slice)
     return out;
 }
 
-static int set_unit(struct systemd_unit *u, const char *slice, const char *unit,
-                    aisbx_error **err)
+static int set_unit(struct systemd_unit *u, const char *slice, const char *unit, aisbx_error **err)
 {
     char *sp = systemd_slice_path(slice);
     if (!sp)
@@ -136,7 +135,8 @@ int systemd_unit_from_path(const char *path, struct systemd_unit *u, aisbx_error
     return r;
 }
 
-static void push(struct spec_strlist *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void push(struct spec_strlist *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void push(struct spec_strlist *out, const char *fmt, ...)
 {
     va_list ap;
@@ -269,8 +269,7 @@ int systemd_unit_props(const struct spec_resources *r, bool with_devices, const 
             push_limit(out, "MemorySwapMax", -1);
         else if (m->has_swap && m->swap > 0 && m->has_limit && m->limit > 0) {
             if (m->swap < m->limit)
-                return aisbx_error_make(err, EINVAL,
-                                        "memory+swap limit should be >= memory limit");
+                return aisbx_error_make(err, EINVAL, "memory+swap limit should be >= memory limit");
             push(out, "MemorySwapMax=t:%" PRId64, m->swap - m->limit);
         }
     }

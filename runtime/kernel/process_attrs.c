@@ -240,8 +240,7 @@ int process_set_exec_labels(const char *apparmor_profile, const char *selinux_la
         cleanup_free char *data = xasprintf("exec %s", apparmor_profile);
         if (write_attr(paths, data, err) < 0) {
             if ((*err)->errnum == ENOENT)
-                return aisbx_error_wrap(err, "apparmor profile %s is not loaded",
-                                        apparmor_profile);
+                return aisbx_error_wrap(err, "apparmor profile %s is not loaded", apparmor_profile);
             return aisbx_error_wrap(err, "setting apparmor profile %s", apparmor_profile);
         }
     }

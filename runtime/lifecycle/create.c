@@ -255,7 +255,8 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
     if (c->process->has_oom_score_adj &&
         process_set_oom_score_adj(j->pid, c->process->oom_score_adj, err) < 0)
         return -1;
-    if (cgroup_create(j->st.cgroup_path, j->st.systemd_cgroup, c->linux_ ? c->linux_->resources : NULL, j->pid, err) < 0)
+    if (cgroup_create(j->st.cgroup_path, j->st.systemd_cgroup,
+                      c->linux_ ? c->linux_->resources : NULL, j->pid, err) < 0)
         return -1;
     j->cgroup_created = true;
     /* The floor: never run without a pids limit, whatever the cgroup code

@@ -3,8 +3,8 @@
  * killed mid-way leaves a state.json that names its cgroup. */
 #include <errno.h>
 #include <signal.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,7 +65,8 @@ static int delete_broken(const struct aisbx_context *ctx, const char *id, int di
          * the file that is broken). */
         const char *cp = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
         bool systemd = cp && strchr(cp, ':');
-        char *path = systemd ? cgroup_resolve_systemd_path(cp, id, NULL) : cgroup_resolve_path(cp, id);
+        char *path =
+            systemd ? cgroup_resolve_systemd_path(cp, id, NULL) : cgroup_resolve_path(cp, id);
         if (path) {
             kill_cgroup(path);
             for (int i = 0; i < 500 && cgroup_destroy(path, systemd, &e) < 0; i++) {

@@ -293,8 +293,7 @@ int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle,
     if (mount_options_parse(&m->options, &o, err) < 0) {
         r = -1;
     } else if (mount_label && *mount_label && !spec_mount_is_bind(m) && m->type &&
-               takes_mount_label(m->type) &&
-               mount_options_add_context(&o, mount_label, err) < 0) {
+               takes_mount_label(m->type) && mount_options_add_context(&o, mount_label, err) < 0) {
         r = -1;
     } else if (spec_mount_is_bind(m)) {
         /* the overlay's definition: what it judged as a bind is mounted as one */
