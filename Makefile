@@ -40,10 +40,23 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/exec_stub_blob.o
 CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-all: aisbx
+all: aisbx aisbx-systemd
 
-aisbx: $(BUILD)/aisbx
+aisbx: $(BUILD)/aisbx aisbx-systemd
 	cp $< $@.tmp && mv -f $@.tmp $@
+
+# The systemd cgroup driver's D-Bus half (cmd/aisbx-systemd/): linked
+# dynamically against libsystemd (Debian ships no static one) and run by
+# aisbx only for --systemd-cgroup, so every other call keeps the static
+# binary's start-up. It must sit next to aisbx.
+SYSTEMD_SRC := $(wildcard cmd/aisbx-systemd/*.c)
+aisbx-systemd: $(BUILD)/aisbx-systemd
+	cp $< $@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/aisbx-systemd: $(SYSTEMD_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SANLD) $(shell pkg-config --cflags libsystemd) \
+		-o $@ $(SYSTEMD_SRC) $(shell pkg-config --libs libsystemd) $(LDFLAGS)
 
 $(BUILD)/aisbx: $(CMD_OBJ) $(BUILD)/libaisbx.a
 	$(CC) $(SANLD) $(AISBX_LD) -o $@ $(CMD_OBJ) $(BUILD)/libaisbx.a $(AISBX_LIBS) $(LDFLAGS)
@@ -130,15 +143,16 @@ stress: aisbx
 	$(MAKE) BUILD=build-fault CFLAGS=-DAISBX_FAULT_POINTS build-fault/aisbx
 	hack/stress.sh
 
-install: aisbx
+install: aisbx aisbx-systemd
 	install -D -m 0755 aisbx $(DESTDIR)$(PREFIX)/bin/aisbx
+	install -D -m 0755 aisbx-systemd $(DESTDIR)$(PREFIX)/bin/aisbx-systemd
 	install -D -m 0644 docs/aisbx.8 $(DESTDIR)$(PREFIX)/share/man/man8/aisbx.8
 	# The default policy, commented; an operator's own file is never replaced.
 	test -e $(DESTDIR)/etc/aisbx/policy.json || \
 		install -D -m 0644 etc/policy.json $(DESTDIR)/etc/aisbx/policy.json
 
 clean:
-	rm -rf build build-* aisbx .build-dyn.lock
+	rm -rf build build-* aisbx aisbx-systemd .build-dyn.lock
 
-.PHONY: all aisbx unit-bin unit integration integration-san fuzz lint check demo stock-lane bench stress install clean
+.PHONY: all aisbx aisbx-systemd unit-bin unit integration integration-san fuzz lint check demo stock-lane bench stress install clean
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

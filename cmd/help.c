@@ -11,7 +11,7 @@ COMMAND(help)
            "  --log FILE             log file (always created)\n"
            "  --log-format text|json log line format\n"
            "  --debug                debug logging\n"
-           "  --systemd-cgroup       (not supported: refused with an error)\n"
+           "  --systemd-cgroup       manage the cgroup through systemd (slice:prefix:name paths)\n"
            "  --rootless VALUE       accepted for runc compatibility\n"
            "  --policy FILE          overlay policy (default $AISBX_POLICY or "
            "/etc/aisbx/policy.json)\n"

@@ -3,7 +3,7 @@
 # Idempotent: packages already present are left alone. Run as root on Debian 12.
 set -eu
 
-BUILD="build-essential pkg-config libseccomp-dev libyajl-dev libcap-dev"
+BUILD="build-essential pkg-config libseccomp-dev libyajl-dev libcap-dev libsystemd-dev"
 TEST="libcmocka-dev bats jq busybox-static valgrind util-linux iproute2 strace procps file"
 FUZZ="clang libclang-rt-14-dev clang-format"
 # Baselines and real engines for the integration and benchmark suites.

@@ -11,6 +11,9 @@ AISBX_SRC=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
     run make -C "$AISBX_SRC" --no-print-directory install DESTDIR="$d" PREFIX=/usr/local
     [ "$status" -eq 0 ]
     [ -x "$d/usr/local/bin/aisbx" ]
+    # the systemd driver's helper sits next to it, owned by root, writable only by root
+    [ -x "$d/usr/local/bin/aisbx-systemd" ]
+    [ "$(stat -c '%u %a' "$d/usr/local/bin/aisbx-systemd")" = "0 755" ]
     [ -f "$d/usr/local/share/man/man8/aisbx.8" ]
     [ -f "$d/etc/aisbx/policy.json" ]
     run man -l "$d/usr/local/share/man/man8/aisbx.8"

@@ -61,8 +61,10 @@ struct exec_options {
     struct spec_strlist args; /* command and arguments */
     struct spec_strlist env;  /* --env K=V, added to the container's env */
     const char *cwd;
-    const char *user;         /* "uid[:gid]" */
-    struct spec_strlist caps; /* --cap, added (the overlay still filters) */
+    const char *user;          /* "uid[:gid]" */
+    const char *apparmor;      /* --apparmor: replaces the container's profile */
+    const char *process_label; /* --process-label: replaces its SELinux label */
+    struct spec_strlist caps;  /* --cap, added (the overlay still filters) */
     bool tty;
     bool detach;
     bool no_new_privs; /* always true under the overlay; kept for runc's flag */

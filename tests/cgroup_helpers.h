@@ -93,9 +93,9 @@ static inline int teardown(void **state)
         child = -1;
     }
     aisbx_error *e = NULL;
-    cgroup_destroy(path, &e);
+    cgroup_destroy(path, false, &e);
     aisbx_error_free(&e);
-    cgroup_destroy(base, &e);
+    cgroup_destroy(base, false, &e);
     aisbx_error_free(&e);
     return 0;
 }

@@ -84,7 +84,7 @@ static void test_lifecycle(void **state)
     struct spec_blkio blk = {0};
     struct spec_resources r = {.pids = &pids, .memory = &mem, .cpu = &cpu, .block_io = &blk};
 
-    ASSERT_OK(cgroup_create(path, &r, 0, &e_));
+    ASSERT_OK(cgroup_create(path, false, &r, 0, &e_));
     assert_dirs(path, true);
     assert_true(cg_exists(path));
     assert_file("pids", path, "pids.max", "100");
@@ -155,7 +155,7 @@ static void test_lifecycle(void **state)
     struct spec_cpu zc = {.has_shares = true, .has_quota = true, .has_period = true};
     struct spec_blkio zb = {.has_weight = true};
     struct spec_resources z = {.pids = &zp, .memory = &zm, .cpu = &zc, .block_io = &zb};
-    ASSERT_OK(cgroup_update(path, &z, &e_));
+    ASSERT_OK(cgroup_update(path, false, &z, &e_));
     assert_file("pids", path, "pids.max", "100");
     if (v2()) {
         assert_file(NULL, path, "memory.max", "67108864");
@@ -171,7 +171,7 @@ static void test_lifecycle(void **state)
     zm.limit = 128 << 20;
     zc.shares = 1024;
     zc.period = 200000; /* quota stays */
-    ASSERT_OK(cgroup_update(path, &z, &e_));
+    ASSERT_OK(cgroup_update(path, false, &z, &e_));
     assert_file("pids", path, "pids.max", "max");
     ASSERT_OK(cgroup_pids_max(path, &max, &e_));
     assert_int_equal(max, -1);
@@ -190,7 +190,7 @@ static void test_lifecycle(void **state)
     struct spec_resources l = {.memory = &lm};
     aisbx_error *e = NULL;
     if (no_swap()) {
-        assert_int_equal(cgroup_update(path, &l, &e), -1);
+        assert_int_equal(cgroup_update(path, false, &l, &e), -1);
         assert_non_null(e);
         assert_non_null(strstr(e->msg, "current usage"));
         aisbx_error_free(&e);
@@ -203,18 +203,18 @@ static void test_lifecycle(void **state)
     assert_true(WIFSIGNALED(st));
     assert_int_equal(WTERMSIG(st), SIGKILL);
 
-    ASSERT_OK(cgroup_destroy(path, &e_));
+    ASSERT_OK(cgroup_destroy(path, false, &e_));
     assert_dirs(path, false);
     assert_false(cg_exists(path));
-    ASSERT_OK(cgroup_destroy(path, &e_)); /* ENOENT is success */
-    ASSERT_OK(cgroup_destroy(base, &e_));
+    ASSERT_OK(cgroup_destroy(path, false, &e_)); /* ENOENT is success */
+    ASSERT_OK(cgroup_destroy(base, false, &e_));
     assert_dirs(base, false);
 }
 
 /* kill_all with a catchable signal reaches every process of the cgroup. */
 static void test_kill_term(void **state)
 {
-    ASSERT_OK(cgroup_create(path, NULL, 0, &e_));
+    ASSERT_OK(cgroup_create(path, false, NULL, 0, &e_));
     int go, ready;
     child = spawn_spinner(&go, &ready);
     ASSERT_OK(cgroup_enter(path, child, &e_));
@@ -229,7 +229,7 @@ static void test_kill_term(void **state)
     child = -1;
     assert_true(WIFSIGNALED(st));
     assert_int_equal(WTERMSIG(st), SIGTERM);
-    ASSERT_OK(cgroup_destroy(base, &e_));
+    ASSERT_OK(cgroup_destroy(base, false, &e_));
     assert_dirs(base, false);
 }
 

@@ -175,17 +175,67 @@ static void test_attr_errors(void **state)
     assert_int_equal(process_set_exec_labels(NULL, "", &err), 0);
 }
 
-/* Asking for an LSM the host does not run is an error, never ignored. */
-static void test_exec_labels_without_lsm(void **state)
+/* Asking for an LSM the host does not run is an error, never ignored; the
+ * decision reads the host's /sys (here a fake tree), not the container's. */
+static void put(const char *root, const char *rel, const char *text)
+{
+    char path[512], cmd[600];
+    snprintf(path, sizeof(path), "%s%s", root, rel);
+    snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+    assert_int_equal(system(cmd), 0);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_exec_labels_host_side(void **state)
 {
     aisbx_error *err = NULL;
+    char root[] = "/tmp/aisbx-lsm-XXXXXX";
+    assert_non_null(mkdtemp(root));
+    /* No LSM at all. */
+    expect_err(process_check_exec_labels(root, "docker-default", NULL, &err), &err,
+               "AppArmor is not enabled");
+    expect_err(process_check_exec_labels(root, NULL, "system_u:system_r:container_t:s0", &err),
+               &err, "SELinux is not enabled");
+    assert_int_equal(process_check_exec_labels(root, "", "", &err), 0);
+    /* The module is there but off. */
+    put(root, "/sys/module/apparmor/parameters/enabled", "N\n");
+    expect_err(process_check_exec_labels(root, "docker-default", NULL, &err), &err,
+               "AppArmor is not enabled");
+    /* On, securityfs not mounted (the container's view): the module
+     * parameter decides, the kernel checks the profile at the write. */
+    put(root, "/sys/module/apparmor/parameters/enabled", "Y\n");
+    assert_true(process_apparmor_enabled(root));
+    assert_int_equal(process_check_exec_labels(root, "docker-default", NULL, &err), 0);
+    /* With the profile list: loaded, not loaded, a prefix of a loaded one. */
+    put(root, "/sys/kernel/security/apparmor/profiles",
+        "docker-default (enforce)\ncontainers-default-0.50.1 (enforce)\n/usr/bin/man (enforce)\n");
+    assert_int_equal(process_check_exec_labels(root, "docker-default", NULL, &err), 0);
+    assert_int_equal(process_check_exec_labels(root, "containers-default-0.50.1", NULL, &err), 0);
+    assert_int_equal(process_check_exec_labels(root, "unconfined", NULL, &err), 0);
+    expect_err(process_check_exec_labels(root, "cri-containerd.apparmor.d", NULL, &err), &err,
+               "is not loaded");
+    expect_err(process_check_exec_labels(root, "docker", NULL, &err), &err, "is not loaded");
+    /* SELinux on: selinuxfs answers (a plain file here accepts any label). */
+    put(root, "/sys/fs/selinux/enforce", "1\n");
+    put(root, "/sys/fs/selinux/context", "");
+    assert_true(process_selinux_enabled(root));
+    assert_int_equal(
+        process_check_exec_labels(root, NULL, "system_u:system_r:container_t:s0:c1,c2", &err), 0);
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
+
+    /* This host, as it is: whatever it runs, the answer matches its /sys. */
     struct stat st;
-    if (stat("/sys/kernel/security/apparmor", &st) < 0)
-        expect_err(process_set_exec_labels("docker-default", NULL, &err), &err,
+    if (stat("/sys/module/apparmor/parameters/enabled", &st) < 0)
+        expect_err(process_check_exec_labels("", "docker-default", NULL, &err), &err,
                    "AppArmor is not enabled");
     if (stat("/sys/fs/selinux/enforce", &st) < 0)
-        expect_err(process_set_exec_labels(NULL, "system_u:system_r:container_t:s0", &err), &err,
-                   "SELinux is not enabled");
+        expect_err(process_check_exec_labels("", NULL, "system_u:system_r:container_t:s0", &err),
+                   &err, "SELinux is not enabled");
 }
 
 int main(void)
@@ -195,7 +245,7 @@ int main(void)
         cmocka_unit_test(test_rlimit_errors),
         cmocka_unit_test(test_attrs),
         cmocka_unit_test(test_attr_errors),
-        cmocka_unit_test(test_exec_labels_without_lsm),
+        cmocka_unit_test(test_exec_labels_host_side),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -215,7 +215,7 @@ static int pre_pivot_errors(const struct scenario *s)
                              .type = "bind",
                              .source = s->env->hostdir,
                              .options = OPTS("rbind", "idmap")};
-    CHECK(rootfs_mount_one(&idm, rootfd, NULL, -1, &err) < 0 && err->errnum == ENOTSUP,
+    CHECK(rootfs_mount_one(&idm, rootfd, NULL, -1, NULL, &err) < 0 && err->errnum == ENOTSUP,
           "idmap accepted");
     CHECK(strstr(err->msg, "idmap") != NULL, "message: %s", err->msg);
     aisbx_error_free(&err);
@@ -223,12 +223,12 @@ static int pre_pivot_errors(const struct scenario *s)
                              .type = "tmpfs",
                              .source = "tmpfs",
                              .options = OPTS("size=notanumber")};
-    CHECK(rootfs_mount_one(&bad, rootfd, NULL, -1, &err) < 0 && err->errnum == EINVAL,
+    CHECK(rootfs_mount_one(&bad, rootfd, NULL, -1, NULL, &err) < 0 && err->errnum == EINVAL,
           "bad tmpfs data accepted");
     aisbx_error_free(&err);
     struct spec_mount nosrc = {
         .destination = "/nosrc", .type = "bind", .source = "/nonexistent", .options = OPTS("bind")};
-    CHECK(rootfs_mount_one(&nosrc, rootfd, NULL, -1, &err) < 0 && err->errnum == ENOENT,
+    CHECK(rootfs_mount_one(&nosrc, rootfd, NULL, -1, NULL, &err) < 0 && err->errnum == ENOENT,
           "missing bind source accepted");
     aisbx_error_free(&err);
     close(rootfd);

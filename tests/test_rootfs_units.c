@@ -34,6 +34,16 @@ static void test_mount_options(void **state)
     struct spec_strlist l3 = OPTS("bind");
     assert_int_equal(mount_options_parse(&l3, &o, &err), 0);
     assert_false(mount_opts_need_remount(&o));
+    /* linux.mountLabel (SELinux hosts): quoted, after the other data */
+    assert_int_equal(mount_options_add_context(&o, "system_u:object_r:c_file_t:s0:c1,c2", &err), 0);
+    assert_string_equal(o.data, "context=\"system_u:object_r:c_file_t:s0:c1,c2\"");
+    mount_options_free(&o);
+    struct spec_strlist lc = OPTS("size=1k");
+    assert_int_equal(mount_options_parse(&lc, &o, &err), 0);
+    assert_int_equal(mount_options_add_context(&o, "a:b:c:s0", &err), 0);
+    assert_string_equal(o.data, "size=1k,context=\"a:b:c:s0\"");
+    assert_int_equal(mount_options_add_context(&o, "x\",uid=0", &err), -1);
+    aisbx_error_free(&err);
     mount_options_free(&o);
 
     /* a comma-joined element is judged option by option (issue 10 item 8),

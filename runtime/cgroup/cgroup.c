@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "runtime/cgroup/cgroup_internal.h"
+#include "runtime/cgroup/systemd_unit.h"
+#include "runtime/log.h"
 
 int cgroup_version(void)
 {
@@ -141,19 +143,42 @@ static int cg_check_path(const char *path, aisbx_error **err)
             return -1;                                                                             \
     } while (0)
 
-/* The one place the driver is chosen. A systemd driver (a cg_systemd that
- * asks systemd over D-Bus for a scope, for "slice:prefix:name"
- * cgroupsPaths) would be picked here, before the version check. */
+/* The one place the cgroupfs driver is chosen. With --systemd-cgroup the
+ * systemd half (cgroup_systemd.c) is added in create, update and destroy. */
 static const struct cg_driver *driver(void)
 {
     return cgroup_version() == CGROUP_V2 ? &cg_v2 : &cg_v1;
 }
 
-int cgroup_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
+char *cgroup_resolve_systemd_path(const char *cgroups_path, const char *id, aisbx_error **err)
+{
+    struct systemd_unit u;
+    if (systemd_unit_from_spec(cgroups_path, id, &u, err) < 0)
+        return NULL;
+    char *path = u.path;
+    u.path = NULL;
+    systemd_unit_free(&u);
+    return path;
+}
+
+int cgroup_create(const char *path, bool systemd, const struct spec_resources *r, pid_t pid,
+                  aisbx_error **err)
 {
     CHECK(path);
-    int ret = driver()->create(path, r, pid, err);
-    return ret < 0 ? aisbx_error_wrap(err, "create cgroup %s", path) : 0;
+    if (!systemd) {
+        int ret = driver()->create(path, r, pid, err);
+        return ret < 0 ? aisbx_error_wrap(err, "create cgroup %s", path) : 0;
+    }
+    if (cg_systemd_start(path, r, pid, err) < 0)
+        return -1; /* the helper's line says which unit and why */
+    if (driver()->adopt(path, r, pid, err) < 0) {
+        aisbx_error *e = NULL;
+        if (cg_systemd_stop(path, &e) < 0)
+            log_warning("%s", e->msg);
+        aisbx_error_free(&e);
+        return aisbx_error_wrap(err, "create cgroup %s", path);
+    }
+    return 0;
 }
 
 int cgroup_enter(const char *path, pid_t pid, aisbx_error **err)
@@ -163,11 +188,14 @@ int cgroup_enter(const char *path, pid_t pid, aisbx_error **err)
     return ret < 0 ? aisbx_error_wrap(err, "join cgroup %s", path) : 0;
 }
 
-int cgroup_update(const char *path, const struct spec_resources *r, aisbx_error **err)
+int cgroup_update(const char *path, bool systemd, const struct spec_resources *r, aisbx_error **err)
 {
     CHECK(path);
     if (!r)
         return 0;
+    /* systemd first, so that a daemon-reload re-applies the new values. */
+    if (systemd && cg_systemd_set(path, r, err) < 0)
+        return -1;
     int ret = driver()->update(path, r, err);
     return ret < 0 ? aisbx_error_wrap(err, "update cgroup %s", path) : 0;
 }
@@ -204,11 +232,17 @@ int cgroup_kill_all(const char *path, int sig, aisbx_error **err)
     return driver()->kill_all(path, sig, err);
 }
 
-int cgroup_destroy(const char *path, aisbx_error **err)
+int cgroup_destroy(const char *path, bool systemd, aisbx_error **err)
 {
     CHECK(path);
     if (strcmp(path, "/") == 0)
         return aisbx_error_make(err, EINVAL, "refusing to remove the root cgroup");
+    aisbx_error *e = NULL;
+    /* An unreachable systemd must not keep a dead container's state: the
+     * cgroup is removed anyway and systemd drops the unit once it is empty. */
+    if (systemd && cg_systemd_stop(path, &e) < 0)
+        log_warning("%s", e->msg);
+    aisbx_error_free(&e);
     int ret = driver()->destroy(path, err);
     return ret < 0 ? aisbx_error_wrap(err, "destroy cgroup %s", path) : 0;
 }

@@ -29,14 +29,24 @@ int cgroup_version(void);
  * Returns NULL (errno EINVAL) for paths with ".." components. Heap string. */
 char *cgroup_resolve_path(const char *cgroups_path, const char *id);
 
+/* --systemd-cgroup: runc's "slice:prefix:name" (empty: system.slice, prefix
+ * aisbx, the id) -> the cgroup path of that unit ("/system.slice/
+ * aisbx-<id>.scope"). Heap; NULL with err for a malformed path. */
+char *cgroup_resolve_systemd_path(const char *cgroups_path, const char *id, aisbx_error **err);
+
 /* Creates the cgroup in every hierarchy used, applies r (may be NULL), then
- * moves pid in (pid <= 0: no move). On failure removes what it created. */
-int cgroup_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err);
+ * moves pid in (pid <= 0: no move). On failure removes what it created.
+ * systemd: path is a unit's (above); systemd starts it as a transient unit
+ * with pid in it, Delegate=yes and r's systemd-owned properties, and the
+ * rest of r is written inside it. */
+int cgroup_create(const char *path, bool systemd, const struct spec_resources *r, pid_t pid,
+                  aisbx_error **err);
 /* Joins an existing cgroup (exec). */
 int cgroup_enter(const char *path, pid_t pid, aisbx_error **err);
 /* Fields that are absent or zero are left unchanged (docker sends zeros).
  * Device rules are not updated (runc update does not touch them either). */
-int cgroup_update(const char *path, const struct spec_resources *r, aisbx_error **err);
+int cgroup_update(const char *path, bool systemd, const struct spec_resources *r,
+                  aisbx_error **err);
 /* Waits until the cgroup is FROZEN / THAWED. */
 int cgroup_freeze(const char *path, bool freeze, aisbx_error **err);
 int cgroup_is_frozen(const char *path, bool *frozen, aisbx_error **err);
@@ -46,8 +56,9 @@ int cgroup_pids(const char *path, pid_t **pids, size_t *n, aisbx_error **err);
 /* v2 with cgroup.kill and SIGKILL: writes it; else signals every pid (v1
  * SIGKILL: frozen meanwhile, so that forks cannot escape). */
 int cgroup_kill_all(const char *path, int sig, aisbx_error **err);
-/* rmdir everywhere, deepest first; ENOENT is success. Parents are kept. */
-int cgroup_destroy(const char *path, aisbx_error **err);
+/* rmdir everywhere, deepest first; ENOENT is success. Parents are kept.
+ * systemd: the unit is stopped first. */
+int cgroup_destroy(const char *path, bool systemd, aisbx_error **err);
 /* pids.max of the cgroup; -1 for "max". */
 int cgroup_pids_max(const char *path, int64_t *max, aisbx_error **err);
 

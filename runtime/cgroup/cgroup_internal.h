@@ -4,6 +4,7 @@
  *
  * Calls only go down, never back into a file that calls them:
  *   cgroup.c -> {cgroup_v1.c, cgroup_v2.c} -> cgroup_fs.c
+ *   cgroup.c -> cgroup_systemd.c -> systemd_unit.c
  *   cgroup_v1.c -> cgroup_v1_resources.c -> cgroup_v1_hier.c -> cgroup_fs.c
  *   cgroup_v2.c -> cgroup_v2_devices.c
  * (hack/callgraph.sh checks it). */
@@ -27,6 +28,9 @@ struct cg_driver {
      * no move); removes what it created on failure. */
     int (*create)(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err);
     int (*enter)(const char *path, pid_t pid, aisbx_error **err);
+    /* --systemd-cgroup: systemd has created the cgroup (and moved pid in);
+     * applies r inside it without touching its parents (they are systemd's). */
+    int (*adopt)(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err);
     /* r is not NULL. Device rules are left alone. */
     int (*update)(const char *path, const struct spec_resources *r, aisbx_error **err);
     /* Waits until the cgroup is FROZEN / THAWED. */
@@ -44,9 +48,19 @@ struct cg_driver {
      * controller is not mounted. v2 has one directory for all. */
     char *(*dir)(const char *controller, const char *path);
 };
-/* cgroup_v1.c, cgroup_v2.c. cgroup.c picks one (a systemd driver would be
- * declared here and picked there too). */
+/* cgroup_v1.c, cgroup_v2.c. cgroup.c picks one. */
 extern const struct cg_driver cg_v1, cg_v2;
+
+/* ---- cgroup_systemd.c: the unit, through aisbx-systemd ---- */
+
+/* path is the unit's cgroup path (systemd_unit.h); the unit is started with
+ * pid in it and r's systemd-owned properties, and the call returns once
+ * systemd's job is done. */
+int cg_systemd_start(const char *path, const struct spec_resources *r, pid_t pid,
+                     aisbx_error **err);
+int cg_systemd_set(const char *path, const struct spec_resources *r, aisbx_error **err);
+/* Stops the unit (a unit already gone is success) and resets it if failed. */
+int cg_systemd_stop(const char *path, aisbx_error **err);
 
 /* ---- cgroup_v1_hier.c: the v1 hierarchies ---- */
 

@@ -228,6 +228,9 @@ static int v1_kill_all(const char *path, int sig, aisbx_error **err)
 
 const struct cg_driver cg_v1 = {
     .create = v1_create,
+    /* systemd on v1 makes the unit's directory only in the hierarchies it
+     * manages: the others are made as for cgroupfs. */
+    .adopt = v1_create,
     .enter = v1_enter,
     .update = v1_update,
     .freeze = v1_freeze,

@@ -382,6 +382,19 @@ out:
     return ret;
 }
 
+static int v2_adopt(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
+{
+    char *dir = cg_v2_dir(path);
+    int fd = cg_open_dir(dir, err), ret = -1;
+    if (fd >= 0 && apply(fd, dir, r, false, err) == 0 &&
+        (pid <= 0 || cg_writef(fd, dir, "cgroup.procs", err, "%d", (int)pid) == 0))
+        ret = 0;
+    if (fd >= 0)
+        close(fd);
+    free(dir);
+    return ret;
+}
+
 /* Runs f on an open fd of the cgroup's directory. */
 #define WITH_DIR(path, body)                                                                       \
     char *dir = cg_v2_dir(path);                                                                   \
@@ -507,6 +520,7 @@ static char *v2_dir(const char *controller, const char *path)
 
 const struct cg_driver cg_v2 = {
     .create = v2_create,
+    .adopt = v2_adopt,
     .enter = v2_enter,
     .update = v2_update,
     .freeze = v2_freeze,

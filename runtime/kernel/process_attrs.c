@@ -145,14 +145,80 @@ int process_apply_personality(const struct spec_personality *p, aisbx_error **er
     return 0;
 }
 
-static bool apparmor_enabled(void)
+/* runc's apparmor.IsEnabled, read on the host before any pivot_root (the
+ * container's /sys has no securityfs): the module parameter says Y. */
+bool process_apparmor_enabled(const char *sysroot)
 {
-    struct stat st;
     char c = 0;
-    if (stat("/sys/kernel/security/apparmor", &st) < 0)
-        return false;
-    cleanup_close int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+    cleanup_free char *path = xasprintf("%s/sys/module/apparmor/parameters/enabled", sysroot);
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
     return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
+}
+
+/* The loaded profiles as securityfs lists them ("name (mode)" per line).
+ * 1 loaded, 0 not, -1 the list cannot be read (securityfs not mounted):
+ * then the kernel's answer to the exec attribute decides. */
+static int apparmor_profile_loaded(const char *sysroot, const char *name)
+{
+    cleanup_free char *path = xasprintf("%s/sys/kernel/security/apparmor/profiles", sysroot);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    char *line = NULL;
+    size_t cap = 0, len = strlen(name);
+    int found = 0;
+    while (!found && getline(&line, &cap, f) > 0)
+        found = strncmp(line, name, len) == 0 && strncmp(line + len, " (", 2) == 0;
+    free(line);
+    fclose(f);
+    return found;
+}
+
+/* selinuxfs validates a context the way libselinux's security_check_context
+ * does: writing it to /sys/fs/selinux/context fails with EINVAL if it is
+ * not a valid one. */
+static int selinux_check_label(const char *sysroot, const char *label, aisbx_error **err)
+{
+    cleanup_free char *path = xasprintf("%s/sys/fs/selinux/context", sysroot);
+    cleanup_close int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return 0; /* cannot ask: the kernel checks it at execve */
+    if (write(fd, label, strlen(label) + 1) < 0 && errno == EINVAL)
+        return aisbx_error_make(err, 0, "selinux label %s is not a valid context on this host",
+                                label);
+    return 0;
+}
+
+bool process_selinux_enabled(const char *sysroot)
+{
+    cleanup_free char *path = xasprintf("%s/sys/fs/selinux/enforce", sysroot);
+    return access(path, F_OK) == 0;
+}
+
+int process_check_exec_labels(const char *sysroot, const char *apparmor_profile,
+                              const char *selinux_label, aisbx_error **err)
+{
+    if (apparmor_profile && *apparmor_profile) {
+        if (!process_apparmor_enabled(sysroot))
+            return aisbx_error_make(err, 0,
+                                    "apparmor profile %s requested but AppArmor is not enabled",
+                                    apparmor_profile);
+        /* "unconfined" is no profile, and always accepted. */
+        if (strcmp(apparmor_profile, "unconfined") != 0 &&
+            apparmor_profile_loaded(sysroot, apparmor_profile) == 0)
+            return aisbx_error_make(err, 0,
+                                    "apparmor profile %s is not loaded (apparmor_parser -r "
+                                    "PROFILE loads it)",
+                                    apparmor_profile);
+    }
+    if (selinux_label && *selinux_label) {
+        if (!process_selinux_enabled(sysroot))
+            return aisbx_error_make(err, 0, "selinux label %s requested but SELinux is not enabled",
+                                    selinux_label);
+        if (selinux_check_label(sysroot, selinux_label, err) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* Per-thread attr first: the calling thread is the one that will execve. */
@@ -171,20 +237,15 @@ int process_set_exec_labels(const char *apparmor_profile, const char *selinux_la
     if (apparmor_profile && *apparmor_profile) {
         static const char *const paths[] = {"/proc/thread-self/attr/apparmor/exec",
                                             "/proc/thread-self/attr/exec", NULL};
-        if (!apparmor_enabled())
-            return aisbx_error_make(err, 0,
-                                    "apparmor profile %s requested but AppArmor is not enabled",
-                                    apparmor_profile);
         cleanup_free char *data = xasprintf("exec %s", apparmor_profile);
-        if (write_attr(paths, data, err) < 0)
+        if (write_attr(paths, data, err) < 0) {
+            if ((*err)->errnum == ENOENT)
+                return aisbx_error_wrap(err, "apparmor profile %s is not loaded", apparmor_profile);
             return aisbx_error_wrap(err, "setting apparmor profile %s", apparmor_profile);
+        }
     }
     if (selinux_label && *selinux_label) {
         static const char *const paths[] = {"/proc/thread-self/attr/exec", NULL};
-        struct stat st;
-        if (stat("/sys/fs/selinux/enforce", &st) < 0)
-            return aisbx_error_make(err, 0, "selinux label %s requested but SELinux is not enabled",
-                                    selinux_label);
         if (write_attr(paths, selinux_label, err) < 0)
             return aisbx_error_wrap(err, "setting selinux exec label %s", selinux_label);
     }

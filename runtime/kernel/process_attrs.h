@@ -3,6 +3,7 @@
 #ifndef AISBX_RUNTIME_PROCESS_ATTRS_H
 #define AISBX_RUNTIME_PROCESS_ATTRS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "specs/config.h"
@@ -16,9 +17,20 @@ int process_apply_scheduler(const struct spec_scheduler *s, aisbx_error **err);
 /* personality(LINUX | LINUX32). Flags are refused: the ones that exist
  * (ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC, ...) weaken the process. */
 int process_apply_personality(const struct spec_personality *p, aisbx_error **err);
-/* Sets the AppArmor profile / SELinux label the next execve switches to.
- * Either may be NULL or empty (nothing to do); asking for one the host does
- * not run is an error, never a silent downgrade. */
+/* Host side, before anything of the container exists (create and exec,
+ * launch_plan_prepare): the LSM that would apply the AppArmor profile /
+ * SELinux label runs on this host (decided from the host's /sys, as runc
+ * does: /sys/module/apparmor/parameters/enabled, /sys/fs/selinux), the
+ * profile is loaded ("unconfined" always is) and the label is a valid
+ * context. Either may be NULL or empty (nothing to do); asking for one the
+ * host does not run is an error, never a silent downgrade. sysroot is ""
+ * (tests point it at a fake tree). */
+int process_check_exec_labels(const char *sysroot, const char *apparmor_profile,
+                              const char *selinux_label, aisbx_error **err);
+bool process_apparmor_enabled(const char *sysroot);
+bool process_selinux_enabled(const char *sysroot);
+/* Child side, just before execve: sets what the next execve switches to
+ * through the LSM's exec attribute (checked by process_check_exec_labels). */
 int process_set_exec_labels(const char *apparmor_profile, const char *selinux_label,
                             aisbx_error **err);
 

@@ -8,6 +8,7 @@
 
 #include "runtime/fd_util.h"
 #include "runtime/kernel/console.h"
+#include "runtime/kernel/process_attrs.h"
 #include "runtime/launch/process_final.h"
 #include "runtime/log.h"
 
@@ -24,6 +25,10 @@ int launch_plan_prepare(struct launch_plan *p, const struct spec_config *cfg,
         return aisbx_error_make(err, 0,
                                 "cannot allocate tty if aisbx will detach without "
                                 "setting console socket");
+    /* Decided here, on the host side: after pivot_root the container's /sys
+     * has no securityfs and says nothing about the host's LSMs. */
+    if (process_check_exec_labels("", proc->apparmor_profile, proc->selinux_label, err) < 0)
+        return -1;
     if (seccomp_compile_floor(&p->floor, err) < 0)
         goto fail;
     if (p->seccomp) {

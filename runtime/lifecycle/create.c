@@ -71,10 +71,6 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
     const struct create_options *o = j->o;
     if (container_id_validate(j->id, err) < 0)
         return -1;
-    if (j->ctx->systemd_cgroup)
-        return aisbx_error_make(err, 0,
-                                "--systemd-cgroup is not supported by aisbx: use "
-                                "cgroupfs paths");
     if (o->console_socket && console_check_socket(o->console_socket, err) < 0)
         return -1;
     if (bundle_load_hardened(j->ctx, o->bundle, &j->b, err) < 0)
@@ -82,7 +78,15 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
     if (launch_plan_prepare(&j->plan, j->b.cfg, j->b.cfg->process, o->console_socket,
                             o->preserve_fds, err) < 0)
         return -1;
-    return 0;
+    /* The cgroup is named before anything exists, so a malformed path leaves
+     * nothing behind. */
+    const char *cp = j->b.cfg->linux_ ? j->b.cfg->linux_->cgroups_path : NULL;
+    j->st.systemd_cgroup = j->ctx->systemd_cgroup;
+    if (j->st.systemd_cgroup)
+        j->st.cgroup_path = cgroup_resolve_systemd_path(cp, j->id, err);
+    else if (!(j->st.cgroup_path = cgroup_resolve_path(cp, j->id)))
+        aisbx_error_make(err, 0, "invalid cgroupsPath \"%s\"", cp);
+    return j->st.cgroup_path ? 0 : -1;
 }
 
 /* Step 2: the state dir, with a first state.json that names the cgroup, so
@@ -107,9 +111,6 @@ static int job_state_dir(struct create_job *j, aisbx_error **err)
     j->st.created = time_rfc3339_nano_now();
     owner = getenv("USER");
     j->st.owner = xstrdup(owner && *owner ? owner : "root");
-    j->st.cgroup_path = cgroup_resolve_path(c->linux_ ? c->linux_->cgroups_path : NULL, j->id);
-    if (!j->st.cgroup_path)
-        return aisbx_error_make(err, 0, "invalid cgroupsPath \"%s\"", c->linux_->cgroups_path);
     j->st.use_terminal = c->process->terminal;
     for (size_t i = 0; i < c->annotations.n; i++)
         spec_kvlist_set(&j->st.annotations, c->annotations.v[i].key, c->annotations.v[i].value);
@@ -254,7 +255,8 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
     if (c->process->has_oom_score_adj &&
         process_set_oom_score_adj(j->pid, c->process->oom_score_adj, err) < 0)
         return -1;
-    if (cgroup_create(j->st.cgroup_path, c->linux_ ? c->linux_->resources : NULL, j->pid, err) < 0)
+    if (cgroup_create(j->st.cgroup_path, j->st.systemd_cgroup,
+                      c->linux_ ? c->linux_->resources : NULL, j->pid, err) < 0)
         return -1;
     j->cgroup_created = true;
     /* The floor: never run without a pids limit, whatever the cgroup code
@@ -342,7 +344,7 @@ static void job_undo(struct create_job *j, aisbx_error **err)
         kill(j->pid, SIGKILL);
         waitpid(j->pid, NULL, 0);
     }
-    if (j->cgroup_created && cgroup_destroy(j->st.cgroup_path, &e) < 0)
+    if (j->cgroup_created && cgroup_destroy(j->st.cgroup_path, j->st.systemd_cgroup, &e) < 0)
         create_add_cleanup_error(err, &e);
     if (j->dir_created && state_dir_remove(j->ctx->root, j->id, &e) < 0)
         create_add_cleanup_error(err, &e);

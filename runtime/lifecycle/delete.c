@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,10 +60,16 @@ static int delete_broken(const struct aisbx_context *ctx, const char *id, int di
     aisbx_error *e = NULL;
     int r = 0;
     if (handle_load_config(&h, &cfg, &e) == 0) {
-        char *path = cgroup_resolve_path(cfg->linux_ ? cfg->linux_->cgroups_path : NULL, id);
+        /* runc's systemd form "slice:prefix:name" is told apart by its colons
+         * (an empty path is taken as cgroupfs: the state that said which is
+         * the file that is broken). */
+        const char *cp = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
+        bool systemd = cp && strchr(cp, ':');
+        char *path =
+            systemd ? cgroup_resolve_systemd_path(cp, id, NULL) : cgroup_resolve_path(cp, id);
         if (path) {
             kill_cgroup(path);
-            for (int i = 0; i < 500 && cgroup_destroy(path, &e) < 0; i++) {
+            for (int i = 0; i < 500 && cgroup_destroy(path, systemd, &e) < 0; i++) {
                 aisbx_error_free(&e);
                 usleep(2000);
             }
@@ -152,7 +159,7 @@ int container_delete(const struct aisbx_context *ctx, const char *id, bool force
     FAULT_POINT("delete:hooks");
     int r = 0;
     if (h.state->cgroup_path && *h.state->cgroup_path &&
-        cgroup_destroy(h.state->cgroup_path, err) < 0)
+        cgroup_destroy(h.state->cgroup_path, h.state->systemd_cgroup, err) < 0)
         r = -1;
     FAULT_POINT("delete:cgroup");
     if (r == 0)

@@ -89,6 +89,15 @@ static int build_process(const struct exec_options *o, const struct spec_config 
         p->cwd = xstrdup(o->cwd);
     }
     p->terminal = o->tty;
+    /* runc: these replace the container's own (without --process only). */
+    if (o->apparmor && *o->apparmor) {
+        free(p->apparmor_profile);
+        p->apparmor_profile = xstrdup(o->apparmor);
+    }
+    if (o->process_label && *o->process_label) {
+        free(p->selinux_label);
+        p->selinux_label = xstrdup(o->process_label);
+    }
     if (o->user && parse_user(o->user, &p->user, err) < 0) {
         spec_process_free(p);
         return -1;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "runtime/cgroup/cgroup.h"
+#include "runtime/kernel/process_attrs.h"
 
 const char *const features_mount_options[] = {
     "acl",        "async",      "atime",         "bind",       "defaults",
@@ -60,12 +61,6 @@ static enum spec_tristate tri(bool b)
     return b ? SPEC_TRUE : SPEC_FALSE;
 }
 
-static bool exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0;
-}
-
 void runtime_features(struct spec_features *f)
 {
     f->oci_version_min = xstrdup("1.0.0");
@@ -85,7 +80,7 @@ void runtime_features(struct spec_features *f)
     }
     f->linux_.cgroup.v1 = SPEC_TRUE;
     f->linux_.cgroup.v2 = SPEC_TRUE;
-    f->linux_.cgroup.systemd = SPEC_FALSE;
+    f->linux_.cgroup.systemd = SPEC_TRUE; /* --systemd-cgroup, with aisbx-systemd */
     f->linux_.cgroup.systemd_user = SPEC_FALSE;
     f->linux_.cgroup.rdma = SPEC_TRUE;
     f->linux_.seccomp.enabled = SPEC_TRUE;
@@ -94,8 +89,8 @@ void runtime_features(struct spec_features *f)
     push_all(&f->linux_.seccomp.archs, features_seccomp_archs);
     push_all(&f->linux_.seccomp.known_flags, features_seccomp_flags);
     push_all(&f->linux_.seccomp.supported_flags, features_seccomp_flags);
-    f->linux_.apparmor_enabled = tri(exists("/sys/kernel/security/apparmor"));
-    f->linux_.selinux_enabled = tri(exists("/sys/fs/selinux/enforce"));
+    f->linux_.apparmor_enabled = tri(process_apparmor_enabled(""));
+    f->linux_.selinux_enabled = tri(process_selinux_enabled(""));
     f->linux_.intel_rdt_enabled = SPEC_FALSE;
     f->linux_.idmap_mounts_enabled = SPEC_FALSE;
     f->linux_.net_devices_enabled = SPEC_FALSE;

@@ -24,7 +24,7 @@ int container_update(const struct aisbx_context *ctx, const char *id,
         overlay_apply_resources(r, &pol, &hard, &ch, err) < 0)
         goto out;
     overlay_changes_log(&ch);
-    ret = cgroup_update(h.state->cgroup_path, hard, err);
+    ret = cgroup_update(h.state->cgroup_path, h.state->systemd_cgroup, hard, err);
 out:
     overlay_changes_free(&ch);
     spec_resources_free(hard);

@@ -191,3 +191,14 @@ bool mount_opts_need_remount(const struct mount_opts *o)
 {
     return (o->flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT)) != 0;
 }
+
+int mount_options_add_context(struct mount_opts *o, const char *label, aisbx_error **err)
+{
+    if (strchr(label, '"') || strchr(label, '\n'))
+        return aisbx_error_make(err, EINVAL, "invalid linux.mountLabel '%s'", label);
+    char *data = o->data && *o->data ? xasprintf("%s,context=\"%s\"", o->data, label)
+                                     : xasprintf("context=\"%s\"", label);
+    free(o->data);
+    o->data = data;
+    return 0;
+}

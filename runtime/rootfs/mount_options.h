@@ -28,6 +28,10 @@ struct mount_opts {
 int mount_options_parse(const struct spec_strlist *opts, struct mount_opts *out, aisbx_error **err);
 void mount_options_free(struct mount_opts *o);
 
+/* Adds context="label" (SELinux's mount option; the quotes keep the commas
+ * of an MCS range together) to the data. A label with a quote is refused. */
+int mount_options_add_context(struct mount_opts *o, const char *label, aisbx_error **err);
+
 /* True when flags hold something a bind mount only applies on a remount. */
 bool mount_opts_need_remount(const struct mount_opts *o);
 

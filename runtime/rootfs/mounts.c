@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "runtime/cgroup/cgroup.h"
+#include "runtime/kernel/process_attrs.h"
 #include "runtime/log.h"
 #include "runtime/rootfs/mount_options.h"
 #include "runtime/rootfs/resolve_in_root.h"
@@ -267,8 +268,20 @@ static int mount_fs(const struct spec_mount *m, const struct mount_opts *o, int 
     return apply_after(rootfd, m->destination, o, err);
 }
 
+/* runc's label.FormatMountLabel: filesystems the kernel labels at mount
+ * time get linux.mountLabel as their context; proc, sysfs and cgroups keep
+ * their own labels, binds keep the source's. */
+static bool takes_mount_label(const char *type)
+{
+    static const char *const own[] = {"proc", "sysfs", "cgroup", "cgroup2", NULL};
+    for (const char *const *t = own; *t; t++)
+        if (strcmp(type, *t) == 0)
+            return false;
+    return true;
+}
+
 int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle, int src_fd,
-                     aisbx_error **err)
+                     const char *mount_label, aisbx_error **err)
 {
     if (!m->destination || !*m->destination)
         return aisbx_error_make(err, EINVAL, "mount without a destination");
@@ -278,6 +291,9 @@ int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle,
     struct mount_opts o;
     int r;
     if (mount_options_parse(&m->options, &o, err) < 0) {
+        r = -1;
+    } else if (mount_label && *mount_label && !spec_mount_is_bind(m) && m->type &&
+               takes_mount_label(m->type) && mount_options_add_context(&o, mount_label, err) < 0) {
         r = -1;
     } else if (spec_mount_is_bind(m)) {
         /* the overlay's definition: what it judged as a bind is mounted as one */
@@ -301,12 +317,19 @@ int rootfs_mount_all(const struct spec_config *c, const char *rootfs, const char
     cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return aisbx_error_make(err, errno, "open rootfs %s", rootfs);
+    /* Still in the host's tree here, so /sys/fs/selinux is the host's. A
+     * mount label without SELinux labels nothing: runc ignores it too. */
+    const char *label = c->linux_ ? c->linux_->mount_label : NULL;
+    if (label && *label && !process_selinux_enabled("")) {
+        log_debug("linux.mountLabel %s ignored: SELinux is not enabled", label);
+        label = NULL;
+    }
     for (size_t i = 0; i < c->n_mounts; i++) {
         int src = src_fds ? src_fds[i] : -1;
         if (src_fds && spec_mount_is_bind(&c->mounts[i]) && src < 0)
             return aisbx_error_make(err, EINVAL, "mount %s: bind source was not judged",
                                     c->mounts[i].destination);
-        if (rootfs_mount_one(&c->mounts[i], rootfd, bundle, src, err) < 0)
+        if (rootfs_mount_one(&c->mounts[i], rootfd, bundle, src, label, err) < 0)
             return -1;
         log_debug("mounted %s on %s", c->mounts[i].type ? c->mounts[i].type : "bind",
                   c->mounts[i].destination);

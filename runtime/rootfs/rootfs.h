@@ -31,7 +31,7 @@ int rootfs_mount_all(const struct spec_config *c, const char *rootfs, const char
                      const int *src_fds, aisbx_error **err);
 /* One mount; src_fd as one entry of src_fds above, or -1. */
 int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle, int src_fd,
-                     aisbx_error **err);
+                     const char *mount_label, aisbx_error **err);
 /* A detached copy of the mount at src_fd (any O_PATH fd), to be attached in
  * another mount namespace by rootfs_mount_all. Must run in the mount
  * namespace src_fd was opened in. */

@@ -1,0 +1,89 @@
+#!/usr/bin/env bats
+# --systemd-cgroup where systemd is not running (this VM): one clear line,
+# exit 1, and nothing left behind. The driver itself (transient scopes over
+# D-Bus) is tested on a real systemd host by the stock-host lane
+# (hack/stock-lane.sh); its pure half by tests/test_cgroup_systemd.c.
+
+load helpers
+
+setup() {
+    setup_bundle
+    requires_aisbx
+    if [ -S /run/systemd/private ] || [ -S /run/dbus/system_bus_socket ]; then
+        skip "systemd or a system bus runs here: the stock-host lane covers this host"
+    fi
+}
+
+nothing_left() { # ID UNIT_PATH
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ] || { echo "state left: $(ls -A "$ROOT")"; return 1; }
+    local d
+    for d in /sys/fs/cgroup/*"$2" /sys/fs/cgroup"$2"; do
+        [ ! -e "$d" ] || { echo "cgroup left: $d"; return 1; }
+    done
+    ! pgrep -f "aisbx.*$1" >/dev/null || { echo "process left"; return 1; }
+}
+
+@test "systemd-cgroup: no systemd -> one line naming the socket, exit 1, nothing created" {
+    update_config '.linux.cgroupsPath = $p | .process.args = ["true"]' \
+        --arg p "system.slice:aisbx-it:$ID"
+    run --separate-stderr aisbx --systemd-cgroup run --bundle "$BUNDLE" "$ID"
+    echo "status $status stderr: $stderr"
+    [ "$status" -eq 1 ]
+    [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+    [[ "$stderr" == *"cannot connect to systemd"*"/run/systemd/private"*"is systemd running?"* ]]
+    nothing_left "$ID" "/system.slice/aisbx-it-$ID.scope"
+    # create (what engines call) the same; and the JSON log line for the shim
+    run --separate-stderr aisbx --systemd-cgroup --log "$TESTDIR/log.json" --log-format json \
+        create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    jq -e 'select(.level == "error") | .msg | contains("cannot connect to systemd")' \
+        "$TESTDIR/log.json"
+    nothing_left "$ID" "/system.slice/aisbx-it-$ID.scope"
+}
+
+@test "systemd-cgroup: runc's default unit when cgroupsPath is empty" {
+    update_config 'del(.linux.cgroupsPath) | .process.args = ["true"]'
+    run --separate-stderr aisbx --systemd-cgroup run --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *"cannot connect to systemd"* ]]
+    nothing_left "$ID" "/system.slice/aisbx-$ID.scope"
+}
+
+@test "systemd-cgroup: malformed cgroupsPath refused before anything exists" {
+    local p
+    for p in "/aisbx-it/$ID" "system.slice:x" "a:b:c:d" "bad--x.slice:p:n" "system.slice:p:../x"; do
+        update_config '.linux.cgroupsPath = $p' --arg p "$p"
+        run --separate-stderr aisbx --systemd-cgroup create --bundle "$BUNDLE" "$ID"
+        echo "$p -> $status: $stderr"
+        [ "$status" -eq 1 ]
+        [[ "$stderr" == *"slice"* || "$stderr" == *"unit name"* ]]
+        nothing_left "$ID" "/$ID"
+    done
+}
+
+@test "systemd-cgroup: the helper must be next to aisbx, a root-owned file only its owner writes" {
+    local dir=$TESTDIR/bin
+    mkdir -p "$dir"
+    cp "$AISBX_BIN" "$dir/aisbx"
+    update_config 'del(.linux.cgroupsPath) | .process.args = ["true"]'
+    # missing
+    run --separate-stderr timeout 20 "$dir/aisbx" --root "$ROOT" --systemd-cgroup run --bundle "$BUNDLE" "$ID"
+    echo "status $status stderr: $stderr"
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *"$dir/aisbx-systemd is missing"* ]]
+    nothing_left "$ID" "/system.slice/aisbx-$ID.scope"
+    # group-writable: refused before it runs
+    printf '#!/bin/sh\ntouch %s/ran\n' "$TESTDIR" >"$dir/aisbx-systemd"
+    chmod 0775 "$dir/aisbx-systemd"
+    run --separate-stderr timeout 20 "$dir/aisbx" --root "$ROOT" --systemd-cgroup run --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *"writable only by its owner"* ]]
+    [ ! -e "$TESTDIR/ran" ]
+    nothing_left "$ID" "/system.slice/aisbx-$ID.scope"
+}
+
+@test "systemd-cgroup: features says systemd is supported" {
+    run aisbx features
+    [ "$status" -eq 0 ]
+    echo "$output" | jq -e '.linux.cgroup.systemd == true'
+}
