@@ -83,6 +83,13 @@ floor_in() {
 }
 # cgroup_of PID: the cgroup v2 path of PID, relative to /sys/fs/cgroup
 cgroup_of() { sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null; }
+# cg_procs CGROUP: "pid:comm ..." of the processes in a cgroup (and below)
+cg_procs() {
+    local p
+    find "/sys/fs/cgroup$1" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un | while read -r p; do
+        printf '%s:%s ' "$p" "$(cat "/proc/$p/comm" 2>/dev/null)"
+    done
+}
 # floor_cg PID SCOPE_WANTED(0|1): pids.max set, and = TasksMax of the scope unit.
 floor_cg() {
     local pid=$1 scope=$2 cg pm unit tm
@@ -92,7 +99,7 @@ floor_cg() {
     unit=$(basename "$cg")
     tm=-
     [[ $unit == *.scope ]] && tm=$(systemctl show -p TasksMax --value "$unit")
-    info "cgroup $cg pids.max=$pm TasksMax=$tm"
+    info "cgroup $cg pids.max=$pm TasksMax=$tm procs: $(cg_procs "$cg")"
     case $pm in '' | max) fail "pids.max is '$pm' in $cg" ;; esac
     if [ "$scope" = 1 ]; then
         [[ $unit == *.scope ]] || fail "cgroup $cg is not a systemd scope"
@@ -284,6 +291,11 @@ tc_cri_pod() {
         { CTR[$1]=""; fail "CreateContainer: $(err "$T/err")"; return; }
     cri start "${CTR[$1]}" 2>"$T/err" || { fail "StartContainer: $(err "$T/err")"; return; }
     cri status "${CTR[$1]}" | cut -d' ' -f1 >"$CMP"
+    local pid cg sh
+    pid=$(ctr_pid k8s.io "${CTR[$1]}")
+    cg=$(cgroup_of "$pid")
+    info "app cgroup $cg procs: $(cg_procs "$cg")"
+    for sh in $(pgrep -f containerd-shim-runc-v2); do info "shim $sh cgroup $(cgroup_of "$sh")"; done
 }
 cri_need() { [ -n "${CTR[$1]:-}" ] || fail "no container (cri_pod failed)"; }
 tc_cri_exec() {
@@ -336,8 +348,6 @@ group_cri() {
             [ "$c" = floor ] && [ "$rt" = runc ] && continue
             case_ "cri_$c" "$rt"
         done
-        # a failed pod must not stay around for the next runtime
-        [ -n "${POD[$rt]:-}" ] && ! [ -e "$T/ok.cri_rm.$rt" ] && { cri stopp "${POD[$rt]}"; cri rmp "${POD[$rt]}"; } >/dev/null 2>&1
     done
 }
 
