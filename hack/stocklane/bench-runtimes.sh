@@ -621,7 +621,7 @@ libsize() {  # binary KiB + shared libraries KiB (count)
     echo "$((bin / 1024)) $((libs / 1024)) $n"
 }
 
-W1=34 WC=22
+W1=34 WC=26
 row() {  # row LABEL VALUE...
     printf "%-${W1}s" "$1"; shift
     local v; for v in "$@"; do printf "%${WC}s" "$v"; done; echo
