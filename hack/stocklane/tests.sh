@@ -321,7 +321,8 @@ stuck() {
     # shellcheck disable=SC2009 # the whole command lines are wanted
     info "runtime processes: $(ps -eo pid,stat,etime,args | grep -E '[a]isbx|[r]unc ' | grep -v containerd-shim | tr -s ' ' | tr '\n' ';' | cut -c1-600)"
     info "shims: $(for p in $(pgrep -f containerd-shim-runc-v2); do printf '%s:%s:%s ' "$p" "$(cut -d' ' -f3 "/proc/$p/stat")" "$(cat "/proc/$p/wchan" 2>/dev/null)"; done)"
-    journalctl -u containerd --no-pager -n 12 -o short-monotonic 2>&1 | cut -c1-400 | sed 's/^/# containerd | /'
+    journalctl -u containerd --no-pager -o cat 2>&1 | grep -F "$1" | grep 'level=error' | tail -n 4 |
+        sed 's/ msg=.*error=/ error=/' | cut -c1-700 | sed 's/^/# containerd | /'
     cg=$(find /sys/fs/cgroup -type d -name "*$1*" | head -1)
     [ -n "$cg" ] || return 0
     info "cgroup $cg procs: $(tr '\n' ' ' <"$cg/cgroup.procs") frozen: $(cat "$cg/cgroup.freeze" 2>/dev/null)"
