@@ -87,3 +87,27 @@ nothing_left() { # ID UNIT_PATH
     [ "$status" -eq 0 ]
     echo "$output" | jq -e '.linux.cgroup.systemd == true'
 }
+
+# systemd removes a scope's cgroup as soon as its last process exits, before
+# the engine's `kill --all` and `delete` (containerd's StopContainer loops on
+# `kill --all` until it succeeds): a cgroup that is gone holds no process.
+@test "systemd-cgroup: kill --all, ps and delete after the cgroup is gone" {
+    set_long_running
+    start_ctr
+    local pid
+    pid=$(ctr_pid)
+    kill -9 "$pid"
+    wait_for_status "$ID" stopped
+    local d
+    for d in /sys/fs/cgroup/*"$CGPATH" /sys/fs/cgroup"$CGPATH"; do
+        [ -d "$d" ] && rmdir "$d"
+    done
+    run aisbx kill --all "$ID" 9
+    echo "$output"
+    [ "$status" -eq 0 ]
+    run aisbx ps --format json "$ID"
+    [ "$status" -eq 0 ]
+    [ "$output" = "[]" ] || [ "$output" = "null" ]
+    run aisbx delete "$ID"
+    [ "$status" -eq 0 ]
+}

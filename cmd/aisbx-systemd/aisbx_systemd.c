@@ -272,6 +272,7 @@ static int call_and_wait(sd_bus *bus, sd_bus_message *call, struct job_wait *w, 
 
 struct ctx {
     sd_bus *bus;
+    bool direct; /* systemd's private socket, not a bus */
     sd_bus_slot *slot;
     struct job_wait wait;
 };
@@ -281,10 +282,13 @@ static int ctx_open(struct ctx *c)
     memset(c, 0, sizeof(*c));
     if (bus_connect(&c->bus) < 0)
         return -1;
-    /* On the private socket signals come only after Subscribe(); on the bus
-     * the match is enough. Both before the call, so no JobRemoved is missed. */
-    int r = sd_bus_match_signal(c->bus, &c->slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
-                                on_job_removed, &c->wait);
+    c->direct = strcmp(bus_where, "/run/systemd/private") == 0;
+    /* Before the call, so that no JobRemoved is missed. On systemd's private
+     * socket (a direct connection, no bus) messages carry no sender, so the
+     * match must not name one there (systemctl does the same); Subscribe()
+     * asks for the signals on either kind of connection. */
+    int r = sd_bus_match_signal(c->bus, &c->slot, c->direct ? NULL : SD_DEST, SD_PATH, SD_MANAGER,
+                                "JobRemoved", on_job_removed, &c->wait);
     if (r >= 0)
         r = sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL, "");
     if (r < 0)

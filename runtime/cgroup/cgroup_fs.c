@@ -171,6 +171,10 @@ int cg_collect_pids(const char *dir, pid_t **pids, size_t *n, aisbx_error **err)
     char *procs = xasprintf("%s/cgroup.procs", dir);
     FILE *f = fopen(procs, "re");
     free(procs);
+    /* A cgroup that is gone holds no process: systemd removes a scope as
+     * soon as it is empty, before the engine's `kill --all` or `ps`. */
+    if (!f && errno == ENOENT)
+        return 0;
     if (!f)
         return aisbx_error_make(err, errno, "open %s/cgroup.procs", dir);
     long p;

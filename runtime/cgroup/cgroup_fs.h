@@ -41,6 +41,7 @@ int cg_read_int64(int dirfd, const char *file, int64_t *v); /* "max" -> -1 */
 bool cg_has_file(int dirfd, const char *file);
 
 /* Appends the pids of dir/cgroup.procs and of every sub-cgroup. */
+/* A dir that does not exist (any more) adds nothing: not an error. */
 int cg_collect_pids(const char *dir, pid_t **pids, size_t *n, aisbx_error **err);
 /* The pids of dir and its sub-cgroups, sorted ascending; *pids is heap
  * (NULL when n == 0). On failure nothing is returned. */

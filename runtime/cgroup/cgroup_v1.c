@@ -16,14 +16,24 @@
 static char *v1_procs_dir(const char *path, aisbx_error **err)
 {
     static const char *const pref[] = {"pids", "freezer", "memory", "devices", "cpu", "cpuset"};
+    char *gone = NULL;
     for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++) {
         char *dir = cg_v1_dir(pref[i], path);
-        if (dir && access(dir, F_OK) == 0)
+        if (dir && access(dir, F_OK) == 0) {
+            free(gone);
             return dir;
-        free(dir);
+        }
+        if (!gone)
+            gone = dir;
+        else
+            free(dir);
     }
-    aisbx_error_make(err, ENOENT, "cgroup %s not found in any hierarchy", path);
-    return NULL;
+    /* Removed (systemd drops an empty scope): the missing directory, which
+     * lists no process. Only with none of the controllers mounted is it an
+     * error. */
+    if (!gone)
+        aisbx_error_make(err, ENOENT, "cgroup %s: no cgroup v1 controller is mounted", path);
+    return gone;
 }
 
 /* A new cpuset cgroup starts with empty cpus/mems and refuses tasks: give
