@@ -20,9 +20,11 @@
 #include "runtime/fd_util.h"
 #include "runtime/kernel/console.h"
 #include "runtime/kernel/hooks.h"
+#include "runtime/kernel/idmap.h"
 #include "runtime/kernel/namespaces.h"
 #include "runtime/kernel/proc_info.h"
 #include "runtime/kernel/process_attrs.h"
+#include "runtime/kernel/userns.h"
 #include "runtime/launch/init.h"
 #include "runtime/launch/launch_plan.h"
 #include "runtime/launch/sync.h"
@@ -46,6 +48,7 @@ struct create_job {
     struct spec_state st;
     int dirfd, lockfd, fifo_fd, sync[2];
     bool dir_created, cgroup_created;
+    bool cgroup_early; /* rootless: made before the clone, joined after */
     pid_t pid;
     struct launch_plan plan;
 };
@@ -89,6 +92,46 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
     return j->st.cgroup_path ? 0 : -1;
 }
 
+/* Step 2b, rootless only: the cgroup is made before the clone, to learn
+ * whether the user may make one at all. Where it may not (cgroup v1, or
+ * nothing delegated to the user), runc goes on without a cgroup; aisbx
+ * goes on only with another holder of the pids cap: RLIMIT_NPROC at the
+ * policy's pids_max, which the init and every exec process set and the
+ * in-container check verifies (launch_plan.nproc_max). A process that is
+ * root one level out is not bound by RLIMIT_NPROC: then it is an error. */
+static int job_rootless_cgroup(struct create_job *j, aisbx_error **err)
+{
+    const struct spec_config *c = j->b.cfg;
+    aisbx_error *e = NULL;
+    char cap[64];
+    if (!j->ctx->rootless || j->st.systemd_cgroup)
+        return 0;
+    if (cgroup_create(j->st.cgroup_path, false, c->linux_ ? c->linux_->resources : NULL, 0, &e) ==
+        0) {
+        j->cgroup_created = j->cgroup_early = true;
+        spec_kvlist_set(&j->st.annotations, ANNOTATION_PIDS_CAP, "cgroup");
+        log_debug("rootless: cgroup %s made; the pids cap is its pids.max", j->st.cgroup_path);
+        return 0;
+    }
+    int errnum = e->errnum;
+    if ((errnum != EACCES && errnum != EPERM && errnum != EROFS) || userns_euid_is_outer_root()) {
+        *err = e;
+        return aisbx_error_wrap(err,
+                                "rootless: no cgroup and RLIMIT_NPROC cannot hold the pids cap");
+    }
+    log_warning("rootless: running without a cgroup (%s); the pids cap is held by "
+                "RLIMIT_NPROC=%lld (counts the processes of the container's uid in its user "
+                "namespace)",
+                e->msg, (long long)j->b.policy.pids_max);
+    aisbx_error_free(&e);
+    j->plan.nproc_max = (uint64_t)j->b.policy.pids_max;
+    snprintf(cap, sizeof(cap), "rlimit-nproc:%lld", (long long)j->b.policy.pids_max);
+    spec_kvlist_set(&j->st.annotations, ANNOTATION_PIDS_CAP, cap);
+    free(j->st.cgroup_path);
+    j->st.cgroup_path = xstrdup("");
+    return save_state(j, "creating", err);
+}
+
 /* Step 2: the state dir, with a first state.json that names the cgroup, so
  * that `delete --force` can clean up after a create killed half-way. */
 static int job_state_dir(struct create_job *j, aisbx_error **err)
@@ -114,6 +157,7 @@ static int job_state_dir(struct create_job *j, aisbx_error **err)
     j->st.use_terminal = c->process->terminal;
     for (size_t i = 0; i < c->annotations.n; i++)
         spec_kvlist_set(&j->st.annotations, c->annotations.v[i].key, c->annotations.v[i].value);
+    spec_kvlist_set(&j->st.annotations, ANNOTATION_PIDS_CAP, "cgroup");
     if (save_state(j, "creating", err) < 0)
         return -1;
     if (spec_config_generate(c, true, &json, &len, err) < 0)
@@ -140,7 +184,10 @@ static int job_state_dir(struct create_job *j, aisbx_error **err)
         for (size_t i = 0; i < c->linux_->n_gid_mappings; i++)
             if (c->linux_->gid_mappings[i].container_id == 0)
                 gid = c->linux_->gid_mappings[i].host_id;
-        if (fchownat(j->dirfd, EXEC_FIFO, uid, gid, 0) < 0)
+        /* Rootless: the user may chown only to ids it has; the fifo is
+         * 0622, so a namespace root we cannot chown to can still open it. */
+        if ((uid != geteuid() || gid != getegid()) &&
+            fchownat(j->dirfd, EXEC_FIFO, uid, gid, 0) < 0 && !(j->ctx->rootless && errno == EPERM))
             return aisbx_error_make(err, errno, "chown %s", EXEC_FIFO);
     }
     j->fifo_fd = openat(j->dirfd, EXEC_FIFO, O_PATH | O_CLOEXEC);
@@ -219,6 +266,9 @@ static int job_clone(struct create_job *j, aisbx_error **err)
             .fifo_fd = j->fifo_fd,
             .state_dirfd = j->dirfd,
             .new_flags = ns_new_flags(lx),
+            /* an unprivileged parent writes the maps (or runs newuidmap)
+             * only into a dumpable child's /proc files */
+            .dumpable_until_go = (ns_new_flags(lx) & CLONE_NEWUSER) && geteuid() != 0,
             .joined_flags = joined,
             .no_pivot = j->o->no_pivot,
             .no_new_keyring = j->o->no_new_keyring,
@@ -250,14 +300,27 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
     if (proc_start_time(j->pid, &j->st.pid_start_time, err) < 0)
         return -1;
     j->st.pid = j->pid;
-    if (c->linux_ && ns_write_id_mappings(j->pid, c->linux_, err) < 0)
+    bool no_groups = false;
+    if (c->linux_ && idmap_write_all(j->pid, c->linux_, geteuid() == 0, &no_groups, err) < 0)
         return -1;
+    if (no_groups && c->process->user.n_additional_gids)
+        return aisbx_error_make(err, 0,
+                                "process.user.additionalGids: setgroups is denied in a user "
+                                "namespace with a single gid mapping (rootless)");
     if (c->process->has_oom_score_adj &&
         process_set_oom_score_adj(j->pid, c->process->oom_score_adj, err) < 0)
         return -1;
-    if (cgroup_create(j->st.cgroup_path, j->st.systemd_cgroup,
-                      c->linux_ ? c->linux_->resources : NULL, j->pid, err) < 0)
+    if (j->plan.nproc_max) /* rootless without a cgroup: job_rootless_cgroup */
+        return save_state(j, "creating", err) < 0
+                   ? -1
+                   : sync_send(j->sync[0], SYNC_GO, j->pid, NULL, err);
+    if (j->cgroup_early) {
+        if (cgroup_enter(j->st.cgroup_path, j->pid, err) < 0)
+            return -1;
+    } else if (cgroup_create(j->st.cgroup_path, j->st.systemd_cgroup,
+                             c->linux_ ? c->linux_->resources : NULL, j->pid, err) < 0) {
         return -1;
+    }
     j->cgroup_created = true;
     /* The floor: never run without a pids limit, whatever the cgroup code
      * did with the config. */
@@ -383,6 +446,8 @@ int create_container_internal(const struct aisbx_context *ctx, const char *id,
     if (r == 0)
         r = job_state_dir(&j, err);
     FAULT_POINT("create:state-dir");
+    if (r == 0)
+        r = job_rootless_cgroup(&j, err);
     if (r == 0)
         r = job_clone(&j, err);
     FAULT_POINT("create:cloned");

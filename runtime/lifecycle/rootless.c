@@ -1,0 +1,53 @@
+/* --rootless and the state root that goes with it (rootless.h). */
+#include "runtime/lifecycle/rootless.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime/container.h"
+#include "runtime/kernel/userns.h"
+
+int rootless_decide(const char *value, bool euid_root, bool in_child_userns, bool *rootless,
+                    aisbx_error **err)
+{
+    if (!value || strcmp(value, "auto") == 0)
+        *rootless = !euid_root || in_child_userns;
+    else if (strcmp(value, "true") == 0)
+        *rootless = true;
+    else if (strcmp(value, "false") == 0)
+        *rootless = false;
+    else
+        return aisbx_error_make(
+            err, 0, "invalid --rootless value \"%s\": must be true, false or auto", value);
+    return 0;
+}
+
+const char *rootless_state_root(const char *xdg, bool euid_root, bool in_child_userns,
+                                const char *user, char *buf, size_t len)
+{
+    if (!xdg || !*xdg)
+        return NULL;
+    if (euid_root && (!in_child_userns || (user && strcmp(user, "root") == 0)))
+        return NULL;
+    int n = snprintf(buf, len, "%s/aisbx", xdg);
+    return n > 0 && (size_t)n < len ? buf : NULL;
+}
+
+int rootless_setup(struct aisbx_context *ctx, const char *value, const char *root,
+                   aisbx_error **err)
+{
+    static char xdg_root[4096];
+    bool euid_root = geteuid() == 0, child = userns_running_in_child();
+    if (rootless_decide(value, euid_root, child, &ctx->rootless, err) < 0)
+        return -1;
+    if (root) {
+        ctx->root = root;
+        return 0;
+    }
+    const char *r = rootless_state_root(getenv("XDG_RUNTIME_DIR"), euid_root, child, getenv("USER"),
+                                        xdg_root, sizeof(xdg_root));
+    ctx->root = r ? r : AISBX_DEFAULT_ROOT;
+    return 0;
+}

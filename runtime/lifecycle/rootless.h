@@ -1,0 +1,24 @@
+/* Rootless mode, decided as runc and crun decide it: `--rootless auto`
+ * (the default) means "the effective uid is not 0, or we run inside a user
+ * namespace that is not the initial one" (rootless podman runs the runtime
+ * as root of its own namespace). The pure deciders are here for the tests;
+ * container.h exports rootless_setup for cmd/. */
+#ifndef AISBX_RUNTIME_ROOTLESS_H
+#define AISBX_RUNTIME_ROOTLESS_H
+
+#include <stdbool.h>
+
+#include "specs/error.h"
+
+/* value: NULL or "auto", "true", "false"; anything else is an error. */
+int rootless_decide(const char *value, bool euid_root, bool in_child_userns, bool *rootless,
+                    aisbx_error **err);
+
+/* runc's shouldHonorXDGRuntimeDir: $XDG_RUNTIME_DIR (non-empty) is used by
+ * a non-root euid, and by root inside a child user namespace unless $USER
+ * is "root". Returns the state root written into buf (xdg + "/aisbx"), or
+ * NULL for the default AISBX_DEFAULT_ROOT. */
+const char *rootless_state_root(const char *xdg, bool euid_root, bool in_child_userns,
+                                const char *user, char *buf, size_t len);
+
+#endif
