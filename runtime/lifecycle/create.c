@@ -33,6 +33,7 @@
 #include "runtime/lifecycle/handle.h"
 #include "runtime/lifecycle/lifecycle.h"
 #include "runtime/lifecycle/pid_file.h"
+#include "runtime/lifecycle/rootless.h"
 #include "runtime/lifecycle/state_store.h"
 #include "runtime/log.h"
 
@@ -77,6 +78,8 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
     if (o->console_socket && console_check_socket(o->console_socket, err) < 0)
         return -1;
     if (bundle_load_hardened(j->ctx, o->bundle, &j->b, err) < 0)
+        return -1;
+    if (j->ctx->rootless && rootless_check_config(j->b.cfg, geteuid() == 0, err) < 0)
         return -1;
     if (launch_plan_prepare(&j->plan, j->b.cfg, j->b.cfg->process, o->console_socket,
                             o->preserve_fds, err) < 0)
@@ -142,8 +145,14 @@ static int job_state_dir(struct create_job *j, aisbx_error **err)
     char *owner;
 
     if (state_root_ensure(j->ctx->root, err) < 0 ||
-        state_dir_create(j->ctx->root, j->id, &j->dirfd, err) < 0)
+        state_dir_create(j->ctx->root, j->id, &j->dirfd, err) < 0) {
+        if (j->ctx->rootless && err && *err && (*err)->errnum == EACCES) {
+            char *m = xasprintf("%s (rootless: set $XDG_RUNTIME_DIR or --root)", (*err)->msg);
+            free((*err)->msg);
+            (*err)->msg = m;
+        }
         return -1;
+    }
     j->dir_created = true;
     if (state_lock(j->dirfd, &j->lockfd, err) < 0)
         return -1;

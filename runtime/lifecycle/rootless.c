@@ -35,6 +35,30 @@ const char *rootless_state_root(const char *xdg, bool euid_root, bool in_child_u
     return n > 0 && (size_t)n < len ? buf : NULL;
 }
 
+int rootless_check_config(const struct spec_config *c, bool euid_root, aisbx_error **err)
+{
+    const struct spec_linux *lx = c->linux_;
+    bool new_user = false, joined_user = false;
+    if (euid_root)
+        return 0;
+    for (size_t i = 0; lx && i < lx->n_namespaces; i++)
+        if (lx->namespaces[i].type == SPEC_NS_USER) {
+            if (lx->namespaces[i].path && *lx->namespaces[i].path)
+                joined_user = true;
+            else
+                new_user = true;
+        }
+    if (!new_user && !joined_user)
+        return aisbx_error_make(err, 0,
+                                "linux.namespaces: a rootless container requires a user namespace "
+                                "(see aisbx spec --rootless)");
+    if (new_user && (!lx->n_uid_mappings || !lx->n_gid_mappings))
+        return aisbx_error_make(err, 0,
+                                "linux.uidMappings/gidMappings: a rootless container's new user "
+                                "namespace needs both");
+    return 0;
+}
+
 int rootless_setup(struct aisbx_context *ctx, const char *value, const char *root,
                    aisbx_error **err)
 {

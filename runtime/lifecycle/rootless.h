@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "specs/config.h"
 #include "specs/error.h"
 
 /* value: NULL or "auto", "true", "false"; anything else is an error. */
@@ -20,5 +21,12 @@ int rootless_decide(const char *value, bool euid_root, bool in_child_userns, boo
  * NULL for the default AISBX_DEFAULT_ROOT. */
 const char *rootless_state_root(const char *xdg, bool euid_root, bool in_child_userns,
                                 const char *user, char *buf, size_t len);
+
+/* What a config needs before anything runs as a plain user (euid not 0,
+ * so no capability to make namespaces): a user namespace, and a new one
+ * with both id maps (runc's "rootless container requires user
+ * namespaces"). Root of a child namespace (rootless podman) has what it
+ * needs. One-line error naming the field. */
+int rootless_check_config(const struct spec_config *c, bool euid_root, aisbx_error **err);
 
 #endif
