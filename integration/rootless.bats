@@ -112,6 +112,7 @@ teardown() {
     left=$(user_procs)
     [ -z "$left" ] || record_leak "rootless processes left: $left"
     for p in $(pgrep -U "$RL_UID" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+    undelegate_cgroup "aisbx-rl-$AISBX_IT_RUN"
     if grep -q " $BUNDLE" /proc/self/mountinfo; then
         record_leak "mounts left under $BUNDLE"
     fi
@@ -345,4 +346,49 @@ rl_run_sh() {
     [ "$status" -eq 0 ]
     [[ "$output" == *ran* ]]
     [ -z "$(ls -A "$RL/xdg/aisbx" 2>/dev/null)" ]
+}
+
+# A cgroup subtree root hands to the user (chowned, as systemd's Delegate=yes
+# does): every hierarchy aisbx uses on v1, the one directory on v2.
+delegate_cgroup() { # NAME
+    local d
+    if cgroup_v2; then
+        mkdir -p "/sys/fs/cgroup/$1" && chown -R "$RL_USER:" "/sys/fs/cgroup/$1"
+        return
+    fi
+    for d in /sys/fs/cgroup/*/; do
+        [ -f "$d/cgroup.procs" ] || continue
+        case $d in */unified/ | */systemd/) continue ;; esac
+        mkdir -p "$d$1" && chown -R "$RL_USER:" "$d$1"
+    done
+}
+
+undelegate_cgroup() { # NAME
+    local d
+    for d in /sys/fs/cgroup/*/"$1" /sys/fs/cgroup/"$1"; do
+        [ -d "$d" ] || continue
+        find "$d" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
+        rmdir "$d" 2>/dev/null || record_leak "cgroup $d not empty"
+    done
+}
+
+@test "rootless pids cap: a delegated, writable cgroup holds it (pids.max), no RLIMIT_NPROC" {
+    local cg=aisbx-rl-$AISBX_IT_RUN
+    delegate_cgroup "$cg"
+    update_config '.linux.cgroupsPath = $p | .process.args = ["sh", "-c", "ulimit -u; sleep 300"]' \
+        --arg p "/$cg/$ID"
+    rl_bg --policy "$RL/policy16.json" run -d --bundle "$BUNDLE" "$ID"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"rootless: cgroup /$cg/$ID made by the user; the pids cap is its pids.max"* ]]
+    [ "$(rl_state "$ID" 'annotations["run.aisbx.pids-cap"]')" = cgroup ]
+    pid=$(rl_state "$ID" pid)
+    grep -q "pids:/$cg/$ID\$\|^0::/$cg/$ID\$" "/proc/$pid/cgroup"
+    [ "$(cat "$(cgroup_file pids pids.max "/$cg/$ID")")" = 16 ]
+    # the user's own RLIMIT_NPROC stays: the cgroup is the holder
+    wait_for grep -q . "$TESTDIR/ctr.out"
+    [ "$(head -1 "$TESTDIR/ctr.out")" != 16 ]
+    run rl delete --force "$ID"
+    [ "$status" -eq 0 ]
+    [ ! -d "$(dirname "$(cgroup_file pids pids.max "/$cg/$ID")")" ]
 }

@@ -109,15 +109,34 @@ static int job_rootless_cgroup(struct create_job *j, aisbx_error **err)
     char cap[64];
     if (!j->ctx->rootless || j->st.systemd_cgroup)
         return 0;
-    if (cgroup_create(j->st.cgroup_path, false, c->linux_ ? c->linux_->resources : NULL, 0, &e) ==
-        0) {
+    /* A device cgroup needs CAP_SYS_ADMIN of the initial namespace (v1's
+     * devices.deny, v2's eBPF program): no user has it, and without it a
+     * delegated cgroup would be refused whole. Device access is bounded
+     * without it here: no mknod in a user namespace, the standard nodes
+     * are the host's bound read-only, every other mount is nodev. */
+    struct spec_resources *r = spec_resources_dup(c->linux_ ? c->linux_->resources : NULL);
+    bool outer_root = userns_euid_is_outer_root();
+    if (r && !outer_root && r->n_devices) {
+        for (size_t i = 0; i < r->n_devices; i++) {
+            free(r->devices[i].type);
+            free(r->devices[i].access);
+        }
+        free(r->devices);
+        r->devices = NULL;
+        r->n_devices = 0;
+    }
+    int made = cgroup_create(j->st.cgroup_path, false, r, 0, &e);
+    spec_resources_free(r);
+    if (made == 0) {
         j->cgroup_created = j->cgroup_early = true;
         spec_kvlist_set(&j->st.annotations, ANNOTATION_PIDS_CAP, "cgroup");
-        log_debug("rootless: cgroup %s made; the pids cap is its pids.max", j->st.cgroup_path);
+        log_warning("rootless: cgroup %s made by the user; the pids cap is its pids.max%s",
+                    j->st.cgroup_path,
+                    outer_root ? "" : " (no device cgroup: needs CAP_SYS_ADMIN)");
         return 0;
     }
     int errnum = e->errnum;
-    if ((errnum != EACCES && errnum != EPERM && errnum != EROFS) || userns_euid_is_outer_root()) {
+    if ((errnum != EACCES && errnum != EPERM && errnum != EROFS) || outer_root) {
         *err = e;
         return aisbx_error_wrap(err,
                                 "rootless: no cgroup and RLIMIT_NPROC cannot hold the pids cap");
