@@ -20,11 +20,17 @@ setup_file() {
     RL=$(mktemp -d /tmp/aisbx-rl.XXXXXX)
     export RL
     useradd -M -d "$RL/home" -s /bin/sh "$RL_USER"
+    # useradd gives a subordinate range when /etc/subuid exists; otherwise one
+    # is added here (userdel removes either)
+    if ! grep -q "^$RL_USER:" /etc/subuid 2>/dev/null; then
+        usermod --add-subuids 1700000000-1700065535 --add-subgids 1700000000-1700065535 "$RL_USER"
+    fi
     RL_UID=$(id -u "$RL_USER")
     RL_GID=$(id -g "$RL_USER")
     # useradd gives the user a subordinate range (login.defs SUB_UID_*)
     RL_SUB=$(awk -F: -v u="$RL_USER" '$1 == u { print $2; exit }' /etc/subuid)
-    export RL_UID RL_GID RL_SUB
+    RL_SUBG=$(awk -F: -v u="$RL_USER" '$1 == u { print $2; exit }' /etc/subgid)
+    export RL_UID RL_GID RL_SUB RL_SUBG
     chmod 755 "$RL"
     mkdir -p "$RL/xdg" "$RL/home"
     chmod 700 "$RL/xdg"
@@ -282,9 +288,9 @@ rl_run_sh() {
 
 @test "rootless: several id ranges go through newuidmap/newgidmap (subuid range of the user)" {
     update_config '.linux.uidMappings = [{"containerID":0,"hostID":$u,"size":1},{"containerID":1,"hostID":$s,"size":65536}]
-        | .linux.gidMappings = [{"containerID":0,"hostID":$g,"size":1},{"containerID":1,"hostID":$s,"size":65536}]
+        | .linux.gidMappings = [{"containerID":0,"hostID":$g,"size":1},{"containerID":1,"hostID":$sg,"size":65536}]
         | .process.user = {"uid":1000,"gid":1000}' \
-        --argjson u "$RL_UID" --argjson g "$RL_GID" --argjson s "$RL_SUB"
+        --argjson u "$RL_UID" --argjson g "$RL_GID" --argjson s "$RL_SUB" --argjson sg "$RL_SUBG"
     update_config '.process.args = ["sh", "-c", "cat /proc/self/uid_map; id -u; sleep 300"]'
     rl_bg run -d --bundle "$BUNDLE" "$ID"
     [ "$status" -eq 0 ]

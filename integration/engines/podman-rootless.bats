@@ -24,6 +24,11 @@ setup_file() {
     export E
     chmod 755 "$E"
     useradd -M -d "$E/home" -s /bin/sh "$PM_USER"
+    # useradd gives a subordinate range when /etc/subuid exists; otherwise one
+    # is added here (userdel removes either)
+    if ! grep -q "^$PM_USER:" /etc/subuid 2>/dev/null; then
+        usermod --add-subuids 1700000000-1700065535 --add-subgids 1700000000-1700065535 "$PM_USER"
+    fi
     PM_UID=$(id -u "$PM_USER")
     PM_GID=$(id -g "$PM_USER")
     export PM_UID PM_GID
