@@ -398,3 +398,45 @@ undelegate_cgroup() { # NAME
     [ "$status" -eq 0 ]
     [ ! -d "$(dirname "$(cgroup_file pids pids.max "/$cg/$ID")")" ]
 }
+
+# attacks.bats' probes that apply to a rootless container, in one batch
+# (testdata/attack.c, built once per run).
+@test "rootless attacks: sockets, namespaces, ptrace, mounts, kernel interfaces, nodes, caps, the root, a fork bomb" {
+    local bin=$AISBX_IT_BASE/attack ns a=() line n
+    (
+        flock 9
+        [ -x "$bin" ] || { cc -static -O2 -Wall -Wextra -Werror -o "$bin.tmp" \
+            "$INTEGRATION_ROOT/testdata/attack.c" -lpthread && mv "$bin.tmp" "$bin"; }
+    ) 9>"$AISBX_IT_BASE/.attack.lock"
+    install -m 755 -o "$RL_USER" "$bin" "$BUNDLE/rootfs/attack"
+    local eperm=("socket packet" "socket inet-raw" "socket netlink-audit" mount remount-root
+        "umount /proc/kcore" chroot pivot-root ptrace-attach process-vm-readv keyctl bpf perf
+        userfaultfd open-by-handle init-module kexec reboot "sethostname aisbx-pwned" settimeofday
+        "mknod char /tmp/mem" "mknod block /tmp/sda" capset ambient)
+    for ns in user net ns pid ipc uts cgroup; do a+=("unshare $ns" "clone $ns"); done
+    local script='' x
+    for x in "${eperm[@]}" "${a[@]}" clone3 "write-new /attack-x" clear-nnp "forkbomb 5000"; do
+        script+="r=\$(/attack $x 2>/dev/null); echo \"$x: \$r\""$'\n'
+    done
+    local host_hostname
+    host_hostname=$(hostname)
+    update_config '.process.args = ["sh", "-c", $s]' --arg s "$script"
+    run --separate-stderr rl --policy "$RL/policy16.json" run --bundle "$BUNDLE" "$ID" </dev/null
+    echo "$output"
+    [ "$status" -eq 0 ]
+    result() { grep -F "$1: " <<<"$output" | head -1 | sed "s/^.*: //"; }
+    for x in "${eperm[@]}" "${a[@]}"; do
+        [[ "$(result "$x")" == "BLOCKED EPERM"* ]] || { echo "ATTACK '$x': $(result "$x")" >&2; false; }
+    done
+    [[ "$(result clone3)" == "BLOCKED ENOSYS"* ]]
+    [[ "$(result "write-new /attack-x")" == "BLOCKED EROFS"* ]]
+    [[ "$(result clear-nnp)" == "BLOCKED EINVAL"* ]]
+    # the fork bomb stops at RLIMIT_NPROC 16 (sh, the /attack process, its children)
+    line=$(result "forkbomb 5000")
+    [[ "$line" == "BLOCKED EAGAIN forks="* ]]
+    n=${line#*forks=}
+    n=${n%% *}
+    [ "$n" -gt 0 ] && [ "$n" -le 16 ]
+    [[ "$line" == *"fork-after=ok"* ]]
+    [ "$(hostname)" = "$host_hostname" ]
+}
