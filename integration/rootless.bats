@@ -109,11 +109,11 @@ teardown() {
     [ -n "${TESTDIR:-}" ] && [ -d "$TESTDIR" ] || return 0
     cd "$RL" || cd /
     local id p left
-    for id in $(ls -A "$RL/xdg/aisbx" 2>/dev/null); do
+    for id in $(ls "$RL/xdg/aisbx" 2>/dev/null); do
         rl delete --force "$id" </dev/null >/dev/null 2>&1
     done
     # nothing may be left: state dirs, processes, mounts
-    left=$(ls -A "$RL/xdg/aisbx" 2>/dev/null)
+    left=$(ls "$RL/xdg/aisbx" 2>/dev/null)
     [ -z "$left" ] || record_leak "rootless state left after delete --force: $left"
     left=$(user_procs)
     [ -z "$left" ] || record_leak "rootless processes left: $left"
@@ -151,7 +151,9 @@ rl_run_sh() {
     [[ "$output" == *"setgroups=deny"* ]]
     # state lived under $XDG_RUNTIME_DIR/aisbx (no --root given) and is gone again
     [ -d "$RL/xdg/aisbx" ]
-    [ -z "$(ls -A "$RL/xdg/aisbx")" ]
+    [ -z "$(ls "$RL/xdg/aisbx")" ]
+    # the floor's compiled program is cached there too, the user's own
+    [ "$(stat -c %u "$RL"/xdg/aisbx/.cache/floor-*.bpf)" = "$RL_UID" ]
 }
 
 @test "rootless: the container's processes are the user's on the host" {
@@ -309,7 +311,7 @@ rl_run_sh() {
     [ "$status" -eq 1 ]
     [ "$(grep -vc 'warning: rootless: running without a cgroup' <<<"$stderr")" -eq 1 ]
     [[ "$stderr" == *"newuidmap"*"failed"* ]]
-    [ -z "$(ls -A "$RL/xdg/aisbx")" ]
+    [ -z "$(ls "$RL/xdg/aisbx")" ]
 }
 
 @test "rootless: a config without a user namespace is refused with one line, nothing runs" {
@@ -318,7 +320,7 @@ rl_run_sh() {
     [ "$status" -eq 1 ]
     [ -z "$output" ]
     [ "$stderr" = "aisbx: linux.namespaces: a rootless container requires a user namespace (see aisbx spec --rootless)" ]
-    [ -z "$(ls -A "$RL/xdg/aisbx" 2>/dev/null)" ]
+    [ -z "$(ls "$RL/xdg/aisbx" 2>/dev/null)" ]
 }
 
 @test "rootless: --rootless false as a user: no fallback for the pids cap, one line, nothing runs" {
@@ -328,7 +330,7 @@ rl_run_sh() {
     [ -z "$output" ]
     [ "$(grep -c . <<<"$stderr")" -eq 1 ]
     [[ "$stderr" == *"create cgroup"*"Permission denied"* ]]
-    [ -z "$(ls -A "$RL/xdg/aisbx" 2>/dev/null)" ]
+    [ -z "$(ls "$RL/xdg/aisbx" 2>/dev/null)" ]
 }
 
 @test "rootless: --rootless takes true, false or auto" {
@@ -351,7 +353,7 @@ rl_run_sh() {
     rl_run_sh 'echo ran' --root "$TESTDIR/state"
     [ "$status" -eq 0 ]
     [[ "$output" == *ran* ]]
-    [ -z "$(ls -A "$RL/xdg/aisbx" 2>/dev/null)" ]
+    [ -z "$(ls "$RL/xdg/aisbx" 2>/dev/null)" ]
 }
 
 # A cgroup subtree root hands to the user (chowned, as systemd's Delegate=yes

@@ -97,7 +97,7 @@ user_procs() { ps -u "$PM_UID" -o pid=,stat=,args= 2>/dev/null | awk '$2 !~ /^Z/
     # no cgroup for the user here: RLIMIT_NPROC at the policy's pids_max
     [[ "$output" == *"nproc=256"* ]]
     # state under the user's $XDG_RUNTIME_DIR/aisbx, gone with the container
-    [ -z "$(ls -A "$E/xdg/aisbx" 2>/dev/null)" ]
+    [ -z "$(ls "$E/xdg/aisbx" 2>/dev/null)" ]
 }
 
 @test "rootless podman: a fork loop stops at the pids cap" {
@@ -124,13 +124,13 @@ user_procs() { ps -u "$PM_UID" -o pid=,stat=,args= 2>/dev/null | awk '$2 !~ /^Z/
     run pm top rl1
     [ "$status" -eq 0 ]
     [[ "$output" == *"sleep 1000"* ]]
-    [ -n "$(ls -A "$E/xdg/aisbx")" ]
+    [ -n "$(ls "$E/xdg/aisbx")" ]
     run pm stop -t 5 rl1
     [ "$status" -eq 0 ]
     [ "$(pm inspect -f '{{.State.ExitCode}}' rl1)" = 143 ]
     run pm rm rl1
     [ "$status" -eq 0 ]
-    [ -z "$(ls -A "$E/xdg/aisbx" 2>/dev/null)" ]
+    [ -z "$(ls "$E/xdg/aisbx" 2>/dev/null)" ]
     # only podman's own pause process may stay (it keeps the user namespace)
     run user_procs
     echo "$output"

@@ -8,6 +8,7 @@
 
 #include "runtime/container.h"
 #include "runtime/kernel/userns.h"
+#include "runtime/seccomp/seccomp_floor.h"
 
 int rootless_decide(const char *value, bool euid_root, bool in_child_userns, bool *rootless,
                     aisbx_error **err)
@@ -59,6 +60,18 @@ int rootless_check_config(const struct spec_config *c, bool euid_root, aisbx_err
     return 0;
 }
 
+/* Rootless: the floor's compiled program is cached under the state root
+ * (root's /run/aisbx/.cache is not the user's); list skips dot entries. */
+static void rootless_cache_dir(const struct aisbx_context *ctx)
+{
+    static char dir[4200];
+    if (!ctx->rootless || strcmp(ctx->root, AISBX_DEFAULT_ROOT) == 0)
+        return;
+    int n = snprintf(dir, sizeof(dir), "%s/.cache", ctx->root);
+    if (n > 0 && (size_t)n < sizeof(dir))
+        seccomp_floor_set_cache_dir(dir);
+}
+
 int rootless_setup(struct aisbx_context *ctx, const char *value, const char *root,
                    aisbx_error **err)
 {
@@ -68,10 +81,11 @@ int rootless_setup(struct aisbx_context *ctx, const char *value, const char *roo
         return -1;
     if (root) {
         ctx->root = root;
-        return 0;
+    } else {
+        const char *r = rootless_state_root(getenv("XDG_RUNTIME_DIR"), euid_root, child,
+                                            getenv("USER"), xdg_root, sizeof(xdg_root));
+        ctx->root = r ? r : AISBX_DEFAULT_ROOT;
     }
-    const char *r = rootless_state_root(getenv("XDG_RUNTIME_DIR"), euid_root, child, getenv("USER"),
-                                        xdg_root, sizeof(xdg_root));
-    ctx->root = r ? r : AISBX_DEFAULT_ROOT;
+    rootless_cache_dir(ctx);
     return 0;
 }
