@@ -70,6 +70,7 @@ rl_bg() {
     status=0
     rl "$@" </dev/null >>"$TESTDIR/ctr.out" 2>"$TESTDIR/rl.err" || status=$?
     output=$(cat "$TESTDIR/rl.err")
+    [ "$status" -eq 0 ] || echo "# rl $*: exit $status: $output" >&2
 }
 
 rl_state() { rl state "$1" 2>/dev/null | jq -r ".$2"; }
@@ -138,6 +139,7 @@ rl_run_sh() {
     update_config '.process.args = ["sh", "-c", $s]' --arg s "$1"
     shift
     run --separate-stderr rl "$@" run --bundle "$BUNDLE" "$ID" </dev/null
+    echo "# exit $status; stderr: $stderr" >&2
 }
 
 @test "rootless: a runc spec --rootless bundle runs as the user; container uid 0 is the user's uid" {
@@ -441,4 +443,17 @@ undelegate_cgroup() { # NAME
     [ "$n" -gt 0 ] && [ "$n" -le 16 ]
     [[ "$line" == *"fork-after=ok"* ]]
     [ "$(hostname)" = "$host_hostname" ]
+}
+
+@test "rootless pids cap: without a cgroup, a process that may change its uid (CAP_SETUID) is refused" {
+    echo '{"pids_max": 16, "capabilities": ["CAP_SETUID"]}' >"$TESTDIR/setuid-policy.json"
+    chmod 644 "$TESTDIR/setuid-policy.json"
+    update_config '.process.capabilities.bounding += ["CAP_SETUID"] | .process.capabilities.permitted += ["CAP_SETUID"]'
+    rl_run_sh 'echo ran' --policy "$TESTDIR/setuid-policy.json"
+    echo "$stderr"
+    [ "$status" -eq 1 ]
+    [ -z "$output" ]
+    [ "$(grep -c . <<<"$stderr")" -eq 1 ]
+    [[ "$stderr" == *"CAP_SETUID would escape the pids cap"* ]]
+    [ -z "$(ls "$RL/xdg/aisbx")" ]
 }

@@ -148,6 +148,26 @@ static void test_check_config(void **state)
     aisbx_error_free(&err);
 }
 
+static void test_nproc_setuid(void **state)
+{
+    aisbx_error *err = NULL;
+    char *none[] = {NULL}, *kill_[] = {"CAP_KILL", NULL}, *setuid_[] = {"CAP_SETUID", NULL};
+    struct spec_capabilities caps = {
+        .bounding = {kill_, 1}, .permitted = {kill_, 1}, .effective = {none, 0}};
+    struct spec_process p = {.capabilities = &caps};
+    assert_int_equal(rootless_nproc_check_process(&p, &err), 0);
+    assert_int_equal(rootless_nproc_check_process(NULL, &err), 0);
+    /* in any of the sets a process could raise it from */
+    caps.bounding = (struct spec_strlist){setuid_, 1};
+    assert_int_equal(rootless_nproc_check_process(&p, &err), -1);
+    assert_non_null(strstr(err->msg, "CAP_SETUID would escape the pids cap"));
+    aisbx_error_free(&err);
+    caps.bounding = (struct spec_strlist){kill_, 1};
+    caps.effective = (struct spec_strlist){setuid_, 1};
+    assert_int_equal(rootless_nproc_check_process(&p, &err), -1);
+    aisbx_error_free(&err);
+}
+
 /* In a child: rlimit_cap lowers both limits and never raises one, and
  * verify_nproc accepts exactly a hard and soft limit within the cap. */
 static void test_nproc_cap(void **state)
@@ -187,7 +207,7 @@ int main(void)
         cmocka_unit_test(test_decide),       cmocka_unit_test(test_state_root),
         cmocka_unit_test(test_idmap_choose), cmocka_unit_test(test_helper_argv),
         cmocka_unit_test(test_uid_map_text), cmocka_unit_test(test_check_config),
-        cmocka_unit_test(test_nproc_cap),
+        cmocka_unit_test(test_nproc_cap),    cmocka_unit_test(test_nproc_setuid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,6 +141,10 @@ static int job_rootless_cgroup(struct create_job *j, aisbx_error **err)
         return aisbx_error_wrap(err,
                                 "rootless: no cgroup and RLIMIT_NPROC cannot hold the pids cap");
     }
+    if (rootless_nproc_check_process(c->process, err) < 0) {
+        aisbx_error_free(&e);
+        return -1;
+    }
     log_warning("rootless: running without a cgroup (%s); the pids cap is held by "
                 "RLIMIT_NPROC=%lld (counts the processes of the container's uid in its user "
                 "namespace)",

@@ -30,6 +30,7 @@
 #include "runtime/lifecycle/bundle.h"
 #include "runtime/lifecycle/handle.h"
 #include "runtime/lifecycle/pid_file.h"
+#include "runtime/lifecycle/rootless.h"
 #include "runtime/log.h"
 
 struct exec_job {
@@ -151,6 +152,8 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
     if (launch_plan_prepare(&j.plan, j.cfg, j.proc, o->console_socket, o->preserve_fds, err) < 0)
         goto out;
     j.plan.nproc_max = exec_nproc_max(j.h.state, &pol);
+    if (j.plan.nproc_max && rootless_nproc_check_process(j.proc, err) < 0)
+        goto out;
     /* Unlock before the program runs: a long exec must not block delete. */
     close(j.h.lockfd);
     j.h.lockfd = -1;

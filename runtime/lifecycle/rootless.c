@@ -60,6 +60,26 @@ int rootless_check_config(const struct spec_config *c, bool euid_root, aisbx_err
     return 0;
 }
 
+static bool has_cap(const struct spec_strlist *l, const char *name)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], name) == 0)
+            return true;
+    return false;
+}
+
+int rootless_nproc_check_process(const struct spec_process *p, aisbx_error **err)
+{
+    const struct spec_capabilities *c = p ? p->capabilities : NULL;
+    if (c && (has_cap(&c->bounding, "CAP_SETUID") || has_cap(&c->permitted, "CAP_SETUID") ||
+              has_cap(&c->effective, "CAP_SETUID")))
+        return aisbx_error_make(err, 0,
+                                "process.capabilities: CAP_SETUID would escape the pids cap "
+                                "(rootless without a cgroup: RLIMIT_NPROC counts per uid); "
+                                "leave it out or give the user a cgroup");
+    return 0;
+}
+
 /* Rootless: the floor's compiled program is cached under the state root
  * (root's /run/aisbx/.cache is not the user's); list skips dot entries. */
 static void rootless_cache_dir(const struct aisbx_context *ctx)

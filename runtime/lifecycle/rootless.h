@@ -29,4 +29,10 @@ const char *rootless_state_root(const char *xdg, bool euid_root, bool in_child_u
  * needs. One-line error naming the field. */
 int rootless_check_config(const struct spec_config *c, bool euid_root, aisbx_error **err);
 
+/* When RLIMIT_NPROC holds the pids cap: the kernel counts per uid, so a
+ * process that may change its uid (CAP_SETUID in any set, which a policy
+ * can allow) could start pids_max processes per uid it switches to. Such a
+ * process is refused with one line. */
+int rootless_nproc_check_process(const struct spec_process *p, aisbx_error **err);
+
 #endif
