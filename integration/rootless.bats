@@ -110,6 +110,8 @@ teardown() {
     [ -n "${TESTDIR:-}" ] && [ -d "$TESTDIR" ] || return 0
     cd "$RL" || cd /
     local id p left
+    # host-side processes a test started on purpose
+    for p in $(cat "$TESTDIR/bg.pids" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
     for id in $(ls "$RL/xdg/aisbx" 2>/dev/null); do
         rl delete --force "$id" </dev/null >/dev/null 2>&1
     done
@@ -211,8 +213,10 @@ rl_run_sh() {
 @test "rootless pids cap: no cgroup for the user, RLIMIT_NPROC at pids_max, logged; a fork loop stops there" {
     # the user's processes outside the container do not count against it:
     # the kernel counts per (user namespace, uid) since 5.14
-    as_user sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 300 & done' </dev/null >/dev/null 2>&1 &
-    sleep 0.3
+    as_user sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 300 & echo $!; done' \
+        </dev/null >"$TESTDIR/host.pids" 2>/dev/null
+    [ "$(grep -c . "$TESTDIR/host.pids")" -eq 20 ]
+    cat "$TESTDIR/host.pids" >>"$TESTDIR/bg.pids"
     rl_run_sh '(i=0; while :; do sleep 3 & i=$((i+1)); echo $i >/tmp/n; done) 2>/tmp/err
         read n </tmp/n; echo forks=$n; echo soft=$(ulimit -u) hard=$(ulimit -H -u)
         ulimit -H -u 100000 2>/dev/null && echo raised=yes || echo raised=no' --policy "$RL/policy16.json"
@@ -223,7 +227,6 @@ rl_run_sh() {
     [[ "$output" == *"soft=16 hard=16"* ]]
     [[ "$output" == *"raised=no"* ]]
     [[ "$stderr" == *"warning: rootless: running without a cgroup"*"RLIMIT_NPROC=16"* ]]
-    for p in $(pgrep -U "$RL_UID" -x sleep); do kill -9 "$p" 2>/dev/null; done
 }
 
 @test "rootless pids cap: exec processes get the same RLIMIT_NPROC and share the count" {
