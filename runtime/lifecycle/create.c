@@ -24,7 +24,6 @@
 #include "runtime/kernel/namespaces.h"
 #include "runtime/kernel/proc_info.h"
 #include "runtime/kernel/process_attrs.h"
-#include "runtime/kernel/userns.h"
 #include "runtime/launch/init.h"
 #include "runtime/launch/launch_plan.h"
 #include "runtime/launch/sync.h"
@@ -95,64 +94,22 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
     return j->st.cgroup_path ? 0 : -1;
 }
 
-/* Step 2b, rootless only: the cgroup is made before the clone, to learn
- * whether the user may make one at all. Where it may not (cgroup v1, or
- * nothing delegated to the user), runc goes on without a cgroup; aisbx
- * goes on only with another holder of the pids cap: RLIMIT_NPROC at the
- * policy's pids_max, which the init and every exec process set and the
- * in-container check verifies (launch_plan.nproc_max). A process that is
- * root one level out is not bound by RLIMIT_NPROC: then it is an error. */
+/* Step 2b, rootless only: which mechanism holds the pids cap
+ * (rootless_pids_cap: a cgroup made now, before the clone, or
+ * RLIMIT_NPROC), recorded in the state for exec. */
 static int job_rootless_cgroup(struct create_job *j, aisbx_error **err)
 {
-    const struct spec_config *c = j->b.cfg;
-    aisbx_error *e = NULL;
-    char cap[64];
+    struct rootless_pids_cap cap;
     if (!j->ctx->rootless || j->st.systemd_cgroup)
         return 0;
-    /* A device cgroup needs CAP_SYS_ADMIN of the initial namespace (v1's
-     * devices.deny, v2's eBPF program): no user has it, and without it a
-     * delegated cgroup would be refused whole. Device access is bounded
-     * without it here: no mknod in a user namespace, the standard nodes
-     * are the host's bound read-only, every other mount is nodev. */
-    struct spec_resources *r = spec_resources_dup(c->linux_ ? c->linux_->resources : NULL);
-    bool outer_root = userns_euid_is_outer_root();
-    if (r && !outer_root && r->n_devices) {
-        for (size_t i = 0; i < r->n_devices; i++) {
-            free(r->devices[i].type);
-            free(r->devices[i].access);
-        }
-        free(r->devices);
-        r->devices = NULL;
-        r->n_devices = 0;
-    }
-    int made = cgroup_create(j->st.cgroup_path, false, r, 0, &e);
-    spec_resources_free(r);
-    if (made == 0) {
+    if (rootless_pids_cap(j->st.cgroup_path, j->b.cfg, j->b.policy.pids_max, &cap, err) < 0)
+        return -1;
+    spec_kvlist_set(&j->st.annotations, ANNOTATION_PIDS_CAP, cap.annotation);
+    if (cap.cgroup_made) {
         j->cgroup_created = j->cgroup_early = true;
-        spec_kvlist_set(&j->st.annotations, ANNOTATION_PIDS_CAP, "cgroup");
-        log_warning("rootless: cgroup %s made by the user; the pids cap is its pids.max%s",
-                    j->st.cgroup_path,
-                    outer_root ? "" : " (no device cgroup: needs CAP_SYS_ADMIN)");
         return 0;
     }
-    int errnum = e->errnum;
-    if ((errnum != EACCES && errnum != EPERM && errnum != EROFS) || outer_root) {
-        *err = e;
-        return aisbx_error_wrap(err,
-                                "rootless: no cgroup and RLIMIT_NPROC cannot hold the pids cap");
-    }
-    if (rootless_nproc_check_process(c->process, err) < 0) {
-        aisbx_error_free(&e);
-        return -1;
-    }
-    log_warning("rootless: running without a cgroup (%s); the pids cap is held by "
-                "RLIMIT_NPROC=%lld (counts the processes of the container's uid in its user "
-                "namespace)",
-                e->msg, (long long)j->b.policy.pids_max);
-    aisbx_error_free(&e);
-    j->plan.nproc_max = (uint64_t)j->b.policy.pids_max;
-    snprintf(cap, sizeof(cap), "rlimit-nproc:%lld", (long long)j->b.policy.pids_max);
-    spec_kvlist_set(&j->st.annotations, ANNOTATION_PIDS_CAP, cap);
+    j->plan.nproc_max = cap.nproc_max;
     free(j->st.cgroup_path);
     j->st.cgroup_path = xstrdup("");
     return save_state(j, "creating", err);

@@ -7,6 +7,7 @@
 #define AISBX_RUNTIME_ROOTLESS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "specs/config.h"
 #include "specs/error.h"
@@ -34,5 +35,18 @@ int rootless_check_config(const struct spec_config *c, bool euid_root, aisbx_err
  * can allow) could start pids_max processes per uid it switches to. Such a
  * process is refused with one line. */
 int rootless_nproc_check_process(const struct spec_process *p, aisbx_error **err);
+
+/* Rootless: what holds the pids cap. A cgroup the user can make (made
+ * here, before the clone, without the device cgroup no user may set; the
+ * caller joins the init to it), else RLIMIT_NPROC at pids_max (logged),
+ * else (a process that may change its uid, a runtime that is root one
+ * level out, another cgroup error) an error. */
+struct rootless_pids_cap {
+    bool cgroup_made;
+    uint64_t nproc_max;  /* > 0: RLIMIT_NPROC holds it, there is no cgroup */
+    char annotation[64]; /* ANNOTATION_PIDS_CAP: "cgroup" or "rlimit-nproc:<n>" */
+};
+int rootless_pids_cap(const char *cgroup_path, const struct spec_config *c, int64_t pids_max,
+                      struct rootless_pids_cap *out, aisbx_error **err);
 
 #endif
