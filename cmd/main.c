@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 {
     struct aisbx_context ctx = {.root = AISBX_DEFAULT_ROOT};
     const char *log_path = NULL, *log_format = "text", *root = NULL, *policy = NULL;
+    const char *rootless = NULL;
     bool debug = false, version = false, help = false;
     aisbx_error *err = NULL;
     const struct opt globals[] = {
@@ -43,7 +44,7 @@ int main(int argc, char **argv)
         {"log-format", 0, OPT_STRING, &log_format},
         {"debug", 0, OPT_FLAG, &debug},
         {"systemd-cgroup", 0, OPT_FLAG, &ctx.systemd_cgroup},
-        {"rootless", 0, OPT_STRING, &(const char *){NULL}},
+        {"rootless", 0, OPT_STRING, &rootless},
         {"policy", 0, OPT_STRING, &policy},
         {"criu", 0, OPT_STRING, &(const char *){NULL}},
         {"version", 'v', OPT_FLAG, &version},
@@ -55,14 +56,14 @@ int main(int argc, char **argv)
 
     if (args_parse(argc, argv, 1, globals, &i, &err) < 0)
         goto fail;
-    if (root)
-        ctx.root = root;
     ctx.policy_path = policy;
     if (strcmp(log_format, "text") != 0 && strcmp(log_format, "json") != 0) {
         aisbx_error_make(&err, 0, "invalid log-format \"%s\": must be text or json", log_format);
         goto fail;
     }
     if (log_init(log_path, strcmp(log_format, "json") == 0, debug, &err) < 0)
+        goto fail;
+    if (rootless_setup(&ctx, rootless, root, &err) < 0)
         goto fail;
     if (version)
         return cmd_version(&ctx, argc, argv, argc, &err) < 0 ? 1 : 0;

@@ -4,7 +4,7 @@
 set -eu
 
 BUILD="build-essential pkg-config libseccomp-dev libyajl-dev libcap-dev libsystemd-dev"
-TEST="libcmocka-dev bats jq busybox-static valgrind util-linux iproute2 strace procps file"
+TEST="libcmocka-dev bats jq busybox-static valgrind util-linux iproute2 strace procps file uidmap"
 FUZZ="clang libclang-rt-14-dev clang-format"
 # Baselines and real engines for the integration and benchmark suites.
 ENGINES="runc crun docker.io containerd podman gnuplot-nox hyperfine python3-grpcio python3-grpc-tools python3-protobuf containernetworking-plugins"

@@ -2,7 +2,7 @@
 # Runs the real-engine suites (integration/engines/*.bats) against $AISBX_BIN
 # (default ./aisbx). Each suite starts its own dockerd / containerd / podman store
 # in a temp dir and removes it afterwards.
-#   hack/run-engines.sh [docker|containerd|podman|integration/engines/x.bats ...]
+#   hack/run-engines.sh [docker|containerd|podman|podman-rootless|integration/engines/x.bats ...]
 # Prints `engines: N passed, N failed, N skipped` last; exits non-zero on a failure.
 # ENG_TIMEOUT bounds each engine command (s); AISBX_ENG_KEEP=1 keeps the temp dirs.
 set -uo pipefail
@@ -26,7 +26,7 @@ export AISBX_BIN
 
 files=()
 if [ $# -eq 0 ]; then
-    set -- docker containerd cri podman
+    set -- docker containerd cri podman podman-rootless
 fi
 for a in "$@"; do
     case $a in

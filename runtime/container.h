@@ -20,8 +20,15 @@ struct aisbx_context {
     const char *root;        /* state root, default AISBX_DEFAULT_ROOT */
     const char *policy_path; /* NULL: $AISBX_POLICY, then /etc/aisbx/policy.json */
     bool systemd_cgroup;
-    bool rootless;
+    bool rootless; /* rootless mode (rootless_setup) */
 };
+
+/* The global --rootless VALUE (NULL: auto) and --root DIR (NULL: the
+ * default) into ctx: rootless when the euid is not 0 or we run in a child
+ * user namespace (auto), and then a state root of $XDG_RUNTIME_DIR/aisbx
+ * as runc uses $XDG_RUNTIME_DIR/runc; --root always wins. */
+int rootless_setup(struct aisbx_context *ctx, const char *value, const char *root,
+                   aisbx_error **err);
 
 struct create_options {
     const char *bundle; /* default "." */

@@ -68,35 +68,6 @@ int ns_join_fds(const int *fds, int skip_flags, aisbx_error **err)
     return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *m, size_t n,
-                     aisbx_error **err)
-{
-    char path[64], buf[4096];
-    size_t o = 0;
-    int fd, r = 0;
-    if (n == 0)
-        return 0;
-    for (size_t i = 0; i < n && o < sizeof(buf) - 40; i++)
-        o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%u %u %u\n", m[i].container_id,
-                              m[i].host_id, m[i].size);
-    snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
-    fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return aisbx_error_make(err, errno, "open %s", path);
-    if (write(fd, buf, o) != (ssize_t)o)
-        r = aisbx_error_make(err, errno, "write %s", path);
-    close(fd);
-    return r;
-}
-
-int ns_write_id_mappings(pid_t pid, const struct spec_linux *lx, aisbx_error **err)
-{
-    if (write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings, err) < 0 ||
-        write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, err) < 0)
-        return -1;
-    return 0;
-}
-
 static int join_by_proc(pid_t pid, int flags, aisbx_error **err);
 
 int ns_join_process(int pidfd, pid_t pid, int flags, aisbx_error **err)

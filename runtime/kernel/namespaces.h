@@ -1,5 +1,5 @@
 /* Namespaces from linux.namespaces: which are new (clone flags), which are
- * joined by path (setns), and the user namespace id mappings. */
+ * joined by path (setns). The user namespace's id maps: idmap.h. */
 #ifndef AISBX_RUNTIME_NAMESPACES_H
 #define AISBX_RUNTIME_NAMESPACES_H
 
@@ -18,8 +18,6 @@ const char *ns_path(const struct spec_linux *lx, enum spec_ns_type t);
  * except those in skip_flags; the user namespace first, so the others are
  * joined with its rights. fds may be NULL. */
 int ns_join_fds(const int *fds, int skip_flags, aisbx_error **err);
-/* Parent side: write /proc/<pid>/{uid,gid}_map. */
-int ns_write_id_mappings(pid_t pid, const struct spec_linux *lx, aisbx_error **err);
 /* exec: joins the namespaces (flags) of the process pidfd refers to, all at
  * once (setns on a pidfd); CLONE_NEWPID applies to our children. pidfd -1 or
  * a kernel without pidfd setns: one /proc/<pid>/ns/<name> at a time. */

@@ -64,3 +64,18 @@ int rlimits_apply(const struct spec_rlimit *r, size_t n, aisbx_error **err)
             return -1;
     return 0;
 }
+
+int rlimit_cap(int resource, uint64_t max, aisbx_error **err)
+{
+    struct rlimit cur;
+    if (prlimit(0, resource, NULL, &cur) < 0)
+        return aisbx_error_make(err, errno, "get rlimit %d", resource);
+    if (cur.rlim_max > max)
+        cur.rlim_max = max;
+    if (cur.rlim_cur > cur.rlim_max)
+        cur.rlim_cur = cur.rlim_max;
+    if (prlimit(0, resource, &cur, NULL) < 0)
+        return aisbx_error_make(err, errno, "set rlimit %d to %llu", resource,
+                                (unsigned long long)max);
+    return 0;
+}

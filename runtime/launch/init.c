@@ -71,6 +71,8 @@ static int step_wait_go(struct init_ctx *c, aisbx_error **err)
     if (sync_expect(c->a->sync_fd, SYNC_GO, &m, err) < 0)
         return -1;
     c->host_pid = m.value;
+    if (c->a->dumpable_until_go)
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     return 0;
 }
 
@@ -440,7 +442,10 @@ void init_main(const struct init_args *a)
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     /* Non-dumpable until execve: nothing in the container can open our
      * /proc/<pid>/exe or memory while we still are the runtime binary. */
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    /* As runc's nsexec: dumpable explicitly while the parent writes our maps
+     * (an unprivileged writer can open only a dumpable process's files);
+     * non-dumpable from SYNC_GO on. */
+    prctl(PR_SET_DUMPABLE, a->dumpable_until_go ? 1 : 0, 0, 0, 0);
     for (size_t i = 0; i < n; i++) {
         FAULT_STEP("init", steps[i].name);
         log_debug("init: %s", steps[i].name);

@@ -25,6 +25,9 @@ struct init_args {
     int joined_flags; /* CLONE_NEW* of namespace paths create joined for the clone */
     bool no_pivot, no_new_keyring;
     bool hooks_roundtrip; /* the parent runs prestart/createRuntime hooks */
+    /* An unprivileged parent writes our id maps: stay dumpable (our /proc
+     * files the user's) until SYNC_GO, then non-dumpable as always. */
+    bool dumpable_until_go;
     /* The namespaces and bind sources the overlay judged (bundle.h):
      * joined and mounted from these fds, never by path again. */
     const int *ns_fds;

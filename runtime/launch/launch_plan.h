@@ -7,6 +7,7 @@
 #define AISBX_RUNTIME_LAUNCH_PLAN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "runtime/seccomp/seccomp.h"
@@ -21,6 +22,10 @@ struct launch_plan {
     unsigned int filter_flags;          /* its SECCOMP_FILTER_FLAG_* */
     int console_fd;                     /* connected --console-socket, -1 if none */
     int preserve_fds;
+    /* Rootless without a cgroup: RLIMIT_NPROC (soft and hard) at most this
+     * holds the pids cap, set and verified by process_harden; 0: the
+     * cgroup holds it. */
+    uint64_t nproc_max;
 };
 
 /* Parent side: refuses a terminal without a console socket (runc's text),

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -72,6 +73,10 @@ int process_harden(const struct final_args *a, int *stub_fd, aisbx_error **err)
     if (stub == -1)
         return -1;
     *stub_fd = stub;
+    /* Rootless without a cgroup, RLIMIT_NPROC holds the pids cap: set after
+     * the config's rlimits, so none of them can raise it again. */
+    if (plan->nproc_max && rlimit_cap(RLIMIT_NPROC, plan->nproc_max, err) < 0)
+        return aisbx_error_wrap(err, "pids cap");
     if (caps_drop_bounding(p->capabilities, err) < 0 || credentials_apply(&p->user, err) < 0 ||
         caps_apply(p->capabilities, err) < 0)
         return -1;
@@ -104,6 +109,7 @@ int process_harden(const struct final_args *a, int *stub_fd, aisbx_error **err)
     FAULT_POINT("process:after-seccomp");
     if (verify_expect_from_process(p, &expect, err) < 0)
         return -1;
+    expect.nproc_max = plan->nproc_max;
     return verify_floor(&expect, err);
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -190,8 +191,22 @@ int verify_caps(const struct verify_expect *e, aisbx_error **err)
     return 0;
 }
 
+int verify_nproc(uint64_t max, aisbx_error **err)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NPROC, &rl) < 0)
+        return FAIL(err, errno, "getrlimit RLIMIT_NPROC");
+    if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > max || rl.rlim_cur > max)
+        return FAIL(err, 0, "RLIMIT_NPROC is %llu/%llu, the pids cap is %llu",
+                    (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max,
+                    (unsigned long long)max);
+    return 0;
+}
+
 int verify_floor(const struct verify_expect *e, aisbx_error **err)
 {
+    if (e->nproc_max && verify_nproc(e->nproc_max, err) < 0)
+        return -1;
     if (e->net_only_lo && verify_net_only_lo(err) < 0)
         return -1;
     if (verify_root_readonly(err) < 0 || verify_no_new_privs(err) < 0 ||

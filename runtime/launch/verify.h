@@ -21,6 +21,10 @@ struct verify_expect {
     /* The network namespace must hold nothing but lo. A caller that lets
      * engine hooks add interfaces (docker's libnetwork-setkey) clears this. */
     bool net_only_lo;
+    /* Rootless without a cgroup: RLIMIT_NPROC (soft and hard) must be at
+     * most this (the pids cap's holder); 0: not checked here (the parent
+     * checks the cgroup's pids.max). */
+    uint64_t nproc_max;
 };
 
 /* Expected masks from the hardened process (overlay output), each set by
@@ -39,6 +43,7 @@ int verify_root_readonly(aisbx_error **err);
 int verify_no_new_privs(aisbx_error **err);
 int verify_seccomp_filter(aisbx_error **err);
 int verify_caps(const struct verify_expect *e, aisbx_error **err);
+int verify_nproc(uint64_t max, aisbx_error **err);
 /* Parses the Cap* and Seccomp lines of a /proc/<pid>/status text. */
 int verify_parse_status(const char *status, uint64_t *eff, uint64_t *prm, uint64_t *inh,
                         uint64_t *amb, uint64_t *bnd, int *seccomp_mode);

@@ -20,6 +20,7 @@
 #include "runtime/fd_util.h"
 #include "runtime/kernel/console.h"
 #include "runtime/kernel/hooks.h"
+#include "runtime/kernel/idmap.h"
 #include "runtime/kernel/namespaces.h"
 #include "runtime/kernel/proc_info.h"
 #include "runtime/kernel/process_attrs.h"
@@ -31,6 +32,7 @@
 #include "runtime/lifecycle/handle.h"
 #include "runtime/lifecycle/lifecycle.h"
 #include "runtime/lifecycle/pid_file.h"
+#include "runtime/lifecycle/rootless.h"
 #include "runtime/lifecycle/state_store.h"
 #include "runtime/log.h"
 
@@ -46,6 +48,7 @@ struct create_job {
     struct spec_state st;
     int dirfd, lockfd, fifo_fd, sync[2];
     bool dir_created, cgroup_created;
+    bool cgroup_early; /* rootless: made before the clone, joined after */
     pid_t pid;
     struct launch_plan plan;
 };
@@ -75,6 +78,8 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
         return -1;
     if (bundle_load_hardened(j->ctx, o->bundle, &j->b, err) < 0)
         return -1;
+    if (j->ctx->rootless && rootless_check_config(j->b.cfg, geteuid() == 0, err) < 0)
+        return -1;
     if (launch_plan_prepare(&j->plan, j->b.cfg, j->b.cfg->process, o->console_socket,
                             o->preserve_fds, err) < 0)
         return -1;
@@ -89,6 +94,27 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
     return j->st.cgroup_path ? 0 : -1;
 }
 
+/* Step 2b, rootless only: which mechanism holds the pids cap
+ * (rootless_pids_cap: a cgroup made now, before the clone, or
+ * RLIMIT_NPROC), recorded in the state for exec. */
+static int job_rootless_cgroup(struct create_job *j, aisbx_error **err)
+{
+    struct rootless_pids_cap cap;
+    if (!j->ctx->rootless || j->st.systemd_cgroup)
+        return 0;
+    if (rootless_pids_cap(j->st.cgroup_path, j->b.cfg, j->b.policy.pids_max, &cap, err) < 0)
+        return -1;
+    spec_kvlist_set(&j->st.annotations, ANNOTATION_PIDS_CAP, cap.annotation);
+    if (cap.cgroup_made) {
+        j->cgroup_created = j->cgroup_early = true;
+        return 0;
+    }
+    j->plan.nproc_max = cap.nproc_max;
+    free(j->st.cgroup_path);
+    j->st.cgroup_path = xstrdup("");
+    return save_state(j, "creating", err);
+}
+
 /* Step 2: the state dir, with a first state.json that names the cgroup, so
  * that `delete --force` can clean up after a create killed half-way. */
 static int job_state_dir(struct create_job *j, aisbx_error **err)
@@ -99,8 +125,14 @@ static int job_state_dir(struct create_job *j, aisbx_error **err)
     char *owner;
 
     if (state_root_ensure(j->ctx->root, err) < 0 ||
-        state_dir_create(j->ctx->root, j->id, &j->dirfd, err) < 0)
+        state_dir_create(j->ctx->root, j->id, &j->dirfd, err) < 0) {
+        if (j->ctx->rootless && err && *err && (*err)->errnum == EACCES) {
+            char *m = xasprintf("%s (rootless: set $XDG_RUNTIME_DIR or --root)", (*err)->msg);
+            free((*err)->msg);
+            (*err)->msg = m;
+        }
         return -1;
+    }
     j->dir_created = true;
     if (state_lock(j->dirfd, &j->lockfd, err) < 0)
         return -1;
@@ -114,6 +146,7 @@ static int job_state_dir(struct create_job *j, aisbx_error **err)
     j->st.use_terminal = c->process->terminal;
     for (size_t i = 0; i < c->annotations.n; i++)
         spec_kvlist_set(&j->st.annotations, c->annotations.v[i].key, c->annotations.v[i].value);
+    spec_kvlist_set(&j->st.annotations, ANNOTATION_PIDS_CAP, "cgroup");
     if (save_state(j, "creating", err) < 0)
         return -1;
     if (spec_config_generate(c, true, &json, &len, err) < 0)
@@ -140,7 +173,10 @@ static int job_state_dir(struct create_job *j, aisbx_error **err)
         for (size_t i = 0; i < c->linux_->n_gid_mappings; i++)
             if (c->linux_->gid_mappings[i].container_id == 0)
                 gid = c->linux_->gid_mappings[i].host_id;
-        if (fchownat(j->dirfd, EXEC_FIFO, uid, gid, 0) < 0)
+        /* Rootless: the user may chown only to ids it has; the fifo is
+         * 0622, so a namespace root we cannot chown to can still open it. */
+        if ((uid != geteuid() || gid != getegid()) &&
+            fchownat(j->dirfd, EXEC_FIFO, uid, gid, 0) < 0 && !(j->ctx->rootless && errno == EPERM))
             return aisbx_error_make(err, errno, "chown %s", EXEC_FIFO);
     }
     j->fifo_fd = openat(j->dirfd, EXEC_FIFO, O_PATH | O_CLOEXEC);
@@ -219,6 +255,9 @@ static int job_clone(struct create_job *j, aisbx_error **err)
             .fifo_fd = j->fifo_fd,
             .state_dirfd = j->dirfd,
             .new_flags = ns_new_flags(lx),
+            /* an unprivileged parent writes the maps (or runs newuidmap)
+             * only into a dumpable child's /proc files */
+            .dumpable_until_go = (ns_new_flags(lx) & CLONE_NEWUSER) && geteuid() != 0,
             .joined_flags = joined,
             .no_pivot = j->o->no_pivot,
             .no_new_keyring = j->o->no_new_keyring,
@@ -250,14 +289,27 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
     if (proc_start_time(j->pid, &j->st.pid_start_time, err) < 0)
         return -1;
     j->st.pid = j->pid;
-    if (c->linux_ && ns_write_id_mappings(j->pid, c->linux_, err) < 0)
+    bool no_groups = false;
+    if (c->linux_ && idmap_write_all(j->pid, c->linux_, geteuid() == 0, &no_groups, err) < 0)
         return -1;
+    if (no_groups && c->process->user.n_additional_gids)
+        return aisbx_error_make(err, 0,
+                                "process.user.additionalGids: setgroups is denied in a user "
+                                "namespace with a single gid mapping (rootless)");
     if (c->process->has_oom_score_adj &&
         process_set_oom_score_adj(j->pid, c->process->oom_score_adj, err) < 0)
         return -1;
-    if (cgroup_create(j->st.cgroup_path, j->st.systemd_cgroup,
-                      c->linux_ ? c->linux_->resources : NULL, j->pid, err) < 0)
+    if (j->plan.nproc_max) /* rootless without a cgroup: job_rootless_cgroup */
+        return save_state(j, "creating", err) < 0
+                   ? -1
+                   : sync_send(j->sync[0], SYNC_GO, j->pid, NULL, err);
+    if (j->cgroup_early) {
+        if (cgroup_enter(j->st.cgroup_path, j->pid, err) < 0)
+            return -1;
+    } else if (cgroup_create(j->st.cgroup_path, j->st.systemd_cgroup,
+                             c->linux_ ? c->linux_->resources : NULL, j->pid, err) < 0) {
         return -1;
+    }
     j->cgroup_created = true;
     /* The floor: never run without a pids limit, whatever the cgroup code
      * did with the config. */
@@ -383,6 +435,8 @@ int create_container_internal(const struct aisbx_context *ctx, const char *id,
     if (r == 0)
         r = job_state_dir(&j, err);
     FAULT_POINT("create:state-dir");
+    if (r == 0)
+        r = job_rootless_cgroup(&j, err);
     if (r == 0)
         r = job_clone(&j, err);
     FAULT_POINT("create:cloned");

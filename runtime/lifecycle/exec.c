@@ -30,6 +30,7 @@
 #include "runtime/lifecycle/bundle.h"
 #include "runtime/lifecycle/handle.h"
 #include "runtime/lifecycle/pid_file.h"
+#include "runtime/lifecycle/rootless.h"
 #include "runtime/log.h"
 
 struct exec_job {
@@ -55,6 +56,21 @@ static int parse_user(const char *s, struct spec_user *u, aisbx_error **err)
         u->gid = (uint32_t)v;
     }
     return 0;
+}
+
+/* Rootless without a cgroup (create's ANNOTATION_PIDS_CAP): the exec
+ * process gets the init's RLIMIT_NPROC, or the policy's if lower. The
+ * count is shared by the container's uid, so the cap holds for all. */
+static uint64_t exec_nproc_max(const struct spec_state *s, const struct aisbx_policy *pol)
+{
+    const char *v = spec_kvlist_get(&s->annotations, ANNOTATION_PIDS_CAP);
+    const char *pre = "rlimit-nproc:";
+    if (!v || strncmp(v, pre, strlen(pre)) != 0)
+        return 0;
+    unsigned long long n = strtoull(v + strlen(pre), NULL, 10);
+    if (n == 0 || n > (unsigned long long)pol->pids_max)
+        n = (unsigned long long)pol->pids_max;
+    return n;
 }
 
 static int build_process(const struct exec_options *o, const struct spec_config *cfg,
@@ -134,6 +150,9 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
         goto out;
     overlay_changes_log(&ch);
     if (launch_plan_prepare(&j.plan, j.cfg, j.proc, o->console_socket, o->preserve_fds, err) < 0)
+        goto out;
+    j.plan.nproc_max = exec_nproc_max(j.h.state, &pol);
+    if (j.plan.nproc_max && rootless_nproc_check_process(j.proc, err) < 0)
         goto out;
     /* Unlock before the program runs: a long exec must not block delete. */
     close(j.h.lockfd);

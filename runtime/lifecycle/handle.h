@@ -9,6 +9,9 @@
 #define EXEC_FIFO "exec.fifo"
 #define STORED_CONFIG "config.json"
 #define OVERLAY_LOG "overlay.log"
+/* State annotation: what holds the pids cap, "cgroup" or, rootless without
+ * a cgroup, "rlimit-nproc:<pids_max>" (exec sets the same rlimit). */
+#define ANNOTATION_PIDS_CAP "run.aisbx.pids-cap"
 
 struct container_handle {
     int dirfd;

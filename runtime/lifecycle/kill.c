@@ -1,11 +1,13 @@
 /* `kill`: signal the init (by pidfd, so a reused pid is never hit) or,
- * with --all, every process in the container's cgroup. */
+ * with --all, every process in the container's cgroup (rootless without a
+ * cgroup: in its pid namespace; SIGKILL of its init ends all of them). */
 #include <errno.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "runtime/cgroup/cgroup.h"
+#include "runtime/kernel/pidns_procs.h"
 #include "runtime/kernel/proc_info.h"
 #include "runtime/lifecycle/handle.h"
 
@@ -38,6 +40,10 @@ int container_kill(const struct aisbx_context *ctx, const char *id, int sig, boo
         return -1;
     if (!cs_has_processes(h.status) && !all)
         r = aisbx_error_make(err, 0, "container not running");
+    else if (all && !*h.state->cgroup_path)
+        r = proc_is_alive(h.state->pid, h.state->pid_start_time)
+                ? pidns_procs_kill(h.state->pid, sig, err)
+                : 0;
     else if (all)
         r = cgroup_kill_all(h.state->cgroup_path, sig, err);
     else

@@ -13,6 +13,11 @@ int container_pause(const struct aisbx_context *ctx, const char *id, bool pause,
         r = aisbx_error_make(err, 0, "container %s is %s, not %s", id,
                              container_status_name(h.status),
                              container_status_name(pause ? CS_RUNNING : CS_PAUSED));
+    else if (!*h.state->cgroup_path)
+        r = aisbx_error_make(err, 0,
+                             "container %s has no cgroup (rootless without a writable cgroup): "
+                             "cannot %s it",
+                             id, pause ? "pause" : "resume");
     else
         r = cgroup_freeze(h.state->cgroup_path, pause, err);
     handle_close(&h);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "runtime/cgroup/cgroup.h"
+#include "runtime/kernel/pidns_procs.h"
 #include "runtime/lifecycle/handle.h"
 #include "runtime/lifecycle/state_store.h"
 #include "runtime/log.h"
@@ -58,7 +59,9 @@ int container_ps(const struct aisbx_context *ctx, const char *id, pid_t **pids, 
         return -1;
     *pids = NULL;
     *n = 0;
-    if (cs_has_processes(h.status))
+    if (cs_has_processes(h.status) && !*h.state->cgroup_path) /* rootless, no cgroup */
+        r = pidns_procs_list(h.state->pid, pids, n, err);
+    else if (cs_has_processes(h.status))
         r = cgroup_pids(h.state->cgroup_path, pids, n, err);
     handle_close(&h);
     return r;

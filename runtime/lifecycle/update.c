@@ -20,6 +20,13 @@ int container_update(const struct aisbx_context *ctx, const char *id,
         aisbx_error_make(err, 0, "container %s is not running", id);
         goto out;
     }
+    if (!*h.state->cgroup_path) {
+        aisbx_error_make(err, 0,
+                         "container %s has no cgroup (rootless without a writable cgroup): "
+                         "cannot update its resources",
+                         id);
+        goto out;
+    }
     if (policy_load(ctx->policy_path, &pol, err) < 0 ||
         overlay_apply_resources(r, &pol, &hard, &ch, err) < 0)
         goto out;

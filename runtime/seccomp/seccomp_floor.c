@@ -123,7 +123,14 @@ int seccomp_floor_cached(const char *dir, struct seccomp_program *out,
 
 /* Through the program cache (seccomp_cache.h): the floor does not depend on
  * the config, so later containers read the bytes a fresh compile produced. */
+static const char *floor_cache_dir = SECCOMP_CACHE_DIR;
+
+void seccomp_floor_set_cache_dir(const char *dir)
+{
+    floor_cache_dir = dir;
+}
+
 int seccomp_compile_floor(struct seccomp_program *out, aisbx_error **err)
 {
-    return seccomp_floor_cached(SECCOMP_CACHE_DIR, out, NULL, err);
+    return seccomp_floor_cached(floor_cache_dir, out, NULL, err);
 }

@@ -78,8 +78,12 @@ int seccomp_floor_build(struct seccomp_program *out, struct seccomp_floor_stats 
 char *seccomp_floor_cache_key(void);
 
 /* seccomp_floor_build through the cache in `dir` (SECCOMP_CACHE_DIR in
- * production). */
+ * production; rootless: seccomp_floor_set_cache_dir). */
 int seccomp_floor_cached(const char *dir, struct seccomp_program *out,
                          struct seccomp_cache_report *rep, aisbx_error **err);
+
+/* Rootless: the user cannot use root's cache, so its own under its state
+ * root (0700, the user's) instead; dir must outlive every compile. */
+void seccomp_floor_set_cache_dir(const char *dir);
 
 #endif
