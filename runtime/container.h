@@ -30,6 +30,10 @@ struct create_options {
     bool no_pivot;
     bool no_new_keyring;
     int preserve_fds;
+    /* Set by container_run only (foreground, no console socket): the end
+     * of aisbx's own console relay the init sends the pty master to. */
+    bool console_relay;
+    int console_relay_fd;
 };
 
 int container_create(const struct aisbx_context *ctx, const char *id,

@@ -76,7 +76,7 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
     if (bundle_load_hardened(j->ctx, o->bundle, &j->b, err) < 0)
         return -1;
     if (launch_plan_prepare(&j->plan, j->b.cfg, j->b.cfg->process, o->console_socket,
-                            o->preserve_fds, err) < 0)
+                            o->console_relay ? o->console_relay_fd : -1, o->preserve_fds, err) < 0)
         return -1;
     /* The cgroup is named before anything exists, so a malformed path leaves
      * nothing behind. */

@@ -19,6 +19,7 @@
 #include "runtime/fault.h"
 #include "runtime/fd_util.h"
 #include "runtime/kernel/console.h"
+#include "runtime/kernel/console_relay.h"
 #include "runtime/kernel/namespaces.h"
 #include "runtime/kernel/proc_info.h"
 #include "runtime/kernel/process_attrs.h"
@@ -35,9 +36,10 @@
 struct exec_job {
     struct container_handle h;
     struct spec_config *cfg;
-    struct spec_process *proc; /* hardened */
-    struct launch_plan plan;   /* the same preparation as create's */
-    struct exec_launch x;      /* the fork (launch/exec_spawn.c) */
+    struct spec_process *proc;  /* hardened */
+    struct launch_plan plan;    /* the same preparation as create's */
+    struct exec_launch x;       /* the fork (launch/exec_spawn.c) */
+    struct console_relay relay; /* -t in the foreground without a socket */
 };
 
 static int parse_user(const char *s, struct spec_user *u, aisbx_error **err)
@@ -115,7 +117,9 @@ static int build_process(const struct exec_options *o, const struct spec_config 
 int container_exec(const struct aisbx_context *ctx, const char *id, const struct exec_options *o,
                    int *status, aisbx_error **err)
 {
-    struct exec_job j = {.plan = {.console_fd = -1}, .x = {.sync = {-1, -1}, .pidfd = -1}};
+    struct exec_job j = {.plan = {.console_fd = -1},
+                         .x = {.sync = {-1, -1}, .pidfd = -1},
+                         .relay = CONSOLE_RELAY_NONE};
     struct spec_process *raw = NULL;
     struct overlay_changes ch = {0};
     struct aisbx_policy pol;
@@ -133,7 +137,11 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
         overlay_apply_process(raw, &pol, &j.proc, &ch, err) < 0)
         goto out;
     overlay_changes_log(&ch);
-    if (launch_plan_prepare(&j.plan, j.cfg, j.proc, o->console_socket, o->preserve_fds, err) < 0)
+    if (j.proc->terminal && !o->console_socket && !o->detach &&
+        console_relay_open(&j.relay, err) < 0)
+        goto out;
+    if (launch_plan_prepare(&j.plan, j.cfg, j.proc, o->console_socket, j.relay.theirs,
+                            o->preserve_fds, err) < 0)
         goto out;
     /* Unlock before the program runs: a long exec must not block delete. */
     close(j.h.lockfd);
@@ -155,7 +163,13 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
         goto out;
     *status = 0;
     r = 0;
-    if (!o->detach) {
+    if (!o->detach && j.relay.ours >= 0) {
+        if (console_relay_run(&j.relay, j.x.pid, status, err) < 0) {
+            kill(j.x.pid, SIGKILL);
+            waitpid(j.x.pid, NULL, 0);
+            r = -1;
+        }
+    } else if (!o->detach) {
         while (waitpid(j.x.pid, &ws, 0) < 0)
             if (errno != EINTR) {
                 r = aisbx_error_make(err, errno, "wait for exec process");
@@ -164,6 +178,7 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
         *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
     }
 out:
+    console_relay_close(&j.relay);
     exec_launch_close(&j.x);
     overlay_changes_free(&ch);
     spec_process_free(raw);
