@@ -14,6 +14,7 @@ COMMAND(exec)
         {"user", 'u', OPT_STRING, &o.user},
         {"cap", 'c', OPT_LIST, &o.caps},
         {"detach", 'd', OPT_FLAG, &o.detach},
+        {"ignore-paused", 0, OPT_FLAG, &o.ignore_paused},
         {"pid-file", 0, OPT_STRING, &o.pid_file},
         {"no-new-privs", 0, OPT_FLAG, &o.no_new_privs},
         {"preserve-fds", 0, OPT_INT, &preserve},

@@ -71,7 +71,8 @@ struct exec_options {
     struct spec_strlist caps;  /* --cap, added (the overlay still filters) */
     bool tty;
     bool detach;
-    bool no_new_privs; /* always true under the overlay; kept for runc's flag */
+    bool ignore_paused; /* else exec into a paused container is refused */
+    bool no_new_privs;  /* always true under the overlay; kept for runc's flag */
     const char *pid_file;
     const char *console_socket;
     int preserve_fds;

@@ -86,7 +86,18 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
         j->st.cgroup_path = cgroup_resolve_systemd_path(cp, j->id, err);
     else if (!(j->st.cgroup_path = cgroup_resolve_path(cp, j->id)))
         aisbx_error_make(err, 0, "invalid cgroupsPath \"%s\"", cp);
-    return j->st.cgroup_path ? 0 : -1;
+    if (!j->st.cgroup_path)
+        return -1;
+    /* A pre-existing frozen cgroup would freeze the init on entry and hang
+     * create (runc refuses it too, with this text). Absent: not frozen. */
+    bool frozen = false;
+    aisbx_error *e = NULL;
+    if (cgroup_is_frozen(j->st.cgroup_path, &frozen, &e) < 0)
+        aisbx_error_free(&e);
+    if (frozen)
+        return aisbx_error_make(err, 0, "container's cgroup unexpectedly frozen: %s",
+                                j->st.cgroup_path);
+    return 0;
 }
 
 /* Step 2: the state dir, with a first state.json that names the cgroup, so

@@ -127,9 +127,18 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
 
     if (handle_open(ctx, id, &j.h, err) < 0)
         return -1;
-    if (!cs_is_live(j.h.status)) {
+    /* A created container counts (runc allows it): its init is waiting in
+     * its namespaces; the exec'd process gets the same launch plan. */
+    if (!cs_is_live(j.h.status) && j.h.status != CS_CREATED) {
         aisbx_error_make(err, 0, "cannot exec in a container that is %s",
                          container_status_name(j.h.status));
+        goto out;
+    }
+    /* The new process would join the frozen cgroup and wait with it: a
+     * call that cannot progress must fail, unless asked for (runc's text). */
+    if (j.h.status == CS_PAUSED && !o->ignore_paused) {
+        aisbx_error_make(err, 0,
+                         "cannot exec in a paused container (use --ignore-paused to override)");
         goto out;
     }
     if (handle_load_config(&j.h, &j.cfg, err) < 0 || build_process(o, j.cfg, &raw, err) < 0 ||

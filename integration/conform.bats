@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# Behaving like runc where scripts rely on it (issue 15): no call that
+# cannot progress blocks; flags after the container id; no silently
+# ignored flags; -h/--help for every subcommand; exec into a created
+# container. (The foreground terminal has its own file, tty.bats.)
+
+load helpers
+
+# --- no hangs (item 2) -------------------------------------------------------
+
+@test "conform: exec into a paused container is refused, not left waiting" {
+    set_long_running
+    start_ctr
+    rt_bg pause "$ID"
+    [ "$status" -eq 0 ]
+    run aisbx exec "$ID" echo ok </dev/null
+    [ "$status" -ne 0 ]
+    [ "$status" -ne 124 ] # not the timeout
+    [[ "$output" == *"cannot exec in a paused container"* ]]
+}
+
+@test "conform: exec --ignore-paused waits for resume" {
+    set_long_running
+    start_ctr
+    rt_bg pause "$ID"
+    [ "$status" -eq 0 ]
+    (sleep 1.5; "$AISBX_BIN" --root "$ROOT" resume "$ID") </dev/null >/dev/null 2>&1 3>&- &
+    run aisbx exec --ignore-paused "$ID" echo ok </dev/null
+    [ "$status" -eq 0 ]
+    [ "$output" = ok ]
+}
+
+@test "conform: create and run into a pre-existing frozen cgroup are refused" {
+    local f
+    if cgroup_v2; then
+        f=$(cgroup_file "" cgroup.freeze)
+    else
+        f=$(cgroup_file freezer freezer.state)
+    fi
+    mkdir -p "$(dirname "$f")"
+    if cgroup_v2; then echo 1 >"$f"; else echo FROZEN >"$f"; fi
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"cgroup unexpectedly frozen"* ]]
+    rt_bg run -d --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"cgroup unexpectedly frozen"* ]]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+    # the cgroup is the caller's: left as it was
+    [ -d "$(dirname "$f")" ]
+    if cgroup_v2; then echo 0 >"$f"; else echo THAWED >"$f"; fi
+    rmdir "$(dirname "$f")"
+}
+
+# --- exec into a created container (item 7) ----------------------------------
+
+@test "conform: exec into a created container runs, with the floor" {
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    run aisbx exec "$ID" sh -c 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status; echo exec-ok' </dev/null
+    [ "$status" -eq 0 ]
+    [[ "$output" == *exec-ok* ]]
+    if [ "$AISBX_IT_RUNTIME" = aisbx ]; then
+        [[ "$output" =~ NoNewPrivs:[[:space:]]+1 ]]
+        [[ "$output" =~ Seccomp:[[:space:]]+2 ]]
+    fi
+    # still created: exec does not start the container
+    [ "$(state_field "$ID" status)" = created ]
+}
