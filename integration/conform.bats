@@ -69,3 +69,64 @@ load helpers
     # still created: exec does not start the container
     [ "$(state_field "$ID" status)" = created ]
 }
+
+# --- flags after the container id (item 3) -----------------------------------
+
+@test "conform: update ID --pids-limit N (flags after the id)" {
+    set_long_running
+    start_ctr
+    rt_bg update "$ID" --pids-limit 17
+    [ "$status" -eq 0 ]
+    [ "$(cat "$(cgroup_file pids pids.max)")" = 17 ]
+}
+
+@test "conform: delete ID --force and kill ID SIG --all (flags after the id)" {
+    set_long_running
+    start_ctr
+    rt_bg kill "$ID" KILL --all
+    [ "$status" -eq 0 ]
+    wait_for_status "$ID" stopped
+    rt_bg delete "$ID" --force
+    [ "$status" -eq 0 ]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "conform: ps ID -e -x passes the rest to ps(1), keeps the container's lines" {
+    set_long_running
+    start_ctr
+    local pid
+    pid=$(ctr_pid)
+    run aisbx ps "$ID" -o pid,comm
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == *PID*COMMAND* ]]
+    [[ "$output" =~ (^|[[:space:]])$pid[[:space:]]+sh ]]
+    # nothing but the header and the container's processes
+    ! grep -qw bats <<<"$output"
+    run aisbx ps "$ID" -e -x
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"$pid"* ]]
+}
+
+@test "conform: exec ID CMD --help leaves --help to the command" {
+    set_long_running
+    start_ctr
+    run aisbx exec "$ID" echo --help </dev/null
+    [ "$status" -eq 0 ]
+    [ "$output" = --help ]
+}
+
+# --- -h / --help for every subcommand (item 5) -------------------------------
+
+@test "conform: CMD -h and CMD --help print the usage and exit 0" {
+    requires_aisbx "the usage names the binary"
+    local c
+    for c in create start run state kill delete list ps pause resume update exec features spec \
+        check events checkpoint restore version; do
+        for h in -h --help; do
+            run aisbx "$c" "$h"
+            [ "$status" -eq 0 ] || { echo "# $c $h: $status: $output" >&2; false; }
+            [[ "${lines[0]}" == NAME: ]]
+            [[ "${lines[1]}" == *"aisbx $c - "* ]]
+        done
+    done
+}
