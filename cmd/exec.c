@@ -20,8 +20,8 @@ COMMAND(exec)
         {"preserve-fds", 0, OPT_INT, &preserve},
         {"process-label", 0, OPT_STRING, &o.process_label},
         {"apparmor", 0, OPT_STRING, &o.apparmor},
-        {"additional-gids", 'g', OPT_LIST, &(struct spec_strlist){0}},
-        {"cgroup", 0, OPT_LIST, &(struct spec_strlist){0}},
+        {"additional-gids", 'g', OPT_LIST, &o.additional_gids},
+        {"cgroup", 0, OPT_LIST, &o.cgroups},
         {NULL, 0, 0, NULL},
     };
     if (args_parse(argc, argv, i, t, &i, err) < 0)
@@ -42,9 +42,13 @@ COMMAND(exec)
     spec_strlist_free(&o.args);
     spec_strlist_free(&o.env);
     spec_strlist_free(&o.caps);
+    spec_strlist_free(&o.additional_gids);
+    spec_strlist_free(&o.cgroups);
     return ret < 0 ? -1 : status;
 fail:
     spec_strlist_free(&o.env);
     spec_strlist_free(&o.caps);
+    spec_strlist_free(&o.additional_gids);
+    spec_strlist_free(&o.cgroups);
     return -1;
 }

@@ -130,3 +130,62 @@ load helpers
         done
     done
 }
+
+# --- no silently ignored flags (item 4) --------------------------------------
+
+@test "conform: run --keep keeps the stopped container" {
+    update_config '.process.args = ["sh", "-c", "exit 4"]'
+    run aisbx run --keep --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -eq 4 ]
+    [ "$(state_field "$ID" status)" = stopped ]
+    rt_bg delete "$ID"
+    [ "$status" -eq 0 ]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "conform: exec --additional-gids adds supplementary groups; bad values refused" {
+    set_long_running
+    start_ctr
+    run aisbx exec --additional-gids 44 --additional-gids 55 "$ID" id -G </dev/null
+    [ "$status" -eq 0 ]
+    [[ " $output " == *" 44 "* ]]
+    [[ " $output " == *" 55 "* ]]
+    run aisbx exec -g -3 "$ID" true </dev/null
+    [ "$status" -ne 0 ]
+    run aisbx exec -g abc "$ID" true </dev/null
+    [ "$status" -ne 0 ]
+}
+
+@test "conform: exec --cgroup SUB runs the process in the sub-cgroup" {
+    set_long_running
+    start_ctr
+    local d
+    if cgroup_v2; then
+        mkdir "/sys/fs/cgroup$CGPATH/sub"
+    else
+        for d in /sys/fs/cgroup/*"$CGPATH"; do
+            mkdir "$d/sub"
+            if [ -f "$d/cpuset.cpus" ]; then # a new v1 cpuset is empty: no task may join
+                cat "$d/cpuset.cpus" >"$d/sub/cpuset.cpus"
+                cat "$d/cpuset.mems" >"$d/sub/cpuset.mems"
+            fi
+        done
+    fi
+    run aisbx exec --cgroup sub "$ID" cat /proc/self/cgroup </dev/null
+    [ "$status" -eq 0 ] || { echo "# $output" >&2; false; }
+    [[ "$output" == */sub* ]]
+    # a sub-cgroup that does not exist, one outside, a controller prefix: errors
+    run aisbx exec --cgroup nosuch "$ID" true </dev/null
+    [ "$status" -ne 0 ]
+    run aisbx exec --cgroup ../escape "$ID" true </dev/null
+    [ "$status" -ne 0 ]
+}
+
+@test "conform: exec --cgroup controller:SUB is refused, not ignored" {
+    requires_aisbx "runc supports the per-controller form"
+    set_long_running
+    start_ctr
+    run aisbx exec --cgroup pids:sub "$ID" true </dev/null
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"controller prefix"* ]]
+}

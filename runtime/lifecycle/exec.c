@@ -59,6 +59,59 @@ static int parse_user(const char *s, struct spec_user *u, aisbx_error **err)
     return 0;
 }
 
+/* --additional-gids: added to the process's supplementary groups, from
+ * --process too (the overlay judges the result either way). */
+static int add_gids(const struct spec_strlist *gids, struct spec_process *p, aisbx_error **err)
+{
+    for (size_t i = 0; i < gids->n; i++) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(gids->v[i], &end, 10);
+        if (errno || end == gids->v[i] || *end || gids->v[i][0] == '-' || v > UINT32_MAX - 1)
+            return aisbx_error_make(err, 0, "additional-gids must be a positive number: \"%s\"",
+                                    gids->v[i]);
+        struct spec_user *u = &p->user;
+        u->additional_gids =
+            realloc(u->additional_gids, (u->n_additional_gids + 1) * sizeof(uint32_t));
+        if (!u->additional_gids)
+            abort();
+        u->additional_gids[u->n_additional_gids++] = (uint32_t)v;
+    }
+    return 0;
+}
+
+/* --cgroup SUB: runc's [<controller>:]<cgroup>; only the form without a
+ * controller (every hierarchy, the only one on cgroup v2) is supported,
+ * the other is refused rather than approximated. SUB stays under the
+ * container's cgroup: no ".." component. */
+static int sub_cgroup_path(const struct spec_strlist *cg, const char *base, char **out,
+                           aisbx_error **err)
+{
+    *out = NULL;
+    if (!cg->n)
+        return 0;
+    const char *s = cg->v[0];
+    if (cg->n > 1 || strchr(s, ':'))
+        return aisbx_error_make(err, 0,
+                                "exec --cgroup %s: only one sub-cgroup without a controller "
+                                "prefix is supported",
+                                s);
+    if (!base || !*base)
+        return aisbx_error_make(err, 0, "exec --cgroup: the container has no cgroup");
+    while (*s == '/')
+        s++;
+    for (const char *c = s; *c;) {
+        size_t len = strcspn(c, "/");
+        if (len == 2 && c[0] == '.' && c[1] == '.')
+            return aisbx_error_make(err, 0, "exec --cgroup %s is not a sub cgroup path", cg->v[0]);
+        c += len + (c[len] == '/');
+    }
+    if (!*s)
+        return 0;
+    *out = xasprintf("%s/%s", base, s);
+    return 0;
+}
+
 static int build_process(const struct exec_options *o, const struct spec_config *cfg,
                          struct spec_process **out, aisbx_error **err)
 {
@@ -77,7 +130,14 @@ static int build_process(const struct exec_options *o, const struct spec_config 
         }
         r = spec_process_parse(buf, len, out, err);
         free(buf);
-        return r < 0 ? aisbx_error_wrap(err, "process file %s", o->process_file) : 0;
+        if (r < 0)
+            return aisbx_error_wrap(err, "process file %s", o->process_file);
+        if (add_gids(&o->additional_gids, *out, err) < 0) {
+            spec_process_free(*out);
+            *out = NULL;
+            return -1;
+        }
+        return 0;
     }
     /* runc: the container's process with args, env, cwd, user replaced. */
     p = spec_process_dup(cfg->process);
@@ -100,7 +160,8 @@ static int build_process(const struct exec_options *o, const struct spec_config 
         free(p->selinux_label);
         p->selinux_label = xstrdup(o->process_label);
     }
-    if (o->user && parse_user(o->user, &p->user, err) < 0) {
+    if ((o->user && parse_user(o->user, &p->user, err) < 0) ||
+        add_gids(&o->additional_gids, p, err) < 0) {
         spec_process_free(p);
         return -1;
     }
@@ -123,6 +184,7 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
     struct spec_process *raw = NULL;
     struct overlay_changes ch = {0};
     struct aisbx_policy pol;
+    char *sub_cgroup = NULL;
     int r = -1, ws;
 
     if (handle_open(ctx, id, &j.h, err) < 0)
@@ -141,7 +203,8 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
                          "cannot exec in a paused container (use --ignore-paused to override)");
         goto out;
     }
-    if (handle_load_config(&j.h, &j.cfg, err) < 0 || build_process(o, j.cfg, &raw, err) < 0 ||
+    if (sub_cgroup_path(&o->cgroups, j.h.state->cgroup_path, &sub_cgroup, err) < 0 ||
+        handle_load_config(&j.h, &j.cfg, err) < 0 || build_process(o, j.cfg, &raw, err) < 0 ||
         policy_load(ctx->policy_path, &pol, err) < 0 ||
         overlay_apply_process(raw, &pol, &j.proc, &ch, err) < 0)
         goto out;
@@ -159,6 +222,7 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
                                .proc = j.proc,
                                .state = j.h.state,
                                .plan = &j.plan,
+                               .sub_cgroup = sub_cgroup,
                                .sync = {-1, -1},
                                .pidfd = -1};
     if (exec_launch_spawn(&j.x, err) < 0) {
@@ -187,6 +251,7 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
         *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
     }
 out:
+    free(sub_cgroup);
     console_relay_close(&j.relay);
     exec_launch_close(&j.x);
     overlay_changes_free(&ch);

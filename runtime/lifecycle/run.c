@@ -86,7 +86,7 @@ int container_run(const struct aisbx_context *ctx, const char *id, const struct 
     } else if (wait_forwarding(pid, status) < 0)
         log_warning("wait for container init: %s", strerror(errno));
     console_relay_close(&relay);
-    if (container_delete(ctx, id, true, &e) < 0) {
+    if (!o->keep && container_delete(ctx, id, true, &e) < 0) {
         log_warning("%s", e->msg);
         aisbx_error_free(&e);
     }
