@@ -189,3 +189,14 @@ load helpers
     [ "$status" -eq 1 ]
     [[ "$output" == *"controller prefix"* ]]
 }
+
+# --- a read-only /dev (item 7) -----------------------------------------------
+
+@test "conform: a /dev mount with ro is populated, then read-only" {
+    update_config '.mounts |= map((select(.destination == "/dev") | .options += ["ro"]) // .)'
+    run_sh 'grep "^tmpfs /dev " /proc/mounts; [ -c /dev/null ] && [ -d /dev/pts ] && echo populated; touch /dev/x 2>/dev/null || echo dev-ro'
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"tmpfs /dev tmpfs ro,"* ]]
+    [[ "$output" == *populated* ]]
+    [[ "$output" == *dev-ro* ]]
+}
