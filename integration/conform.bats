@@ -53,6 +53,17 @@ load helpers
     rmdir "$(dirname "$f")"
 }
 
+@test "conform: create into a cgroup that has processes warns (runc's text)" {
+    set_long_running
+    start_ctr
+    local second=${ID}-2
+    rt_bg run -d --bundle "$BUNDLE" "$second"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"container's cgroup is not empty"* ]]
+    rt_bg delete --force "$second"
+    [ "$status" -eq 0 ]
+}
+
 # --- exec into a created container (item 7) ----------------------------------
 
 @test "conform: exec into a created container runs, with the floor" {

@@ -97,6 +97,13 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
     if (frozen)
         return aisbx_error_make(err, 0, "container's cgroup unexpectedly frozen: %s",
                                 j->st.cgroup_path);
+    /* Sharing a cgroup is allowed (runc warns with this text): the pids
+     * cap then counts the other processes too. */
+    pid_t *pids = NULL;
+    size_t n = 0;
+    if (cgroup_pids(j->st.cgroup_path, &pids, &n, NULL) == 0 && n)
+        log_warning("container's cgroup is not empty: %zu process(es) in %s", n, j->st.cgroup_path);
+    free(pids);
     return 0;
 }
 
