@@ -211,3 +211,12 @@ load helpers
     [[ "$output" == *populated* ]]
     [[ "$output" == *dev-ro* ]]
 }
+
+@test "conform: exec --process with a process.json without user runs as 0:0 (runc reads it so)" {
+    set_long_running
+    start_ctr
+    echo '{"cwd": "/", "args": ["id", "-u"], "env": ["PATH=/bin"]}' >"$TESTDIR/process.json"
+    run aisbx exec --process "$TESTDIR/process.json" "$ID" </dev/null
+    [ "$status" -eq 0 ]
+    [ "$output" = 0 ]
+}

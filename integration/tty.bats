@@ -113,3 +113,10 @@ EOF
     [ "$status" -ne 0 ]
     [[ "$output" == *"console socket"* ]]
 }
+
+@test "tty: the terminal belongs to the process's user, group tty" {
+    update_config '.process.terminal = true | .process.user.uid = 1000 | .process.user.gid = 100 | .process.args = ["sh", "-c", "stat -c owner=%u:%g $(tty)"]'
+    in_script sh -c '"$0" --root "$1" run --bundle "$2" "$3"; echo "rc=$?"' "$AISBX_BIN" "$ROOT" "$BUNDLE" "$ID"
+    [[ "$output" == *rc=0* ]]
+    [[ "$output" == *owner=1000:5* ]]
+}

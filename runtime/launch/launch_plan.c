@@ -90,6 +90,11 @@ int launch_console(const struct launch_plan *p, bool bind_dev_console, aisbx_err
     if (console_send_master(p->console_fd, master, err) < 0 ||
         console_make_controlling(slave, err) < 0)
         goto out;
+    /* The terminal belongs to the process's user (runc's
+     * fixStdioPermissions); the gid stays devpts's (tty, gid=5). A user
+     * namespace that does not map the owner refuses: left as it is. */
+    if (proc->user.uid != 0 && fchown(STDIN_FILENO, proc->user.uid, (gid_t)-1) < 0)
+        log_debug("chown the terminal to %u: %s", proc->user.uid, strerror(errno));
     /* /dev/console is the conventional name of the container's terminal;
      * its mount point was made while /dev was still writable. */
     if (bind_dev_console) {
