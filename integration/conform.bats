@@ -220,3 +220,21 @@ load helpers
     [ "$status" -eq 0 ]
     [ "$output" = 0 ]
 }
+
+# --- runc's texts that scripts grep for --------------------------------------
+
+@test "conform: a failing container hook says \"error running hook\"" {
+    update_config '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"error running hook"* ]]
+}
+
+@test "conform: a seccomp listenerPath nobody listens on: \"failed to connect with seccomp agent\"" {
+    update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $p,
+        "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}' --arg p "$TESTDIR/nobody.sock"
+    rt_bg run -d --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"failed to connect with seccomp agent"* ]]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
