@@ -238,3 +238,16 @@ load helpers
     [[ "$output" == *"failed to connect with seccomp agent"* ]]
     [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
 }
+
+@test "conform: SCMP_ACT_NOTIFY on write or as the default action is refused (it could hang the start)" {
+    update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $p,
+        "syscalls": [{"names": ["write"], "action": "SCMP_ACT_NOTIFY"}]}' --arg p "$TESTDIR/nobody.sock"
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"SCMP_ACT_NOTIFY cannot be used for the write syscall"* ]]
+    update_config '.linux.seccomp.defaultAction = "SCMP_ACT_NOTIFY" | .linux.seccomp.syscalls = []'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"SCMP_ACT_NOTIFY cannot be used as default action"* ]]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
