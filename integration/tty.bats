@@ -120,3 +120,12 @@ EOF
     [[ "$output" == *rc=0* ]]
     [[ "$output" == *owner=1000:5* ]]
 }
+
+@test "tty: ^C typed on the caller's terminal interrupts the container's process" {
+    update_config '.process.terminal = true | .process.args = ["sh", "-c", "trap \"echo got-int; exit 7\" INT; echo ready; sleep 10 & wait"]'
+    printf '%q ' "$AISBX_BIN" --root "$ROOT" run --bundle "$BUNDLE" "$ID" >"$TESTDIR/cmd.sh"
+    echo '; echo "rc=$?"' >>"$TESTDIR/cmd.sh"
+    run bash -c '(sleep 1.5; printf "\003"; sleep 2) | timeout 20 script -qec "sh $0" /dev/null' "$TESTDIR/cmd.sh"
+    [[ "$output" == *got-int* ]]
+    [[ "$output" == *rc=7* ]]
+}
