@@ -1,5 +1,7 @@
 #include "cmd/args.h"
 
+#include "cmd/commands.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,66 @@ static int set_value(const struct opt *o, const char *val, aisbx_error **err)
     return 0;
 }
 
+const char *args_command;
+
+static bool is_help(const char *a)
+{
+    return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "-help") == 0;
+}
+
+/* The option `a` names, if any ("--x=v" and "-x" forms). */
+static const struct opt *lookup(const struct opt *opts, const char *a)
+{
+    const char *name = a + 1 + (a[1] == '-');
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const struct opt *o = find_long(opts, name, len);
+    return !o && len == 1 ? find_short(opts, name[0]) : o;
+}
+
+bool args_help_only(int argc, char **argv, int i)
+{
+    for (; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (is_help(argv[i]) && args_command) {
+            command_usage(args_command, NULL);
+            return true;
+        }
+    return false;
+}
+
+int args_parse_anywhere(int argc, char **argv, int start, const struct opt *opts, int *next,
+                        aisbx_error **err)
+{
+    char **pos = xmalloc0((size_t)(argc + 1) * sizeof(char *));
+    char *dashdash = NULL;
+    int w = start, np = 0;
+    for (int i = start; i < argc; i++) {
+        char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            dashdash = a;
+            while (++i < argc)
+                pos[np++] = argv[i];
+            break;
+        }
+        if (a[0] != '-' || a[1] == '\0') {
+            pos[np++] = a;
+            continue;
+        }
+        argv[w++] = a;
+        const struct opt *o = lookup(opts, a);
+        if (o && o->kind != OPT_FLAG && !strchr(a, '=') && i + 1 < argc)
+            argv[w++] = argv[++i];
+    }
+    /* Kept between the flags and the positionals: a positional that
+     * starts with '-' must not become a flag. */
+    if (dashdash)
+        argv[w++] = dashdash;
+    for (int k = 0; k < np; k++)
+        argv[w++] = pos[k];
+    free(pos);
+    return args_parse(argc, argv, start, opts, next, err);
+}
+
 int args_parse(int argc, char **argv, int start, const struct opt *opts, int *next,
                aisbx_error **err)
 {
@@ -71,6 +133,10 @@ int args_parse(int argc, char **argv, int start, const struct opt *opts, int *ne
         o = find_long(opts, name, len);
         if (!o && len == 1)
             o = find_short(opts, name[0]);
+        if (!o && args_command && is_help(a)) {
+            command_usage(args_command, opts);
+            exit(0);
+        }
         if (!o)
             return aisbx_error_make(err, 0, "flag provided but not defined: %s", a);
         if (eq)

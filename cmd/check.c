@@ -8,7 +8,8 @@ COMMAND(check)
     const char *bundle = ".";
     const struct opt t[] = {{"bundle", 'b', OPT_STRING, &bundle}, {NULL, 0, 0, NULL}};
     char *json = NULL, *changes = NULL;
-    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 0, 0, "check", err) < 0)
+    if (args_parse_anywhere(argc, argv, i, t, &i, err) < 0 ||
+        args_want(argc, i, 0, 0, "check", err) < 0)
         return -1;
     if (container_check(ctx, bundle, &json, &changes, err) < 0)
         return -1;

@@ -3,5 +3,7 @@
 /* Not built yet: no engine in engines.md needs it for everyday use. */
 COMMAND(checkpoint)
 {
+    if (args_help_only(argc, argv, i))
+        return 0;
     return aisbx_error_make(err, 0, "checkpoint: not implemented");
 }

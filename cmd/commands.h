@@ -44,6 +44,10 @@ COMMAND(help);
 
 extern const struct command commands[];
 
+/* `aisbx CMD -h`: NAME, USAGE and OPTIONS (from the command's own option
+ * table), in the layout of runc's help. */
+void command_usage(const char *name, const struct opt *opts);
+
 /* The options create and run share (cmd/create.c), into out[]. */
 void create_opts_table(struct create_options *o, long long *preserve, struct opt *out);
 

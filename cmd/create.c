@@ -22,7 +22,8 @@ COMMAND(create)
     long long preserve = 0;
     struct opt t[7];
     create_opts_table(&o, &preserve, t);
-    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 1, 1, "create", err) < 0)
+    if (args_parse_anywhere(argc, argv, i, t, &i, err) < 0 ||
+        args_want(argc, i, 1, 1, "create", err) < 0)
         return -1;
     if (preserve < 0 || preserve > 1024)
         return aisbx_error_make(err, 0, "--preserve-fds must be between 0 and 1024");

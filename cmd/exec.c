@@ -14,13 +14,14 @@ COMMAND(exec)
         {"user", 'u', OPT_STRING, &o.user},
         {"cap", 'c', OPT_LIST, &o.caps},
         {"detach", 'd', OPT_FLAG, &o.detach},
+        {"ignore-paused", 0, OPT_FLAG, &o.ignore_paused},
         {"pid-file", 0, OPT_STRING, &o.pid_file},
         {"no-new-privs", 0, OPT_FLAG, &o.no_new_privs},
         {"preserve-fds", 0, OPT_INT, &preserve},
         {"process-label", 0, OPT_STRING, &o.process_label},
         {"apparmor", 0, OPT_STRING, &o.apparmor},
-        {"additional-gids", 'g', OPT_LIST, &(struct spec_strlist){0}},
-        {"cgroup", 0, OPT_LIST, &(struct spec_strlist){0}},
+        {"additional-gids", 'g', OPT_LIST, &o.additional_gids},
+        {"cgroup", 0, OPT_LIST, &o.cgroups},
         {NULL, 0, 0, NULL},
     };
     if (args_parse(argc, argv, i, t, &i, err) < 0)
@@ -41,9 +42,13 @@ COMMAND(exec)
     spec_strlist_free(&o.args);
     spec_strlist_free(&o.env);
     spec_strlist_free(&o.caps);
+    spec_strlist_free(&o.additional_gids);
+    spec_strlist_free(&o.cgroups);
     return ret < 0 ? -1 : status;
 fail:
     spec_strlist_free(&o.env);
     spec_strlist_free(&o.caps);
+    spec_strlist_free(&o.additional_gids);
+    spec_strlist_free(&o.cgroups);
     return -1;
 }

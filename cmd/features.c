@@ -8,7 +8,8 @@ COMMAND(features)
     char *json = NULL;
     size_t len;
     int r;
-    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 0, 0, "features", err) < 0)
+    if (args_parse_anywhere(argc, argv, i, t, &i, err) < 0 ||
+        args_want(argc, i, 0, 0, "features", err) < 0)
         return -1;
     runtime_features(&f);
     r = spec_features_generate(&f, true, &json, &len, err);

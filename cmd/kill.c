@@ -8,7 +8,8 @@ COMMAND(kill)
     bool all = false;
     int sig = 15;
     const struct opt t[] = {{"all", 'a', OPT_FLAG, &all}, {NULL, 0, 0, NULL}};
-    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 1, 2, "kill", err) < 0)
+    if (args_parse_anywhere(argc, argv, i, t, &i, err) < 0 ||
+        args_want(argc, i, 1, 2, "kill", err) < 0)
         return -1;
     /* Signal 0 only checks that the init is alive (runc and crun accept it);
      * signal_parse keeps refusing it for everything that really signals. */

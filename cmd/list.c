@@ -12,7 +12,8 @@ COMMAND(list)
     struct spec_state **v = NULL;
     size_t n = 0;
     int r = 0;
-    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 0, 0, "list", err) < 0)
+    if (args_parse_anywhere(argc, argv, i, t, &i, err) < 0 ||
+        args_want(argc, i, 0, 0, "list", err) < 0)
         return -1;
     if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
         return aisbx_error_make(err, 0, "invalid format option \"%s\"", format);

@@ -78,6 +78,7 @@ int main(int argc, char **argv)
         goto fail;
     }
     log_set_quiet(c->quiet);
+    args_command = c->name;
     status = c->fn(&ctx, argc, argv, i + 1, &err);
     if (status >= 0) {
         if (fflush(stdout) != 0)

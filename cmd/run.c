@@ -9,9 +9,10 @@ COMMAND(run)
     struct opt t[9];
     create_opts_table(&o, &preserve, t);
     t[6] = (struct opt){"detach", 'd', OPT_FLAG, &detach};
-    t[7] = (struct opt){"keep", 0, OPT_FLAG, &(bool){false}};
+    t[7] = (struct opt){"keep", 0, OPT_FLAG, &o.keep};
     t[8] = (struct opt){NULL, 0, 0, NULL};
-    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 1, 1, "run", err) < 0)
+    if (args_parse_anywhere(argc, argv, i, t, &i, err) < 0 ||
+        args_want(argc, i, 1, 1, "run", err) < 0)
         return -1;
     if (preserve < 0 || preserve > 1024)
         return aisbx_error_make(err, 0, "--preserve-fds must be between 0 and 1024");

@@ -17,7 +17,8 @@ COMMAND(spec)
     char *json = NULL, *path;
     size_t len;
     int fd, r;
-    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 0, 0, "spec", err) < 0)
+    if (args_parse_anywhere(argc, argv, i, t, &i, err) < 0 ||
+        args_want(argc, i, 0, 0, "spec", err) < 0)
         return -1;
     c = default_spec(rootless);
     r = spec_config_generate(c, true, &json, &len, err);

@@ -7,7 +7,8 @@ COMMAND(state)
     char *json = NULL;
     size_t len;
     int r;
-    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 1, 1, "state", err) < 0)
+    if (args_parse_anywhere(argc, argv, i, t, &i, err) < 0 ||
+        args_want(argc, i, 1, 1, "state", err) < 0)
         return -1;
     if (container_state(ctx, argv[i], &s, err) < 0)
         return -1;

@@ -89,7 +89,8 @@ COMMAND(update)
     };
     struct spec_resources *r = NULL;
     int ret = -1;
-    if (args_parse(argc, argv, i, t, &i, err) < 0 || args_want(argc, i, 1, 1, "update", err) < 0)
+    if (args_parse_anywhere(argc, argv, i, t, &i, err) < 0 ||
+        args_want(argc, i, 1, 1, "update", err) < 0)
         return -1;
     if (resources) {
         if (read_resources(resources, &r, err) < 0)

@@ -8,6 +8,8 @@
 COMMAND(version)
 {
     const struct scmp_version *v = seccomp_version();
+    if (args_help_only(argc, argv, i))
+        return 0;
     printf("aisbx version %s\ncommit: %s\nspec: %s\n", AISBX_VERSION, AISBX_COMMIT,
            SPEC_OCI_VERSION);
     if (v)

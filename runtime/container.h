@@ -37,6 +37,11 @@ struct create_options {
     bool no_pivot;
     bool no_new_keyring;
     int preserve_fds;
+    /* Set by container_run only (foreground, no console socket): the end
+     * of aisbx's own console relay the init sends the pty master to. */
+    bool console_relay;
+    int console_relay_fd;
+    bool keep; /* run --keep: not deleted after the process exits */
 };
 
 int container_create(const struct aisbx_context *ctx, const char *id,
@@ -68,13 +73,16 @@ struct exec_options {
     struct spec_strlist args; /* command and arguments */
     struct spec_strlist env;  /* --env K=V, added to the container's env */
     const char *cwd;
-    const char *user;          /* "uid[:gid]" */
-    const char *apparmor;      /* --apparmor: replaces the container's profile */
-    const char *process_label; /* --process-label: replaces its SELinux label */
-    struct spec_strlist caps;  /* --cap, added (the overlay still filters) */
+    const char *user;                    /* "uid[:gid]" */
+    const char *apparmor;                /* --apparmor: replaces the container's profile */
+    const char *process_label;           /* --process-label: replaces its SELinux label */
+    struct spec_strlist caps;            /* --cap, added (the overlay still filters) */
+    struct spec_strlist additional_gids; /* --additional-gids, added to process.user */
+    struct spec_strlist cgroups;         /* --cgroup: one sub-cgroup of the container's */
     bool tty;
     bool detach;
-    bool no_new_privs; /* always true under the overlay; kept for runc's flag */
+    bool ignore_paused; /* else exec into a paused container is refused */
+    bool no_new_privs;  /* always true under the overlay; kept for runc's flag */
     const char *pid_file;
     const char *console_socket;
     int preserve_fds;

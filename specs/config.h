@@ -350,6 +350,8 @@ struct spec_config {
  * "linux.resources.pids.limit: expected integer". */
 int spec_config_parse(const char *buf, size_t len, struct spec_config **out, aisbx_error **err);
 int spec_config_parse_file(const char *path, struct spec_config **out, aisbx_error **err);
+/* A process.json (exec --process): as config.json's process, but "user" may
+ * be absent (0:0), as runc reads it. */
 int spec_process_parse(const char *buf, size_t len, struct spec_process **out, aisbx_error **err);
 int spec_resources_parse(const char *buf, size_t len, struct spec_resources **out,
                          aisbx_error **err);

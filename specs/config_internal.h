@@ -32,7 +32,10 @@ size_t *spec_object_unique_keys(const struct json_at *at, size_t *n);
 
 /* ---- section parsers ---- */
 
-int spec_parse_process_at(const struct json_at *at, struct spec_process **out, aisbx_error **err);
+/* user_optional: a process.json (exec --process) may omit "user" (0:0, as
+ * runc reads it); config.json's process must have it. */
+int spec_parse_process_at(const struct json_at *at, bool user_optional, struct spec_process **out,
+                          aisbx_error **err);
 int spec_parse_resources_at(const struct json_at *at, struct spec_resources **out,
                             aisbx_error **err);
 int spec_parse_linux_at(const struct json_at *at, struct spec_linux **out, aisbx_error **err);

@@ -12,12 +12,17 @@
 
 /* ---- process ---------------------------------------------------------- */
 
-static int parse_user(const struct json_at *p, struct spec_user *u, aisbx_error **err)
+static int parse_user(const struct json_at *p, struct spec_user *u, bool optional,
+                      aisbx_error **err)
 {
     struct json_at o, a;
     size_t n;
-    if (json_get_object(p, "user", JSON_REQUIRED, &o, err) < 0 ||
-        json_get_u32(&o, "uid", JSON_REQUIRED, &u->uid, err) < 0 ||
+    int got = json_get_object(p, "user", optional ? 0 : JSON_REQUIRED, &o, err);
+    if (got < 0)
+        return -1;
+    if (!got) /* optional and absent: 0:0, as runc reads a process.json */
+        return 0;
+    if (json_get_u32(&o, "uid", JSON_REQUIRED, &u->uid, err) < 0 ||
         json_get_u32(&o, "gid", JSON_REQUIRED, &u->gid, err) < 0)
         return -1;
     int r = json_get_u32(&o, "umask", 0, &u->umask, err);
@@ -143,11 +148,12 @@ static int parse_cpu_affinity(const struct json_at *p, struct spec_process *proc
     return 0;
 }
 
-static int parse_process_fields(const struct json_at *o, struct spec_process *p, aisbx_error **err)
+static int parse_process_fields(const struct json_at *o, struct spec_process *p, bool user_optional,
+                                aisbx_error **err)
 {
     int r;
     if (json_get_bool(o, "terminal", 0, &p->terminal, err) < 0 ||
-        parse_console_size(o, p, err) < 0 || parse_user(o, &p->user, err) < 0 ||
+        parse_console_size(o, p, err) < 0 || parse_user(o, &p->user, user_optional, err) < 0 ||
         spec_parse_strlist(o, "args", 0, &p->args, err) < 0 ||
         json_get_string(o, "commandLine", 0, &p->command_line, err) < 0 ||
         spec_parse_strlist(o, "env", 0, &p->env, err) < 0 ||
@@ -167,13 +173,14 @@ static int parse_process_fields(const struct json_at *o, struct spec_process *p,
     return 0;
 }
 
-int spec_parse_process_at(const struct json_at *at, struct spec_process **out, aisbx_error **err)
+int spec_parse_process_at(const struct json_at *at, bool user_optional, struct spec_process **out,
+                          aisbx_error **err)
 {
     *out = NULL;
     if (json_expect_object(at, err) < 0)
         return -1;
     struct spec_process *p = xmalloc0(sizeof(*p));
-    if (parse_process_fields(at, p, err) < 0) {
+    if (parse_process_fields(at, p, user_optional, err) < 0) {
         spec_process_free(p);
         return -1;
     }
@@ -260,7 +267,7 @@ static int parse_config_fields(const struct json_at *o, struct spec_config *c, a
         spec_parse_string_map(o, "annotations", &c->annotations, err) < 0)
         return -1;
     m = json_member(o, "process");
-    if (json_present(&m) && spec_parse_process_at(&m, &c->process, err) < 0)
+    if (json_present(&m) && spec_parse_process_at(&m, false, &c->process, err) < 0)
         return -1;
     m = json_member(o, "linux");
     if (json_present(&m) && spec_parse_linux_at(&m, &c->linux_, err) < 0)
@@ -329,7 +336,7 @@ int spec_process_parse(const char *buf, size_t len, struct spec_process **out, a
     if (json_parse(buf, len, SPEC_MAX_CONFIG_BYTES, "process", &tree, err) < 0)
         return -1;
     struct json_at root = json_root(tree, "process");
-    int r = spec_parse_process_at(&root, out, err);
+    int r = spec_parse_process_at(&root, true, out, err);
     json_free(tree);
     return r;
 }

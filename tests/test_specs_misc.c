@@ -91,6 +91,22 @@ static void test_process_errors(void **state)
     assert_null(p);
 }
 
+/* A process.json may omit "user" (runc reads it as 0:0); a present but
+ * partial user is still an error. */
+static void test_process_user_optional(void **state)
+{
+    struct spec_process *p = NULL;
+    aisbx_error *err = NULL;
+    const char *s = "{\"cwd\":\"/\",\"args\":[\"true\"]}";
+    assert_int_equal(spec_process_parse(s, strlen(s), &p, &err), 0);
+    assert_int_equal(p->user.uid, 0);
+    assert_int_equal(p->user.gid, 0);
+    spec_process_free(p);
+    p = NULL;
+    s = "{\"cwd\":\"/\",\"user\":{\"gid\":0}}";
+    ERR_IS(spec_process_parse(s, strlen(s), &p, err_), "process.user.uid: missing required key");
+}
+
 static const char RES[] =
     "{\"memory\":{\"limit\":1073741824,\"swap\":-1},\"cpu\":{\"shares\":18446744073709551615,"
     "\"quota\":-1},\"pids\":{\"limit\":-1},\"blockIO\":{\"throttleReadBpsDevice\":[{\"major\":8,"
@@ -349,9 +365,13 @@ static void test_helpers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_process),   cmocka_unit_test(test_process_errors),
-        cmocka_unit_test(test_resources), cmocka_unit_test(test_state),
-        cmocka_unit_test(test_policy),    cmocka_unit_test(test_features),
+        cmocka_unit_test(test_process),
+        cmocka_unit_test(test_process_errors),
+        cmocka_unit_test(test_process_user_optional),
+        cmocka_unit_test(test_resources),
+        cmocka_unit_test(test_state),
+        cmocka_unit_test(test_policy),
+        cmocka_unit_test(test_features),
         cmocka_unit_test(test_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

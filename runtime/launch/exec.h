@@ -16,6 +16,10 @@ struct exec_launch {
     const struct spec_process *proc; /* hardened */
     const struct spec_state *state;  /* the init: pid, start time, cgroup */
     const struct launch_plan *plan;
+    /* exec --cgroup: a cgroup under the container's (its full path), NULL
+     * for the container's own. Entered after the container's, so that the
+     * process is under the pids cap even where the sub-cgroup is absent. */
+    const char *sub_cgroup;
     /* set by exec_launch_spawn; sync = {-1, -1} and pidfd = -1 before */
     int sync[2], join_flags, pidfd;
     pid_t pid; /* the exec process once it exec'd */

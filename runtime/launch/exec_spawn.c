@@ -145,6 +145,22 @@ static const struct exec_step child_steps[] = {
     {"console", step_console},
 };
 
+/* Entered and checked: a sub-cgroup that exists nowhere must fail, not
+ * leave the process silently in the container's own cgroup. */
+static int enter_sub_cgroup(const char *path, pid_t pid, aisbx_error **err)
+{
+    pid_t *pids = NULL;
+    size_t n = 0;
+    bool in = false;
+    if (cgroup_enter(path, pid, err) < 0)
+        return -1;
+    if (cgroup_pids(path, &pids, &n, NULL) == 0)
+        for (size_t k = 0; k < n; k++)
+            in |= pids[k] == pid;
+    free(pids);
+    return in ? 0 : aisbx_error_make(err, ENOENT, "exec --cgroup: no cgroup %s", path);
+}
+
 const char *const *exec_step_names(size_t *n)
 {
     static const char *names[sizeof(join_steps) / sizeof(join_steps[0]) +
@@ -233,6 +249,8 @@ int exec_launch_spawn(struct exec_launch *j, aisbx_error **err)
     /* the exec process inherits the cgroup: it is never outside the pids cap */
     if (j->state->cgroup_path && *j->state->cgroup_path &&
         cgroup_enter(j->state->cgroup_path, mid, err) < 0)
+        r = -1;
+    if (r == 0 && j->sub_cgroup && enter_sub_cgroup(j->sub_cgroup, mid, err) < 0)
         r = -1;
     if (r == 0 && sync_send(j->sync[0], SYNC_GO, mid, NULL, err) < 0)
         r = -1;

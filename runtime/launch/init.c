@@ -196,8 +196,9 @@ static int run_hooks_inside(const struct init_args *a, const struct spec_hooklis
     char *json = NULL;
     size_t len;
     int r = spec_state_generate(&st, false, false, &json, &len, err);
-    if (r == 0)
-        r = hooks_run_fds(l, exec_fds, kind, json, err);
+    /* runc's prefix, which scripts grep for; the hook's own error follows. */
+    if (r == 0 && (r = hooks_run_fds(l, exec_fds, kind, json, err)) < 0)
+        aisbx_error_wrap(err, "error running hook");
     free(json);
     return r;
 }

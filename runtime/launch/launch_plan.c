@@ -13,7 +13,7 @@
 #include "runtime/log.h"
 
 int launch_plan_prepare(struct launch_plan *p, const struct spec_config *cfg,
-                        const struct spec_process *proc, const char *console_socket,
+                        const struct spec_process *proc, const char *console_socket, int relay_fd,
                         int preserve_fds, aisbx_error **err)
 {
     memset(p, 0, sizeof(*p));
@@ -21,7 +21,7 @@ int launch_plan_prepare(struct launch_plan *p, const struct spec_config *cfg,
     p->process = proc;
     p->preserve_fds = preserve_fds;
     p->seccomp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
-    if (proc->terminal && !console_socket)
+    if (proc->terminal && !console_socket && relay_fd < 0)
         return aisbx_error_make(err, 0,
                                 "cannot allocate tty if aisbx will detach without "
                                 "setting console socket");
@@ -39,6 +39,11 @@ int launch_plan_prepare(struct launch_plan *p, const struct spec_config *cfg,
     if (console_socket &&
         fd_connect_unix(console_socket, &p->console_fd, "console socket", err) < 0)
         goto fail;
+    if (!console_socket && proc->terminal && relay_fd >= 0 &&
+        (p->console_fd = fcntl(relay_fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+        aisbx_error_make(err, errno, "duplicate the console relay socket");
+        goto fail;
+    }
     return 0;
 fail:
     launch_plan_free(p);
@@ -85,6 +90,11 @@ int launch_console(const struct launch_plan *p, bool bind_dev_console, aisbx_err
     if (console_send_master(p->console_fd, master, err) < 0 ||
         console_make_controlling(slave, err) < 0)
         goto out;
+    /* The terminal belongs to the process's user (runc's
+     * fixStdioPermissions); the gid stays devpts's (tty, gid=5). A user
+     * namespace that does not map the owner refuses: left as it is. */
+    if (proc->user.uid != 0 && fchown(STDIN_FILENO, proc->user.uid, (gid_t)-1) < 0)
+        log_debug("chown the terminal to %u: %s", proc->user.uid, strerror(errno));
     /* /dev/console is the conventional name of the container's terminal;
      * its mount point was made while /dev was still writable. */
     if (bind_dev_console) {

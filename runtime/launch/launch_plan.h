@@ -30,9 +30,12 @@ struct launch_plan {
 
 /* Parent side: refuses a terminal without a console socket (runc's text),
  * compiles the floor and the config's filter, connects the console socket.
+ * relay_fd >= 0: no socket path, aisbx relays the pty itself (foreground
+ * run / exec -t, kernel/console_relay.h); the master goes to this end of
+ * its socketpair instead (a duplicate: the caller keeps its own).
  * On failure everything prepared so far is released. */
 int launch_plan_prepare(struct launch_plan *p, const struct spec_config *cfg,
-                        const struct spec_process *proc, const char *console_socket,
+                        const struct spec_process *proc, const char *console_socket, int relay_fd,
                         int preserve_fds, aisbx_error **err);
 void launch_plan_free(struct launch_plan *p);
 

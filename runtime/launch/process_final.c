@@ -58,7 +58,11 @@ int process_connect_listener(const struct spec_seccomp *s, int *sock, aisbx_erro
         return 0;
     if (!s->listener_path || !*s->listener_path)
         return aisbx_error_make(err, 0, "seccomp: SCMP_ACT_NOTIFY needs a listenerPath");
-    return fd_connect_unix(s->listener_path, sock, "seccomp listenerPath", err);
+    /* runc's text first: scripts look for it. */
+    if (fd_connect_unix(s->listener_path, sock, "seccomp listenerPath", err) < 0)
+        return aisbx_error_wrap(err, "failed to connect with seccomp agent specified in the "
+                                     "seccomp profile");
+    return 0;
 }
 
 int process_harden(const struct final_args *a, int *stub_fd, aisbx_error **err)

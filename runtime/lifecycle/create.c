@@ -81,7 +81,7 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
     if (j->ctx->rootless && rootless_check_config(j->b.cfg, geteuid() == 0, err) < 0)
         return -1;
     if (launch_plan_prepare(&j->plan, j->b.cfg, j->b.cfg->process, o->console_socket,
-                            o->preserve_fds, err) < 0)
+                            o->console_relay ? o->console_relay_fd : -1, o->preserve_fds, err) < 0)
         return -1;
     /* The cgroup is named before anything exists, so a malformed path leaves
      * nothing behind. */
@@ -91,7 +91,25 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
         j->st.cgroup_path = cgroup_resolve_systemd_path(cp, j->id, err);
     else if (!(j->st.cgroup_path = cgroup_resolve_path(cp, j->id)))
         aisbx_error_make(err, 0, "invalid cgroupsPath \"%s\"", cp);
-    return j->st.cgroup_path ? 0 : -1;
+    if (!j->st.cgroup_path)
+        return -1;
+    /* A pre-existing frozen cgroup would freeze the init on entry and hang
+     * create (runc refuses it too, with this text). Absent: not frozen. */
+    bool frozen = false;
+    aisbx_error *e = NULL;
+    if (cgroup_is_frozen(j->st.cgroup_path, &frozen, &e) < 0)
+        aisbx_error_free(&e);
+    if (frozen)
+        return aisbx_error_make(err, 0, "container's cgroup unexpectedly frozen: %s",
+                                j->st.cgroup_path);
+    /* Sharing a cgroup is allowed (runc warns with this text): the pids
+     * cap then counts the other processes too. */
+    pid_t *pids = NULL;
+    size_t n = 0;
+    if (cgroup_pids(j->st.cgroup_path, &pids, &n, NULL) == 0 && n)
+        log_warning("container's cgroup is not empty: %zu process(es) in %s", n, j->st.cgroup_path);
+    free(pids);
+    return 0;
 }
 
 /* Step 2b, rootless only: which mechanism holds the pids cap

@@ -19,6 +19,7 @@
 #include "runtime/fault.h"
 #include "runtime/fd_util.h"
 #include "runtime/kernel/console.h"
+#include "runtime/kernel/console_relay.h"
 #include "runtime/kernel/namespaces.h"
 #include "runtime/kernel/proc_info.h"
 #include "runtime/kernel/process_attrs.h"
@@ -36,9 +37,10 @@
 struct exec_job {
     struct container_handle h;
     struct spec_config *cfg;
-    struct spec_process *proc; /* hardened */
-    struct launch_plan plan;   /* the same preparation as create's */
-    struct exec_launch x;      /* the fork (launch/exec_spawn.c) */
+    struct spec_process *proc;  /* hardened */
+    struct launch_plan plan;    /* the same preparation as create's */
+    struct exec_launch x;       /* the fork (launch/exec_spawn.c) */
+    struct console_relay relay; /* -t in the foreground without a socket */
 };
 
 static int parse_user(const char *s, struct spec_user *u, aisbx_error **err)
@@ -73,6 +75,59 @@ static uint64_t exec_nproc_max(const struct spec_state *s, const struct aisbx_po
     return n;
 }
 
+/* --additional-gids: added to the process's supplementary groups, from
+ * --process too (the overlay judges the result either way). */
+static int add_gids(const struct spec_strlist *gids, struct spec_process *p, aisbx_error **err)
+{
+    for (size_t i = 0; i < gids->n; i++) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(gids->v[i], &end, 10);
+        if (errno || end == gids->v[i] || *end || gids->v[i][0] == '-' || v > UINT32_MAX - 1)
+            return aisbx_error_make(err, 0, "additional-gids must be a positive number: \"%s\"",
+                                    gids->v[i]);
+        struct spec_user *u = &p->user;
+        u->additional_gids =
+            realloc(u->additional_gids, (u->n_additional_gids + 1) * sizeof(uint32_t));
+        if (!u->additional_gids)
+            abort();
+        u->additional_gids[u->n_additional_gids++] = (uint32_t)v;
+    }
+    return 0;
+}
+
+/* --cgroup SUB: runc's [<controller>:]<cgroup>; only the form without a
+ * controller (every hierarchy, the only one on cgroup v2) is supported,
+ * the other is refused rather than approximated. SUB stays under the
+ * container's cgroup: no ".." component. */
+static int sub_cgroup_path(const struct spec_strlist *cg, const char *base, char **out,
+                           aisbx_error **err)
+{
+    *out = NULL;
+    if (!cg->n)
+        return 0;
+    const char *s = cg->v[0];
+    if (cg->n > 1 || strchr(s, ':'))
+        return aisbx_error_make(err, 0,
+                                "exec --cgroup %s: only one sub-cgroup without a controller "
+                                "prefix is supported",
+                                s);
+    if (!base || !*base)
+        return aisbx_error_make(err, 0, "exec --cgroup: the container has no cgroup");
+    while (*s == '/')
+        s++;
+    for (const char *c = s; *c;) {
+        size_t len = strcspn(c, "/");
+        if (len == 2 && c[0] == '.' && c[1] == '.')
+            return aisbx_error_make(err, 0, "exec --cgroup %s is not a sub cgroup path", cg->v[0]);
+        c += len + (c[len] == '/');
+    }
+    if (!*s)
+        return 0;
+    *out = xasprintf("%s/%s", base, s);
+    return 0;
+}
+
 static int build_process(const struct exec_options *o, const struct spec_config *cfg,
                          struct spec_process **out, aisbx_error **err)
 {
@@ -91,7 +146,14 @@ static int build_process(const struct exec_options *o, const struct spec_config 
         }
         r = spec_process_parse(buf, len, out, err);
         free(buf);
-        return r < 0 ? aisbx_error_wrap(err, "process file %s", o->process_file) : 0;
+        if (r < 0)
+            return aisbx_error_wrap(err, "process file %s", o->process_file);
+        if (add_gids(&o->additional_gids, *out, err) < 0) {
+            spec_process_free(*out);
+            *out = NULL;
+            return -1;
+        }
+        return 0;
     }
     /* runc: the container's process with args, env, cwd, user replaced. */
     p = spec_process_dup(cfg->process);
@@ -114,7 +176,8 @@ static int build_process(const struct exec_options *o, const struct spec_config 
         free(p->selinux_label);
         p->selinux_label = xstrdup(o->process_label);
     }
-    if (o->user && parse_user(o->user, &p->user, err) < 0) {
+    if ((o->user && parse_user(o->user, &p->user, err) < 0) ||
+        add_gids(&o->additional_gids, p, err) < 0) {
         spec_process_free(p);
         return -1;
     }
@@ -131,25 +194,42 @@ static int build_process(const struct exec_options *o, const struct spec_config 
 int container_exec(const struct aisbx_context *ctx, const char *id, const struct exec_options *o,
                    int *status, aisbx_error **err)
 {
-    struct exec_job j = {.plan = {.console_fd = -1}, .x = {.sync = {-1, -1}, .pidfd = -1}};
+    struct exec_job j = {.plan = {.console_fd = -1},
+                         .x = {.sync = {-1, -1}, .pidfd = -1},
+                         .relay = CONSOLE_RELAY_NONE};
     struct spec_process *raw = NULL;
     struct overlay_changes ch = {0};
     struct aisbx_policy pol;
+    char *sub_cgroup = NULL;
     int r = -1, ws;
 
     if (handle_open(ctx, id, &j.h, err) < 0)
         return -1;
-    if (!cs_is_live(j.h.status)) {
+    /* A created container counts (runc allows it): its init is waiting in
+     * its namespaces; the exec'd process gets the same launch plan. */
+    if (!cs_is_live(j.h.status) && j.h.status != CS_CREATED) {
         aisbx_error_make(err, 0, "cannot exec in a container that is %s",
                          container_status_name(j.h.status));
         goto out;
     }
-    if (handle_load_config(&j.h, &j.cfg, err) < 0 || build_process(o, j.cfg, &raw, err) < 0 ||
+    /* The new process would join the frozen cgroup and wait with it: a
+     * call that cannot progress must fail, unless asked for (runc's text). */
+    if (j.h.status == CS_PAUSED && !o->ignore_paused) {
+        aisbx_error_make(err, 0,
+                         "cannot exec in a paused container (use --ignore-paused to override)");
+        goto out;
+    }
+    if (sub_cgroup_path(&o->cgroups, j.h.state->cgroup_path, &sub_cgroup, err) < 0 ||
+        handle_load_config(&j.h, &j.cfg, err) < 0 || build_process(o, j.cfg, &raw, err) < 0 ||
         policy_load(ctx->policy_path, &pol, err) < 0 ||
         overlay_apply_process(raw, &pol, &j.proc, &ch, err) < 0)
         goto out;
     overlay_changes_log(&ch);
-    if (launch_plan_prepare(&j.plan, j.cfg, j.proc, o->console_socket, o->preserve_fds, err) < 0)
+    if (j.proc->terminal && !o->console_socket && !o->detach &&
+        console_relay_open(&j.relay, err) < 0)
+        goto out;
+    if (launch_plan_prepare(&j.plan, j.cfg, j.proc, o->console_socket, j.relay.theirs,
+                            o->preserve_fds, err) < 0)
         goto out;
     j.plan.nproc_max = exec_nproc_max(j.h.state, &pol);
     if (j.plan.nproc_max && rootless_nproc_check_process(j.proc, err) < 0)
@@ -161,6 +241,7 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
                                .proc = j.proc,
                                .state = j.h.state,
                                .plan = &j.plan,
+                               .sub_cgroup = sub_cgroup,
                                .sync = {-1, -1},
                                .pidfd = -1};
     if (exec_launch_spawn(&j.x, err) < 0) {
@@ -174,7 +255,13 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
         goto out;
     *status = 0;
     r = 0;
-    if (!o->detach) {
+    if (!o->detach && j.relay.ours >= 0) {
+        if (console_relay_run(&j.relay, j.x.pid, status, err) < 0) {
+            kill(j.x.pid, SIGKILL);
+            waitpid(j.x.pid, NULL, 0);
+            r = -1;
+        }
+    } else if (!o->detach) {
         while (waitpid(j.x.pid, &ws, 0) < 0)
             if (errno != EINTR) {
                 r = aisbx_error_make(err, errno, "wait for exec process");
@@ -183,6 +270,8 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
         *status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
     }
 out:
+    free(sub_cgroup);
+    console_relay_close(&j.relay);
     exec_launch_close(&j.x);
     overlay_changes_free(&ch);
     spec_process_free(raw);

@@ -1,10 +1,13 @@
 /* `run`: create + start, then (unless detached) wait for the init, which
- * is our own child here, forward signals to it, and delete. */
+ * is our own child here, forward signals to it, and delete. With
+ * process.terminal and no --console-socket, aisbx relays the pty itself
+ * (kernel/console_relay.h), as runc does. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "runtime/kernel/console_relay.h"
 #include "runtime/lifecycle/handle.h"
 #include "runtime/lifecycle/lifecycle.h"
 #include "runtime/log.h"
@@ -42,26 +45,50 @@ int container_run(const struct aisbx_context *ctx, const char *id, const struct 
                   bool detach, int *status, aisbx_error **err)
 {
     struct container_handle h;
+    struct create_options co = *o;
+    struct console_relay relay = CONSOLE_RELAY_NONE;
+    bool tty;
+    int rc = 0;
     pid_t pid;
     aisbx_error *e = NULL;
-    if (create_container_internal(ctx, id, o, &pid, err) < 0)
+    if (!detach && !o->console_socket) {
+        if (console_relay_open(&relay, err) < 0)
+            return -1;
+        co.console_relay = true;
+        co.console_relay_fd = relay.theirs;
+    }
+    if (create_container_internal(ctx, id, &co, &pid, err) < 0) {
+        console_relay_close(&relay);
         return -1;
-    if (handle_open(ctx, id, &h, err) < 0 || start_container_handle(&h, err) < 0) {
+    }
+    if (handle_open(ctx, id, &h, err) < 0 ||
+        (h.state->use_terminal && co.console_relay && console_relay_attach(&relay, err) < 0) ||
+        start_container_handle(&h, err) < 0) {
         if (h.dirfd >= 0)
             handle_close(&h);
+        console_relay_close(&relay);
         if (container_delete(ctx, id, true, &e) < 0)
             create_add_cleanup_error(err, &e);
         return -1;
     }
+    tty = h.state->use_terminal;
     handle_close(&h);
     *status = 0;
     if (detach)
         return 0;
-    if (wait_forwarding(pid, status) < 0)
+    if (tty && co.console_relay) {
+        if ((rc = console_relay_run(&relay, pid, status, err)) < 0) {
+            /* No relay, no way to reach the process: end it rather than
+             * leave it running behind a failed command. */
+            kill(pid, SIGKILL);
+            wait_forwarding(pid, status);
+        }
+    } else if (wait_forwarding(pid, status) < 0)
         log_warning("wait for container init: %s", strerror(errno));
-    if (container_delete(ctx, id, true, &e) < 0) {
+    console_relay_close(&relay);
+    if (!o->keep && container_delete(ctx, id, true, &e) < 0) {
         log_warning("%s", e->msg);
         aisbx_error_free(&e);
     }
-    return 0;
+    return rc;
 }

@@ -254,7 +254,13 @@ static int mount_fs(const struct spec_mount *m, const struct mount_opts *o, int 
         return -1;
     if (o->tmpcopyup)
         log_debug("mount %s: tmpcopyup is not supported, ignored", m->destination);
-    if (mount_on_fd(source, fd, type, o->flags, o->data) < 0) {
+    /* /dev is populated after its mount (pts, shm, the nodes) and always
+     * sealed read-only at the end (rootfs_seal_dev): an "ro" /dev is
+     * mounted writable first, as runc does. */
+    unsigned long flags = o->flags;
+    if (strcmp(m->destination, "/dev") == 0 || strcmp(m->destination, "/dev/") == 0)
+        flags &= ~(unsigned long)MS_RDONLY;
+    if (mount_on_fd(source, fd, type, flags, o->data) < 0) {
         /* sysfs can only be mounted in a network namespace the mounter owns;
          * otherwise fall back to the host's /sys, recursively bound (runc). */
         if (errno != EPERM || strcmp(type, "sysfs"))

@@ -176,6 +176,19 @@ int seccomp_compile_config(const struct spec_seccomp *s, struct seccomp_program 
     if (parse_action(s->default_action, s->has_default_errno_ret, s->default_errno_ret, &def, err) <
         0)
         return -1;
+    /* The init and the exec stub still write (errors, the sync fifo) once
+     * the filter is on: notifying write, or everything, could leave them
+     * waiting on an agent forever. runc refuses both, with these texts. */
+    if (!strcmp(s->default_action, "SCMP_ACT_NOTIFY"))
+        return aisbx_error_make(err, EINVAL, "SCMP_ACT_NOTIFY cannot be used as default action");
+    for (size_t i = 0; i < s->n_syscalls; i++)
+        for (size_t k = 0;
+             s->syscalls[i].action && !strcmp(s->syscalls[i].action, "SCMP_ACT_NOTIFY") &&
+             k < s->syscalls[i].names.n;
+             k++)
+            if (!strcmp(s->syscalls[i].names.v[k], "write"))
+                return aisbx_error_make(err, EINVAL,
+                                        "SCMP_ACT_NOTIFY cannot be used for the write syscall");
     seccomp_flags_from_spec(s, &ferr); /* refuse unknown flags up front */
     if (ferr) {
         *err = ferr;

@@ -107,7 +107,8 @@ static void put_num(struct msg *m, long v)
 
 static void put_hook(struct msg *m, long idx, const char *path)
 {
-    put(m, "startContainer hook #");
+    /* "error running hook": runc's prefix, which scripts grep for */
+    put(m, "error running hook: startContainer hook #");
     put_num(m, idx);
     put(m, " (");
     put(m, path);

@@ -1,0 +1,253 @@
+#!/usr/bin/env bats
+# Behaving like runc where scripts rely on it (issue 15): no call that
+# cannot progress blocks; flags after the container id; no silently
+# ignored flags; -h/--help for every subcommand; exec into a created
+# container. (The foreground terminal has its own file, tty.bats.)
+
+load helpers
+
+# --- no hangs (item 2) -------------------------------------------------------
+
+@test "conform: exec into a paused container is refused, not left waiting" {
+    set_long_running
+    start_ctr
+    rt_bg pause "$ID"
+    [ "$status" -eq 0 ]
+    run aisbx exec "$ID" echo ok </dev/null
+    [ "$status" -ne 0 ]
+    [ "$status" -ne 124 ] # not the timeout
+    [[ "$output" == *"cannot exec in a paused container"* ]]
+}
+
+@test "conform: exec --ignore-paused waits for resume" {
+    set_long_running
+    start_ctr
+    rt_bg pause "$ID"
+    [ "$status" -eq 0 ]
+    (sleep 1.5; "$AISBX_BIN" --root "$ROOT" resume "$ID") </dev/null >/dev/null 2>&1 3>&- &
+    run aisbx exec --ignore-paused "$ID" echo ok </dev/null
+    [ "$status" -eq 0 ]
+    [ "$output" = ok ]
+}
+
+@test "conform: create and run into a pre-existing frozen cgroup are refused" {
+    local f
+    if cgroup_v2; then
+        f=$(cgroup_file "" cgroup.freeze)
+    else
+        f=$(cgroup_file freezer freezer.state)
+    fi
+    mkdir -p "$(dirname "$f")"
+    if cgroup_v2; then echo 1 >"$f"; else echo FROZEN >"$f"; fi
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"cgroup unexpectedly frozen"* ]]
+    rt_bg run -d --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"cgroup unexpectedly frozen"* ]]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+    # the cgroup is the caller's: left as it was
+    [ -d "$(dirname "$f")" ]
+    if cgroup_v2; then echo 0 >"$f"; else echo THAWED >"$f"; fi
+    rmdir "$(dirname "$f")"
+}
+
+@test "conform: create into a cgroup that has processes warns (runc's text)" {
+    set_long_running
+    start_ctr
+    local second=${ID}-2
+    rt_bg run -d --bundle "$BUNDLE" "$second"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"container's cgroup is not empty"* ]]
+    rt_bg delete --force "$second"
+    [ "$status" -eq 0 ]
+}
+
+# --- exec into a created container (item 7) ----------------------------------
+
+@test "conform: exec into a created container runs, with the floor" {
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    run aisbx exec "$ID" sh -c 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status; echo exec-ok' </dev/null
+    [ "$status" -eq 0 ]
+    [[ "$output" == *exec-ok* ]]
+    if [ "$AISBX_IT_RUNTIME" = aisbx ]; then
+        [[ "$output" =~ NoNewPrivs:[[:space:]]+1 ]]
+        [[ "$output" =~ Seccomp:[[:space:]]+2 ]]
+    fi
+    # still created: exec does not start the container
+    [ "$(state_field "$ID" status)" = created ]
+}
+
+# --- flags after the container id (item 3) -----------------------------------
+
+@test "conform: update ID --pids-limit N (flags after the id)" {
+    set_long_running
+    start_ctr
+    rt_bg update "$ID" --pids-limit 17
+    [ "$status" -eq 0 ]
+    [ "$(cat "$(cgroup_file pids pids.max)")" = 17 ]
+}
+
+@test "conform: delete ID --force and kill ID SIG --all (flags after the id)" {
+    set_long_running
+    start_ctr
+    rt_bg kill "$ID" KILL --all
+    [ "$status" -eq 0 ]
+    wait_for_status "$ID" stopped
+    rt_bg delete "$ID" --force
+    [ "$status" -eq 0 ]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "conform: ps ID -e -x passes the rest to ps(1), keeps the container's lines" {
+    set_long_running
+    start_ctr
+    local pid
+    pid=$(ctr_pid)
+    run aisbx ps "$ID" -o pid,comm
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == *PID*COMMAND* ]]
+    [[ "$output" =~ (^|[[:space:]])$pid[[:space:]]+sh ]]
+    # nothing but the header and the container's processes
+    ! grep -qw bats <<<"$output"
+    run aisbx ps "$ID" -e -x
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"$pid"* ]]
+}
+
+@test "conform: exec ID CMD --help leaves --help to the command" {
+    set_long_running
+    start_ctr
+    run aisbx exec "$ID" echo --help </dev/null
+    [ "$status" -eq 0 ]
+    [ "$output" = --help ]
+}
+
+# --- -h / --help for every subcommand (item 5) -------------------------------
+
+@test "conform: CMD -h and CMD --help print the usage and exit 0" {
+    requires_aisbx "the usage names the binary"
+    local c
+    for c in create start run state kill delete list ps pause resume update exec features spec \
+        check events checkpoint restore version; do
+        for h in -h --help; do
+            run aisbx "$c" "$h"
+            [ "$status" -eq 0 ] || { echo "# $c $h: $status: $output" >&2; false; }
+            [[ "${lines[0]}" == NAME: ]]
+            [[ "${lines[1]}" == *"aisbx $c - "* ]]
+        done
+    done
+}
+
+# --- no silently ignored flags (item 4) --------------------------------------
+
+@test "conform: run --keep keeps the stopped container" {
+    update_config '.process.args = ["sh", "-c", "exit 4"]'
+    run aisbx run --keep --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -eq 4 ]
+    [ "$(state_field "$ID" status)" = stopped ]
+    rt_bg delete "$ID"
+    [ "$status" -eq 0 ]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "conform: exec --additional-gids adds supplementary groups; bad values refused" {
+    set_long_running
+    start_ctr
+    run aisbx exec --additional-gids 44 --additional-gids 55 "$ID" id -G </dev/null
+    [ "$status" -eq 0 ]
+    [[ " $output " == *" 44 "* ]]
+    [[ " $output " == *" 55 "* ]]
+    run aisbx exec -g -3 "$ID" true </dev/null
+    [ "$status" -ne 0 ]
+    run aisbx exec -g abc "$ID" true </dev/null
+    [ "$status" -ne 0 ]
+}
+
+@test "conform: exec --cgroup SUB runs the process in the sub-cgroup" {
+    set_long_running
+    start_ctr
+    local d
+    if cgroup_v2; then
+        mkdir "/sys/fs/cgroup$CGPATH/sub"
+    else
+        for d in /sys/fs/cgroup/*"$CGPATH"; do
+            mkdir "$d/sub"
+            if [ -f "$d/cpuset.cpus" ]; then # a new v1 cpuset is empty: no task may join
+                cat "$d/cpuset.cpus" >"$d/sub/cpuset.cpus"
+                cat "$d/cpuset.mems" >"$d/sub/cpuset.mems"
+            fi
+        done
+    fi
+    run aisbx exec --cgroup sub "$ID" cat /proc/self/cgroup </dev/null
+    [ "$status" -eq 0 ] || { echo "# $output" >&2; false; }
+    [[ "$output" == */sub* ]]
+    # a sub-cgroup that does not exist, one outside, a controller prefix: errors
+    run aisbx exec --cgroup nosuch "$ID" true </dev/null
+    [ "$status" -ne 0 ]
+    run aisbx exec --cgroup ../escape "$ID" true </dev/null
+    [ "$status" -ne 0 ]
+}
+
+@test "conform: exec --cgroup controller:SUB is refused, not ignored" {
+    requires_aisbx "runc supports the per-controller form"
+    set_long_running
+    start_ctr
+    run aisbx exec --cgroup pids:sub "$ID" true </dev/null
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"controller prefix"* ]]
+}
+
+# --- a read-only /dev (item 7) -----------------------------------------------
+
+@test "conform: a /dev mount with ro is populated, then read-only" {
+    update_config '.mounts |= map((select(.destination == "/dev") | .options += ["ro"]) // .)'
+    run_sh 'grep "^tmpfs /dev " /proc/mounts; [ -c /dev/null ] && [ -d /dev/pts ] && echo populated; touch /dev/x 2>/dev/null || echo dev-ro'
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"tmpfs /dev tmpfs ro,"* ]]
+    [[ "$output" == *populated* ]]
+    [[ "$output" == *dev-ro* ]]
+}
+
+@test "conform: exec --process with a process.json without user runs as 0:0 (runc reads it so)" {
+    set_long_running
+    start_ctr
+    echo '{"cwd": "/", "args": ["id", "-u"], "env": ["PATH=/bin"]}' >"$TESTDIR/process.json"
+    run aisbx exec --process "$TESTDIR/process.json" "$ID" </dev/null
+    [ "$status" -eq 0 ]
+    [ "$output" = 0 ]
+}
+
+# --- runc's texts that scripts grep for --------------------------------------
+
+@test "conform: a failing container hook says \"error running hook\"" {
+    update_config '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"error running hook"* ]]
+}
+
+@test "conform: a seccomp listenerPath nobody listens on: \"failed to connect with seccomp agent\"" {
+    update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $p,
+        "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}' --arg p "$TESTDIR/nobody.sock"
+    rt_bg run -d --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"failed to connect with seccomp agent"* ]]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "conform: SCMP_ACT_NOTIFY on write or as the default action is refused (it could hang the start)" {
+    update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $p,
+        "syscalls": [{"names": ["write"], "action": "SCMP_ACT_NOTIFY"}]}' --arg p "$TESTDIR/nobody.sock"
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"SCMP_ACT_NOTIFY cannot be used for the write syscall"* ]]
+    update_config '.linux.seccomp.defaultAction = "SCMP_ACT_NOTIFY" | .linux.seccomp.syscalls = []'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"SCMP_ACT_NOTIFY cannot be used as default action"* ]]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
