@@ -190,17 +190,20 @@ tc_docker_update() {
     grep -q 'pids.max=42 TasksMax=42' "$CMP" || fail "after update: $(cat "$CMP")"
 }
 tc_docker_stats() {
-    dk_need "$1" || return
-    local out
-    out=$(bounded docker stats --no-stream --format '{{.ID}} {{.PIDs}} {{.MemUsage}}' "${DCID[$1]}" 2>&1) || { fail "docker stats: $out"; return; }
+    # On a bridge network dockerd drops the whole sample when it cannot read
+    # eth0, which the floor removes (README "Known gaps"): measured on a
+    # --network none container, for both runtimes alike.
+    local out id
+    id=$(bounded docker run -d --network none --runtime="$1" "$DIMG" sleep 600 2>"$T/err") ||
+        { fail "docker run --network none: $(err "$T/err")"; return; }
+    sleep 1
+    out=$(bounded docker stats --no-stream --format '{{.ID}} {{.PIDs}} {{.MemUsage}}' "$id" 2>&1)
+    local rc=$?
+    docker rm -f "$id" >/dev/null 2>&1
+    [ $rc -eq 0 ] || { fail "docker stats: $out"; return; }
     info "stats: $out"
     read -r _ pids _ <<<"$out"
-    if ! [ "${pids:-0}" -ge 1 ] 2>/dev/null; then
-        fail "stats show no pids: $out"
-        local cg
-        cg=$(cgroup_of "$(docker inspect -f '{{.State.Pid}}' "${DCID[$1]}")")
-        info "the container's cgroup $cg: pids.current=$(cat "/sys/fs/cgroup$cg/pids.current") memory.current=$(cat "/sys/fs/cgroup$cg/memory.current")"
-    fi
+    [ "${pids:-0}" -ge 1 ] 2>/dev/null || { fail "stats show no pids: $out"; return; }
     echo "pids>=1" >"$CMP"
 }
 tc_docker_stop() {
