@@ -303,6 +303,12 @@ static void ctx_close(struct ctx *c)
     sd_bus_flush_close_unref(c->bus);
 }
 
+static int reset_failed(struct ctx *c, const char *unit)
+{
+    return sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL,
+                              "s", unit);
+}
+
 static int stop_unit(struct ctx *c, const char *unit, bool quiet)
 {
     sd_bus_error berr = SD_BUS_ERROR_NULL;
@@ -326,15 +332,8 @@ static int stop_unit(struct ctx *c, const char *unit, bool quiet)
     c->wait.result = NULL;
     /* A unit that ended "failed" (an OOM kill, say) stays listed until reset. */
     if (r >= 0)
-        sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s",
-                           unit);
+        reset_failed(c, unit);
     return r < 0 ? -1 : 0;
-}
-
-static int reset_failed(struct ctx *c, const char *unit)
-{
-    return sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL,
-                              "s", unit);
 }
 
 static int start_unit(struct ctx *c, const char *unit, const char *slice, const char *pid_s,

@@ -359,29 +359,8 @@ static int mkdir_with_controllers(const char *path, struct cg_dirs *created, ais
     return ret;
 }
 
-static int v2_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
-{
-    struct cg_dirs created = {0};
-    char *dir = cg_v2_dir(path);
-    int fd = -1, ret = -1;
-    if (mkdir_with_controllers(path, &created, err) < 0)
-        goto out;
-    fd = cg_open_dir(dir, err);
-    if (fd < 0 || apply(fd, dir, r, false, err) < 0)
-        goto out;
-    if (pid > 0 && cg_writef(fd, dir, "cgroup.procs", err, "%d", (int)pid) < 0)
-        goto out;
-    ret = 0;
-out:
-    if (fd >= 0)
-        close(fd);
-    if (ret < 0)
-        cg_dirs_rollback(&created);
-    cg_dirs_free(&created);
-    free(dir);
-    return ret;
-}
-
+/* What create does once the directory exists, and all that --systemd-cgroup
+ * needs in the directory systemd made: the limits, then the pid. */
 static int v2_adopt(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
 {
     char *dir = cg_v2_dir(path);
@@ -392,6 +371,16 @@ static int v2_adopt(const char *path, const struct spec_resources *r, pid_t pid,
     if (fd >= 0)
         close(fd);
     free(dir);
+    return ret;
+}
+
+static int v2_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
+{
+    struct cg_dirs created = {0};
+    int ret = mkdir_with_controllers(path, &created, err) == 0 ? v2_adopt(path, r, pid, err) : -1;
+    if (ret < 0)
+        cg_dirs_rollback(&created);
+    cg_dirs_free(&created);
     return ret;
 }
 

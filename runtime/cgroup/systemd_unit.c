@@ -1,7 +1,6 @@
 /* cgroupsPath -> systemd unit, resources -> unit properties (see the header). */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,16 +134,9 @@ int systemd_unit_from_path(const char *path, struct systemd_unit *u, aisbx_error
     return r;
 }
 
-static void push(struct spec_strlist *out, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void push(struct spec_strlist *out, const char *fmt, ...)
+/* Adds s (from xasprintf) to out and frees it. */
+static void push(struct spec_strlist *out, char *s)
 {
-    va_list ap;
-    char *s = NULL;
-    va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0)
-        abort();
-    va_end(ap);
     spec_strlist_push(out, s);
     free(s);
 }
@@ -153,9 +145,9 @@ static void push(struct spec_strlist *out, const char *fmt, ...)
 static void push_limit(struct spec_strlist *out, const char *name, int64_t v)
 {
     if (v > 0)
-        push(out, "%s=t:%" PRId64, name, v);
+        push(out, xasprintf("%s=t:%" PRId64, name, v));
     else if (v < 0)
-        push(out, "%s=t:%" PRIu64, name, UINT64_MAX);
+        push(out, xasprintf("%s=t:%" PRIu64, name, UINT64_MAX));
 }
 
 /* "NAME" of a whole major in /proc/devices' "Character devices:" or
@@ -191,7 +183,7 @@ static bool access_ok(const char *a)
 static void device_props(const struct spec_resources *r, const char *proc_devices,
                          struct spec_strlist *out)
 {
-    push(out, "DevicePolicy=s:strict");
+    spec_strlist_push(out, "DevicePolicy=s:strict");
     for (size_t i = 0; i < r->n_devices; i++) {
         const struct spec_device_cgroup *d = &r->devices[i];
         char type = d->type && *d->type ? d->type[0] : 'a';
@@ -212,13 +204,13 @@ static void device_props(const struct spec_resources *r, const char *proc_device
             continue;
         }
         if (major >= 0 && minor >= 0) {
-            push(out, "DeviceAllow=a(ss):/dev/%s/%" PRId64 ":%" PRId64 " %s",
-                 type == 'c' ? "char" : "block", major, minor, d->access);
+            push(out, xasprintf("DeviceAllow=a(ss):/dev/%s/%" PRId64 ":%" PRId64 " %s",
+                                type == 'c' ? "char" : "block", major, minor, d->access));
         } else if (major >= 0) {
             char *cls = device_class(proc_devices, type, major);
             if (cls)
-                push(out, "DeviceAllow=a(ss):%s-%s %s", type == 'c' ? "char" : "block", cls,
-                     d->access);
+                push(out, xasprintf("DeviceAllow=a(ss):%s-%s %s", type == 'c' ? "char" : "block",
+                                    cls, d->access));
             else
                 log_debug("systemd: no /proc/devices name for %c %" PRId64 ":*, left out", type,
                           major);
@@ -263,42 +255,42 @@ int systemd_unit_props(const struct spec_resources *r, bool with_devices, const 
         if (m->has_limit)
             push_limit(out, "MemoryMax", m->limit);
         if (m->has_reservation && m->reservation > 0)
-            push(out, "MemoryLow=t:%" PRId64, m->reservation);
+            push(out, xasprintf("MemoryLow=t:%" PRId64, m->reservation));
         /* The spec's swap is memory+swap; systemd's MemorySwapMax is swap. */
         if (m->has_swap && m->swap < 0)
             push_limit(out, "MemorySwapMax", -1);
         else if (m->has_swap && m->swap > 0 && m->has_limit && m->limit > 0) {
             if (m->swap < m->limit)
                 return aisbx_error_make(err, EINVAL, "memory+swap limit should be >= memory limit");
-            push(out, "MemorySwapMax=t:%" PRId64, m->swap - m->limit);
+            push(out, xasprintf("MemorySwapMax=t:%" PRId64, m->swap - m->limit));
         }
     }
     const struct spec_cpu *c = r->cpu;
     if (c) {
         if (c->has_shares && c->shares)
-            push(out, "CPUWeight=t:%" PRIu64, cpu_weight(c->shares));
+            push(out, xasprintf("CPUWeight=t:%" PRIu64, cpu_weight(c->shares)));
         uint64_t period = c->has_period && c->period ? c->period : 100000;
         if (c->has_period && c->period)
-            push(out, "CPUQuotaPeriodUSec=t:%" PRIu64, c->period);
+            push(out, xasprintf("CPUQuotaPeriodUSec=t:%" PRIu64, c->period));
         if (c->has_quota && c->quota < 0) {
-            push(out, "CPUQuotaPerSecUSec=t:%" PRIu64, UINT64_MAX);
+            push(out, xasprintf("CPUQuotaPerSecUSec=t:%" PRIu64, UINT64_MAX));
         } else if (c->has_quota && c->quota > 0) {
             /* systemd rounds to 10 ms: round up, as runc does, so that the
              * quota is never lowered below what was asked. */
             uint64_t per_sec = (uint64_t)c->quota * 1000000ULL / period;
             if (per_sec % 10000)
                 per_sec = (per_sec / 10000 + 1) * 10000;
-            push(out, "CPUQuotaPerSecUSec=t:%" PRIu64, per_sec);
+            push(out, xasprintf("CPUQuotaPerSecUSec=t:%" PRIu64, per_sec));
         }
         if (c->cpus && *c->cpus) {
             if (!cpu_list_ok(c->cpus))
                 return aisbx_error_make(err, EINVAL, "invalid cpuset.cpus '%s'", c->cpus);
-            push(out, "AllowedCPUs=ay:%s", c->cpus);
+            push(out, xasprintf("AllowedCPUs=ay:%s", c->cpus));
         }
         if (c->mems && *c->mems) {
             if (!cpu_list_ok(c->mems))
                 return aisbx_error_make(err, EINVAL, "invalid cpuset.mems '%s'", c->mems);
-            push(out, "AllowedMemoryNodes=ay:%s", c->mems);
+            push(out, xasprintf("AllowedMemoryNodes=ay:%s", c->mems));
         }
     }
     if (with_devices && r->n_devices)
