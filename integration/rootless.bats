@@ -36,6 +36,11 @@ setup_file() {
     chmod 700 "$RL/xdg"
     cp "$AISBX_BIN" "$RL/aisbx"
     chmod 755 "$RL/aisbx"
+    # the systemd driver's helper, next to the binary as installed
+    if [ -x "$(dirname "$AISBX_BIN")/aisbx-systemd" ]; then
+        cp "$(dirname "$AISBX_BIN")/aisbx-systemd" "$RL/aisbx-systemd"
+        chmod 755 "$RL/aisbx-systemd"
+    fi
     echo '{"pids_max": 16}' >"$RL/policy16.json"
     chmod 644 "$RL/policy16.json"
     chown "$RL_USER:" "$RL/xdg" "$RL/home"
@@ -336,6 +341,33 @@ rl_run_sh() {
     [ "$(grep -c . <<<"$stderr")" -eq 1 ]
     [[ "$stderr" == *"create cgroup"*"Permission denied"* ]]
     [ -z "$(ls "$RL/xdg/aisbx" 2>/dev/null)" ]
+}
+
+# --systemd-cgroup as a user goes to the user's own systemd (the user bus or
+# systemd --user's private socket under $XDG_RUNTIME_DIR), never the system
+# manager. This VM has no systemd: one line naming both sockets, nothing
+# runs, nothing is left. The stock-host lane runs it against a real one.
+@test "rootless systemd-cgroup: no user manager -> one line naming \$XDG_RUNTIME_DIR's sockets, nothing left" {
+    [ -x "$RL/aisbx-systemd" ] || skip "aisbx-systemd not built (libsystemd-dev)"
+    update_config '.linux.cgroupsPath = $p | .process.args = ["true"]' \
+        --arg p "user.slice:aisbx-it:$ID"
+    run --separate-stderr rl --systemd-cgroup run --bundle "$BUNDLE" "$ID" </dev/null
+    echo "status $status stderr: $stderr"
+    [ "$status" -eq 1 ]
+    [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+    [[ "$stderr" == *"systemd user manager"*"$RL/xdg/bus"*"$RL/xdg/systemd/private"* ]]
+    [[ "$stderr" != *"/run/systemd/private"* ]]
+    [ -z "$(ls "$RL/xdg/aisbx" 2>/dev/null)" ] # (the seccomp cache .cache stays)
+    [ -z "$(user_procs)" ]
+    # an explicit user bus address is the one named
+    run --separate-stderr timeout -k 5 "$AISBX_IT_TIMEOUT" setpriv --reuid="$RL_UID" \
+        --regid="$RL_GID" --clear-groups env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+        XDG_RUNTIME_DIR="$RL/xdg" DBUS_SESSION_BUS_ADDRESS="unix:path=$RL/xdg/nobus" \
+        "$RL/aisbx" --systemd-cgroup run --bundle "$BUNDLE" "$ID" </dev/null
+    echo "status $status stderr: $stderr"
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *"user bus at unix:path=$RL/xdg/nobus"* ]]
+    [ -z "$(ls "$RL/xdg/aisbx" 2>/dev/null)" ] # (the seccomp cache .cache stays)
 }
 
 @test "rootless: --rootless takes true, false or auto" {

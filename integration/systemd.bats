@@ -85,7 +85,7 @@ nothing_left() { # ID UNIT_PATH
 @test "systemd-cgroup: features says systemd is supported" {
     run aisbx features
     [ "$status" -eq 0 ]
-    echo "$output" | jq -e '.linux.cgroup.systemd == true'
+    echo "$output" | jq -e '.linux.cgroup.systemd == true and .linux.cgroup.systemdUser == true'
 }
 
 # systemd removes a scope's cgroup as soon as its last process exits, before

@@ -14,12 +14,12 @@
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/cgroup/systemd_unit.h"
 
-static void expect_unit(const char *cgroups_path, const char *id, const char *slice,
-                        const char *unit, const char *path)
+static void expect_unit_in(const char *root, const char *cgroups_path, const char *id,
+                           const char *slice, const char *unit, const char *path)
 {
     struct systemd_unit u;
     aisbx_error *e = NULL;
-    if (systemd_unit_from_spec(cgroups_path, id, &u, &e) < 0)
+    if (systemd_unit_from_spec(cgroups_path, id, root, &u, &e) < 0)
         fail_msg("%s: %s", cgroups_path, e->msg);
     assert_string_equal(u.slice, slice);
     assert_string_equal(u.unit, unit);
@@ -30,15 +30,24 @@ static void expect_unit(const char *cgroups_path, const char *id, const char *sl
         fail_msg("%s: %s", u.path, e->msg);
     assert_string_equal(back.unit, unit);
     assert_string_equal(back.slice, slice);
+    assert_string_equal(back.path, path);
+    assert_int_equal(u.user, root != NULL);
+    assert_int_equal(back.user, root != NULL);
     systemd_unit_free(&back);
     systemd_unit_free(&u);
+}
+
+static void expect_unit(const char *cgroups_path, const char *id, const char *slice,
+                        const char *unit, const char *path)
+{
+    expect_unit_in(NULL, cgroups_path, id, slice, unit, path);
 }
 
 static void expect_bad(const char *cgroups_path, const char *msg_part)
 {
     struct systemd_unit u;
     aisbx_error *e = NULL;
-    assert_int_equal(systemd_unit_from_spec(cgroups_path, "id", &u, &e), -1);
+    assert_int_equal(systemd_unit_from_spec(cgroups_path, "id", NULL, &u, &e), -1);
     assert_non_null(e);
     if (!strstr(e->msg, msg_part))
         fail_msg("%s: '%s' lacks '%s'", cgroups_path, e->msg, msg_part);
@@ -66,6 +75,46 @@ static void test_engine_paths(void **state)
     expect_unit("", "ctr1", "system.slice", "aisbx-ctr1.scope", "/system.slice/aisbx-ctr1.scope");
     expect_unit(NULL, "ctr1", "system.slice", "aisbx-ctr1.scope", "/system.slice/aisbx-ctr1.scope");
     expect_unit("-.slice:p:n", "n", "-.slice", "p-n.scope", "/p-n.scope");
+}
+
+/* Rootless: a unit of the user's own manager, under its user@UID.service
+ * (podman sends "user.slice:libpod:<id>"; runc's rootless default slice is
+ * user.slice). The way back tells the manager from the path alone. */
+static void test_user_manager_paths(void **state)
+{
+    (void)state;
+    char *root = systemd_user_root(1000);
+    assert_string_equal(root, "/user.slice/user-1000.slice/user@1000.service");
+    expect_unit_in(root, "user.slice:libpod:f00", "f00", "user.slice", "libpod-f00.scope",
+                   "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-f00.scope");
+    expect_unit_in(root, "", "c1", "user.slice", "aisbx-c1.scope",
+                   "/user.slice/user-1000.slice/user@1000.service/user.slice/aisbx-c1.scope");
+    expect_unit_in(root, "-.slice:p:n", "n", "-.slice", "p-n.scope",
+                   "/user.slice/user-1000.slice/user@1000.service/p-n.scope");
+    expect_unit_in(root, "app-x.slice:p:n", "n", "app-x.slice", "p-n.scope",
+                   "/user.slice/user-1000.slice/user@1000.service/app.slice/app-x.slice/p-n.scope");
+    free(root);
+    /* Wherever logind put the manager (read back from systemd), the path
+     * below user@UID.service is what names the unit. */
+    struct systemd_unit u;
+    aisbx_error *e = NULL;
+    assert_int_equal(
+        systemd_unit_from_path("/elsewhere/user@42.service/user.slice/a-b.scope", &u, &e), 0);
+    assert_true(u.user);
+    assert_string_equal(u.unit, "a-b.scope");
+    assert_string_equal(u.slice, "user.slice");
+    systemd_unit_free(&u);
+    /* Not a manager: user@.service without a uid, or a name that only
+     * looks like one. */
+    assert_int_equal(
+        systemd_unit_from_path("/user.slice/user@x.service/user.slice/a.scope", &u, &e), -1);
+    aisbx_error_free(&e);
+    assert_int_equal(systemd_unit_from_path("/user.slice/user@1.servicex/a.scope", &u, &e), -1);
+    aisbx_error_free(&e);
+    /* The system manager's unit of the same name is not the user's. */
+    assert_int_equal(systemd_unit_from_path("/user.slice/a.scope", &u, &e), 0);
+    assert_false(u.user);
+    systemd_unit_free(&u);
 }
 
 static void test_bad_paths(void **state)
@@ -245,10 +294,14 @@ static void test_resolve_facade(void **state)
 {
     (void)state;
     aisbx_error *e = NULL;
-    char *p = cgroup_resolve_systemd_path("system.slice:docker:abc", "abc", &e);
+    char *p = cgroup_resolve_systemd_path("system.slice:docker:abc", "abc", -1, &e);
     assert_string_equal(p, "/system.slice/docker-abc.scope");
     free(p);
-    assert_null(cgroup_resolve_systemd_path("/docker/abc", "abc", &e));
+    p = cgroup_resolve_systemd_path(":libpod:abc", "abc", 1000, &e);
+    assert_string_equal(
+        p, "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-abc.scope");
+    free(p);
+    assert_null(cgroup_resolve_systemd_path("/docker/abc", "abc", -1, &e));
     assert_non_null(e);
     aisbx_error_free(&e);
 }
@@ -256,9 +309,9 @@ static void test_resolve_facade(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_engine_paths),   cmocka_unit_test(test_bad_paths),
-        cmocka_unit_test(test_slice_path),     cmocka_unit_test(test_props),
-        cmocka_unit_test(test_resolve_facade),
+        cmocka_unit_test(test_engine_paths), cmocka_unit_test(test_user_manager_paths),
+        cmocka_unit_test(test_bad_paths),    cmocka_unit_test(test_slice_path),
+        cmocka_unit_test(test_props),        cmocka_unit_test(test_resolve_facade),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,9 +6,15 @@
  * its static start-up, and only the calls that need systemd pay for loading
  * libsystemd (README "systemd cgroup driver" has the measurements).
  *
- *   aisbx-systemd start UNIT SLICE PID DESCRIPTION [PROP]...
- *   aisbx-systemd set UNIT [PROP]...
- *   aisbx-systemd stop UNIT
+ *   aisbx-systemd [--user] start UNIT SLICE PID DESCRIPTION [PROP]...
+ *   aisbx-systemd [--user] set UNIT [PROP]...
+ *   aisbx-systemd [--user] stop UNIT
+ *
+ * --user talks to the caller's own systemd instance (systemd --user of a
+ * logind session or of a lingering user) instead of the system manager:
+ * rootless containers live in that user's delegated tree. start prints the
+ * unit's ControlGroup property (the cgroup systemd made, read back rather
+ * than computed) as one line on stdout.
  *
  * PROP is NAME=SIG:VALUE with SIG one of b (yes/no), t (unsigned 64-bit),
  * s (string), ay (a CPU or node list such as "0-3,6", sent as systemd's
@@ -49,22 +55,73 @@ static int fail(const char *fmt, ...)
     return -1;
 }
 
-/* As root, systemd's private socket (what systemctl uses: no dbus-daemon
- * needed); otherwise, or when it is missing, the system bus. Unprivileged
- * callers would need the user bus (issue 13, rootless). */
+static bool use_user_manager;
+static char private_path[4096];
+
+/* Connects straight to a manager's private socket (what systemctl uses: no
+ * dbus-daemon needed). 0, or -errno. */
+static int connect_private(sd_bus **bus, const char *sock)
+{
+    char addr[sizeof(private_path) + 16];
+    int r;
+    snprintf(addr, sizeof(addr), "unix:path=%s", sock);
+    if ((r = sd_bus_new(bus)) < 0)
+        return r;
+    if ((r = sd_bus_set_address(*bus, addr)) >= 0 && (r = sd_bus_start(*bus)) >= 0)
+        return 0;
+    sd_bus_unref(*bus);
+    *bus = NULL;
+    return r;
+}
+
+/* The user's own manager, as crun and runc reach it: the user bus
+ * ($DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus, which sd-bus
+ * authenticates with the socket's peer credentials, so it also works as
+ * root of rootless podman's user namespace); without a bus (no
+ * dbus-user-session), the manager's private socket
+ * $XDG_RUNTIME_DIR/systemd/private. */
+static int user_connect(sd_bus **bus)
+{
+    const char *xdg = getenv("XDG_RUNTIME_DIR"), *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
+    static char where[sizeof(private_path)];
+    int r;
+    if (!(addr && *addr) && !(xdg && *xdg))
+        return fail("cannot reach the systemd user manager: neither XDG_RUNTIME_DIR nor "
+                    "DBUS_SESSION_BUS_ADDRESS is set (a logind session or `loginctl enable-linger` "
+                    "gives the user one)");
+    if (addr && *addr)
+        snprintf(where, sizeof(where), "%s", addr);
+    else
+        snprintf(where, sizeof(where), "%s/bus", xdg);
+    bus_where = where;
+    if ((addr && *addr) || access(where, F_OK) == 0) {
+        if ((r = sd_bus_open_user(bus)) >= 0)
+            return 0;
+        return fail("cannot connect to the systemd user manager over the user bus at %s: %s", where,
+                    strerror(-r));
+    }
+    snprintf(private_path, sizeof(private_path), "%s/systemd/private", xdg);
+    bus_where = private_path;
+    if ((r = connect_private(bus, private_path)) >= 0)
+        return 0;
+    return fail("cannot connect to the systemd user manager: no user bus at %s/bus and %s: %s "
+                "(is systemd --user running for this user: a logind session or linger?)",
+                xdg, private_path, strerror(-r));
+}
+
+/* System manager: as root, systemd's private socket; otherwise, or when it
+ * is missing, the system bus. */
 static int bus_connect(sd_bus **bus)
 {
     static const char private_sock[] = "/run/systemd/private";
     int r;
+    if (use_user_manager)
+        return user_connect(bus);
     if (geteuid() == 0 && access(private_sock, F_OK) == 0) {
-        bus_where = private_sock;
-        if ((r = sd_bus_new(bus)) < 0)
-            return fail("sd_bus_new: %s", strerror(-r));
-        if ((r = sd_bus_set_address(*bus, "unix:path=/run/systemd/private")) >= 0 &&
-            (r = sd_bus_start(*bus)) >= 0)
+        snprintf(private_path, sizeof(private_path), "%s", private_sock);
+        bus_where = private_path;
+        if ((r = connect_private(bus, private_sock)) >= 0)
             return 0;
-        sd_bus_unref(*bus);
-        *bus = NULL;
         return fail("cannot connect to systemd at %s (is systemd running?): %s", private_sock,
                     strerror(-r));
     }
@@ -282,7 +339,7 @@ static int ctx_open(struct ctx *c)
     memset(c, 0, sizeof(*c));
     if (bus_connect(&c->bus) < 0)
         return -1;
-    c->direct = strcmp(bus_where, "/run/systemd/private") == 0;
+    c->direct = bus_where == private_path;
     /* Before the call, so that no JobRemoved is missed. On systemd's private
      * socket (a direct connection, no bus) messages carry no sender, so the
      * match must not name one there (systemctl does the same); Subscribe()
@@ -333,6 +390,37 @@ static int stop_unit(struct ctx *c, const char *unit, bool quiet)
     /* A unit that ended "failed" (an OOM kill, say) stays listed until reset. */
     if (r >= 0)
         reset_failed(c, unit);
+    return r < 0 ? -1 : 0;
+}
+
+/* Prints the unit's ControlGroup: where systemd put it (a user manager's
+ * units live under its own user@UID.service, wherever logind put that). */
+static int print_cgroup(struct ctx *c, const char *unit)
+{
+    sd_bus_error berr = SD_BUS_ERROR_NULL;
+    sd_bus_message *reply = NULL;
+    const char *obj;
+    char *cg = NULL;
+    size_t n = strlen(unit);
+    const char *iface = n > 6 && strcmp(unit + n - 6, ".slice") == 0
+                            ? "org.freedesktop.systemd1.Slice"
+                            : "org.freedesktop.systemd1.Scope";
+    int r = sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &berr, &reply, "s",
+                               unit);
+    if (r >= 0)
+        r = sd_bus_message_read(reply, "o", &obj);
+    if (r >= 0)
+        r = sd_bus_get_property_string(c->bus, SD_DEST, obj, iface, "ControlGroup", &berr, &cg);
+    sd_bus_message_unref(reply);
+    if (r >= 0 && (!cg || cg[0] != '/'))
+        r = -ENOENT; /* a unit with no cgroup (already empty and gone) */
+    if (r < 0)
+        fail("read back the cgroup of unit %s: %s", unit,
+             berr.message ? berr.message : strerror(-r));
+    else
+        printf("%s\n", cg);
+    sd_bus_error_free(&berr);
+    free(cg);
     return r < 0 ? -1 : 0;
 }
 
@@ -405,6 +493,10 @@ static int start_unit(struct ctx *c, const char *unit, const char *slice, const 
         }
         free(c->wait.result);
         c->wait.result = NULL;
+        if (print_cgroup(c, unit) < 0) {
+            stop_unit(c, unit, true);
+            return -1;
+        }
         return 0;
     }
     return fail("start unit %s: the unit already exists", unit);
@@ -437,8 +529,8 @@ static int set_props(struct ctx *c, const char *unit, char **props, int nprops)
 
 static int usage(void)
 {
-    fail("usage: aisbx-systemd start UNIT SLICE PID DESCRIPTION [PROP]... | set UNIT [PROP]... | "
-         "stop UNIT");
+    fail("usage: aisbx-systemd [--user] start UNIT SLICE PID DESCRIPTION [PROP]... | set UNIT "
+         "[PROP]... | stop UNIT");
     return 2;
 }
 
@@ -446,6 +538,11 @@ int main(int argc, char **argv)
 {
     struct ctx c;
     int r;
+    if (argc > 1 && strcmp(argv[1], "--user") == 0) {
+        use_user_manager = true;
+        argv++;
+        argc--;
+    }
     if (argc < 3)
         return usage();
     const char *verb = argv[1], *unit = argv[2];

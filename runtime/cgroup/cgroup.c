@@ -150,15 +150,41 @@ static const struct cg_driver *driver(void)
     return cgroup_version() == CGROUP_V2 ? &cg_v2 : &cg_v1;
 }
 
-char *cgroup_resolve_systemd_path(const char *cgroups_path, const char *id, aisbx_error **err)
+char *cgroup_resolve_systemd_path(const char *cgroups_path, const char *id, int user_uid,
+                                  aisbx_error **err)
 {
     struct systemd_unit u;
-    if (systemd_unit_from_spec(cgroups_path, id, &u, err) < 0)
+    char *root = user_uid >= 0 ? systemd_user_root((unsigned)user_uid) : NULL;
+    int r = systemd_unit_from_spec(cgroups_path, id, root, &u, err);
+    free(root);
+    if (r < 0)
         return NULL;
     char *path = u.path;
     u.path = NULL;
     systemd_unit_free(&u);
     return path;
+}
+
+int cgroup_create_unit(char **path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
+{
+    CHECK(*path);
+    char *actual = NULL;
+    if (cg_systemd_start(*path, r, pid, &actual, err) < 0)
+        return -1; /* the helper's line says which unit and why */
+    if (strcmp(actual, *path) != 0)
+        log_debug("systemd: unit's cgroup is %s (expected %s)", actual, *path);
+    if (driver()->adopt(actual, r, pid, err) < 0) {
+        aisbx_error *e = NULL;
+        if (cg_systemd_stop(actual, &e) < 0)
+            log_warning("%s", e->msg);
+        aisbx_error_free(&e);
+        aisbx_error_wrap(err, "create cgroup %s", actual);
+        free(actual);
+        return -1;
+    }
+    free(*path);
+    *path = actual;
+    return 0;
 }
 
 int cgroup_create(const char *path, bool systemd, const struct spec_resources *r, pid_t pid,
@@ -169,16 +195,17 @@ int cgroup_create(const char *path, bool systemd, const struct spec_resources *r
         int ret = driver()->create(path, r, pid, err);
         return ret < 0 ? aisbx_error_wrap(err, "create cgroup %s", path) : 0;
     }
-    if (cg_systemd_start(path, r, pid, err) < 0)
-        return -1; /* the helper's line says which unit and why */
-    if (driver()->adopt(path, r, pid, err) < 0) {
+    char *p = xstrdup(path);
+    int ret = cgroup_create_unit(&p, r, pid, err);
+    if (ret == 0 && strcmp(p, path) != 0) {
         aisbx_error *e = NULL;
-        if (cg_systemd_stop(path, &e) < 0)
+        if (cgroup_destroy(p, true, &e) < 0)
             log_warning("%s", e->msg);
         aisbx_error_free(&e);
-        return aisbx_error_wrap(err, "create cgroup %s", path);
+        ret = aisbx_error_make(err, 0, "systemd put the unit in %s, not %s", p, path);
     }
-    return 0;
+    free(p);
+    return ret;
 }
 
 int cgroup_enter(const char *path, pid_t pid, aisbx_error **err)

@@ -31,8 +31,12 @@ char *cgroup_resolve_path(const char *cgroups_path, const char *id);
 
 /* --systemd-cgroup: runc's "slice:prefix:name" (empty: system.slice, prefix
  * aisbx, the id) -> the cgroup path of that unit ("/system.slice/
- * aisbx-<id>.scope"). Heap; NULL with err for a malformed path. */
-char *cgroup_resolve_systemd_path(const char *cgroups_path, const char *id, aisbx_error **err);
+ * aisbx-<id>.scope"). user_uid >= 0: a unit of that host user's systemd
+ * --user (rootless), expected under "/user.slice/user-UID.slice/
+ * user@UID.service", default slice user.slice. Heap; NULL with err for a
+ * malformed path. */
+char *cgroup_resolve_systemd_path(const char *cgroups_path, const char *id, int user_uid,
+                                  aisbx_error **err);
 
 /* Creates the cgroup in every hierarchy used, applies r (may be NULL), then
  * moves pid in (pid <= 0: no move). On failure removes what it created.
@@ -41,6 +45,11 @@ char *cgroup_resolve_systemd_path(const char *cgroups_path, const char *id, aisb
  * rest of r is written inside it. */
 int cgroup_create(const char *path, bool systemd, const struct spec_resources *r, pid_t pid,
                   aisbx_error **err);
+/* --systemd-cgroup's create: *path (from cgroup_resolve_systemd_path) is
+ * replaced by the unit's cgroup as systemd reports it (its ControlGroup
+ * property), where the rest of r is then written. cgroup_create with
+ * systemd is this plus a check that the two paths are the same. */
+int cgroup_create_unit(char **path, const struct spec_resources *r, pid_t pid, aisbx_error **err);
 /* Joins an existing cgroup (exec). */
 int cgroup_enter(const char *path, pid_t pid, aisbx_error **err);
 /* Fields that are absent or zero are left unchanged (docker sends zeros).

@@ -53,10 +53,12 @@ extern const struct cg_driver cg_v1, cg_v2;
 
 /* ---- cgroup_systemd.c: the unit, through aisbx-systemd ---- */
 
-/* path is the unit's cgroup path (systemd_unit.h); the unit is started with
+/* path is the unit's expected cgroup path (systemd_unit.h; one under
+ * user@UID.service is the user's manager's unit); the unit is started with
  * pid in it and r's systemd-owned properties, and the call returns once
- * systemd's job is done. */
-int cg_systemd_start(const char *path, const struct spec_resources *r, pid_t pid,
+ * systemd's job is done, with *actual the unit's ControlGroup as systemd
+ * reports it (heap; checked to name the same unit). */
+int cg_systemd_start(const char *path, const struct spec_resources *r, pid_t pid, char **actual,
                      aisbx_error **err);
 int cg_systemd_set(const char *path, const struct spec_resources *r, aisbx_error **err);
 /* Stops the unit (a unit already gone is success) and resets it if failed. */

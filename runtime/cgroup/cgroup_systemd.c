@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,10 @@
 #define HELPER_NAME "aisbx-systemd"
 
 /* The helper is judged once: opened next to the running binary, checked
- * (a regular file not writable by anyone but root or us) and executed
- * through that fd. */
+ * (a regular file that only its owner may write, owned by root, by us, or
+ * by whoever owns the aisbx binary itself: it is trusted no more than that
+ * binary is; in rootless podman's user namespace a root-owned install shows
+ * the overflow uid for both) and executed through that fd. */
 static int open_helper(char **where, aisbx_error **err)
 {
     char self[PATH_MAX];
@@ -31,6 +34,8 @@ static int open_helper(char **where, aisbx_error **err)
     if (n <= 0)
         return aisbx_error_make(err, errno, "readlink /proc/self/exe");
     self[n] = '\0';
+    struct stat self_st;
+    bool self_ok = stat(self, &self_st) == 0;
     char *slash = strrchr(self, '/');
     if (slash)
         *slash = '\0';
@@ -40,12 +45,15 @@ static int open_helper(char **where, aisbx_error **err)
         return aisbx_error_make(
             err, errno, "systemd cgroup driver: %s is missing (install it next to aisbx)", *where);
     struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0022) ||
-        (st.st_uid != 0 && st.st_uid != geteuid())) {
+    bool owner_ok = false;
+    if (fstat(fd, &st) == 0)
+        owner_ok =
+            st.st_uid == 0 || st.st_uid == geteuid() || (self_ok && st.st_uid == self_st.st_uid);
+    if (!owner_ok || !S_ISREG(st.st_mode) || (st.st_mode & 0022)) {
         close(fd);
         return aisbx_error_make(err, EPERM,
                                 "systemd cgroup driver: %s is not a regular file owned by root "
-                                "and writable only by its owner",
+                                "(or aisbx's owner) and writable only by its owner",
                                 *where);
     }
     return fd;
@@ -64,9 +72,32 @@ static char *last_line(char *buf)
     return line;
 }
 
-/* Runs the helper with args (NULL-terminated, without argv[0]); its one
- * error line becomes the error. */
-static int run_helper(char *const *args, aisbx_error **err)
+/* Reads fd to EOF into a NUL-terminated buf of len bytes (the rest is
+ * drained and dropped: the helper writes one line to each). */
+static void read_capped(int fd, char *buf, size_t len)
+{
+    size_t n = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf + n, len - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+        if (n == len - 1) {
+            char junk[512];
+            while (read(fd, junk, sizeof(junk)) > 0)
+                ;
+            break;
+        }
+    }
+    buf[n] = '\0';
+}
+
+/* Runs the helper with args (NULL-terminated, without argv[0]), for the
+ * user's manager when user; its one error line becomes the error. out (may
+ * be NULL): its stdout, heap. */
+static int run_helper(bool user, char *const *args, char **out, aisbx_error **err)
 {
     char *where = NULL;
     int fd = open_helper(&where, err);
@@ -77,72 +108,79 @@ static int run_helper(char *const *args, aisbx_error **err)
     size_t nargs = 0;
     while (args[nargs])
         nargs++;
-    char **argv = calloc(nargs + 2, sizeof(*argv));
+    char **argv = calloc(nargs + 3, sizeof(*argv));
     if (!argv)
         abort();
-    argv[0] = (char *)HELPER_NAME;
+    size_t a = 0;
+    argv[a++] = (char *)HELPER_NAME;
+    if (user)
+        argv[a++] = (char *)"--user";
     for (size_t i = 0; i < nargs; i++)
-        argv[i + 1] = args[i];
-    /* A clean environment: only the bus address is the caller's to choose. */
-    const char *bus = getenv("DBUS_SYSTEM_BUS_ADDRESS");
-    char *bus_env = bus ? xasprintf("DBUS_SYSTEM_BUS_ADDRESS=%s", bus) : NULL;
-    char *envp[] = {(char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", bus_env, NULL};
-    int pipefd[2];
+        argv[a++] = args[i];
+    /* A clean environment: only the bus's address is the caller's to
+     * choose (the system bus's, or for the user's manager the user bus's
+     * and the runtime dir that holds it). */
+    char *env[3] = {NULL, NULL, NULL};
+    static const char *const sys_vars[] = {"DBUS_SYSTEM_BUS_ADDRESS", NULL};
+    static const char *const user_vars[] = {"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", NULL};
+    size_t ne = 0;
+    for (const char *const *v = user ? user_vars : sys_vars; *v; v++)
+        if (getenv(*v))
+            env[ne++] = xasprintf("%s=%s", *v, getenv(*v));
+    char *envp[] = {(char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", env[0], env[1], NULL};
+    int errp[2] = {-1, -1}, outp[2] = {-1, -1};
     int ret = -1;
-    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+    if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0) {
         aisbx_error_make(err, errno, "pipe");
         goto out;
     }
     pid_t pid = fork();
     if (pid < 0) {
         aisbx_error_make(err, errno, "fork %s", where);
-        close(pipefd[0]);
-        close(pipefd[1]);
         goto out;
     }
     if (pid == 0) {
         int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-        if (devnull >= 0) {
+        if (devnull >= 0)
             dup2(devnull, 0);
-            dup2(devnull, 1);
-        }
-        dup2(pipefd[1], 2);
+        dup2(outp[1], 1);
+        dup2(errp[1], 2);
         signal(SIGPIPE, SIG_DFL);
         execveat(fd, "", argv, envp, AT_EMPTY_PATH);
         dprintf(2, "aisbx-systemd: exec %s: %s\n", where, strerror(errno));
         _exit(127);
     }
-    close(pipefd[1]);
-    char buf[4096];
-    size_t len = 0;
-    for (;;) {
-        ssize_t r = read(pipefd[0], buf + len, sizeof(buf) - 1 - len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-        if (len == sizeof(buf) - 1) { /* the helper writes one line: drain the rest */
-            char junk[512];
-            while (read(pipefd[0], junk, sizeof(junk)) > 0)
-                ;
-            break;
-        }
-    }
-    buf[len] = '\0';
-    close(pipefd[0]);
+    close(errp[1]);
+    close(outp[1]);
+    errp[1] = outp[1] = -1;
+    /* Both are one short line, far below a pipe's buffer: stderr to its
+     * end first cannot block the helper on stdout. */
+    char buf[4096], obuf[4096];
+    read_capped(errp[0], buf, sizeof(buf));
+    read_capped(outp[0], obuf, sizeof(obuf));
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         ret = 0;
-    else if (*last_line(buf))
+        if (out) {
+            obuf[strcspn(obuf, "\n")] = '\0';
+            *out = xstrdup(obuf);
+        }
+    } else if (*last_line(buf))
         aisbx_error_make(err, 0, "%s", last_line(buf));
     else
         aisbx_error_make(err, 0, "%s %s failed (status %d)", HELPER_NAME, args[0], status);
 out:
+    for (int i = 0; i < 2; i++) {
+        if (errp[i] >= 0)
+            close(errp[i]);
+        if (outp[i] >= 0)
+            close(outp[i]);
+    }
     close(fd);
-    free(bus_env);
+    free(env[0]);
+    free(env[1]);
     free(argv);
     free(where);
     return ret;
@@ -160,7 +198,26 @@ static char *read_proc_devices(void)
     return text;
 }
 
-int cg_systemd_start(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
+/* systemd's ControlGroup for the unit must be a unit path naming that unit
+ * of that manager: it becomes the path every later call trusts. */
+static int check_readback(const struct systemd_unit *u, const char *got, aisbx_error **err)
+{
+    struct systemd_unit back;
+    aisbx_error *e = NULL;
+    if (systemd_unit_from_path(got, &back, &e) < 0) {
+        aisbx_error_free(&e);
+        return aisbx_error_make(err, 0, "systemd put unit %s in cgroup '%s', not a unit's path",
+                                u->unit, got);
+    }
+    bool same = strcmp(back.unit, u->unit) == 0 && back.user == u->user;
+    systemd_unit_free(&back);
+    if (!same)
+        return aisbx_error_make(err, 0, "systemd reports cgroup '%s' for unit %s", got, u->unit);
+    return 0;
+}
+
+int cg_systemd_start(const char *path, const struct spec_resources *r, pid_t pid, char **actual,
+                     aisbx_error **err)
 {
     struct systemd_unit u;
     struct spec_strlist args = {0};
@@ -174,9 +231,23 @@ int cg_systemd_start(const char *path, const struct spec_resources *r, pid_t pid
     spec_strlist_push(&args, u.slice);
     spec_strlist_push(&args, pid_s);
     spec_strlist_push(&args, desc);
-    if (systemd_unit_props(r, true, devices, &args, err) == 0) {
-        log_debug("systemd: starting %s in %s for pid %d", u.unit, u.slice, (int)pid);
-        ret = run_helper(args.v, err);
+    /* A user's manager cannot attach a device program (that needs
+     * CAP_SYS_ADMIN); the device bound there is the rootless one
+     * (rootless_cgroup.c), so no DeviceAllow is sent that it would ignore. */
+    if (systemd_unit_props(r, !u.user, devices, &args, err) == 0) {
+        log_debug("systemd: starting %s in %s for pid %d (%s manager)", u.unit, u.slice, (int)pid,
+                  u.user ? "user" : "system");
+        ret = run_helper(u.user, args.v, actual, err);
+    }
+    if (ret == 0 && check_readback(&u, *actual, err) < 0) {
+        char *stop[] = {(char *)"stop", u.unit, NULL};
+        aisbx_error *e = NULL;
+        if (run_helper(u.user, stop, NULL, &e) < 0)
+            log_warning("%s", e->msg);
+        aisbx_error_free(&e);
+        free(*actual);
+        *actual = NULL;
+        ret = -1;
     }
     spec_strlist_free(&args);
     free(pid_s);
@@ -196,7 +267,7 @@ int cg_systemd_set(const char *path, const struct spec_resources *r, aisbx_error
     spec_strlist_push(&args, "set");
     spec_strlist_push(&args, u.unit);
     if (systemd_unit_props(r, false, NULL, &args, err) == 0)
-        ret = args.n > 2 ? run_helper(args.v, err) : 0;
+        ret = args.n > 2 ? run_helper(u.user, args.v, NULL, err) : 0;
     spec_strlist_free(&args);
     systemd_unit_free(&u);
     return ret;
@@ -209,7 +280,7 @@ int cg_systemd_stop(const char *path, aisbx_error **err)
         return -1;
     char *args[] = {(char *)"stop", u.unit, NULL};
     log_debug("systemd: stopping %s", u.unit);
-    int ret = run_helper(args, err);
+    int ret = run_helper(u.user, args, NULL, err);
     systemd_unit_free(&u);
     return ret;
 }

@@ -9,6 +9,7 @@
 #include "runtime/log.h"
 
 #define DEFAULT_SLICE "system.slice"
+#define DEFAULT_USER_SLICE "user.slice"
 #define DEFAULT_PREFIX "aisbx"
 
 void systemd_unit_free(struct systemd_unit *u)
@@ -62,7 +63,13 @@ char *systemd_slice_path(const char *slice)
     return out;
 }
 
-static int set_unit(struct systemd_unit *u, const char *slice, const char *unit, aisbx_error **err)
+char *systemd_user_root(unsigned uid)
+{
+    return xasprintf("/user.slice/user-%u.slice/user@%u.service", uid, uid);
+}
+
+static int set_unit(struct systemd_unit *u, const char *root, const char *slice, const char *unit,
+                    aisbx_error **err)
 {
     char *sp = systemd_slice_path(slice);
     if (!sp)
@@ -73,18 +80,20 @@ static int set_unit(struct systemd_unit *u, const char *slice, const char *unit,
     }
     u->slice = xstrdup(slice);
     u->unit = xstrdup(unit);
-    u->path = xasprintf("%s/%s", sp, unit);
+    u->path = xasprintf("%s%s/%s", root ? root : "", sp, unit);
+    u->user = root != NULL;
     free(sp);
     return 0;
 }
 
-int systemd_unit_from_spec(const char *cgroups_path, const char *id, struct systemd_unit *u,
-                           aisbx_error **err)
+int systemd_unit_from_spec(const char *cgroups_path, const char *id, const char *user_root,
+                           struct systemd_unit *u, aisbx_error **err)
 {
     memset(u, 0, sizeof(*u));
+    const char *default_slice = user_root ? DEFAULT_USER_SLICE : DEFAULT_SLICE;
     if (!cgroups_path || !*cgroups_path) {
         char *unit = xasprintf("%s-%s.scope", DEFAULT_PREFIX, id ? id : "");
-        int r = set_unit(u, DEFAULT_SLICE, unit, err);
+        int r = set_unit(u, user_root, default_slice, unit, err);
         free(unit);
         return r;
     }
@@ -105,13 +114,27 @@ int systemd_unit_from_spec(const char *cgroups_path, const char *id, struct syst
     else
         unit = xasprintf("%s.scope", name);
     int r = (!*name) ? aisbx_error_make(err, EINVAL, "cgroupsPath \"%s\" has no name", cgroups_path)
-                     : set_unit(u, *slice ? slice : DEFAULT_SLICE, unit, err);
+                     : set_unit(u, user_root, *slice ? slice : default_slice, unit, err);
     free(slice);
     free(prefix);
     free(unit);
     if (r < 0)
         systemd_unit_free(u);
     return r;
+}
+
+/* The end of the last "/user@UID.service" component of path, or NULL. */
+static const char *user_manager_end(const char *path)
+{
+    const char *end = NULL;
+    for (const char *p = strstr(path, "/user@"); p; p = strstr(p + 1, "/user@")) {
+        const char *q = p + strlen("/user@"), *d = q;
+        while (*d >= '0' && *d <= '9')
+            d++;
+        if (d > q && strncmp(d, ".service/", strlen(".service/")) == 0)
+            end = d + strlen(".service");
+    }
+    return end;
 }
 
 int systemd_unit_from_path(const char *path, struct systemd_unit *u, aisbx_error **err)
@@ -124,9 +147,13 @@ int systemd_unit_from_path(const char *path, struct systemd_unit *u, aisbx_error
     const char *prev = last;
     while (prev > path && prev[-1] != '/')
         prev--;
-    char *slice = prev == last ? xstrdup("-.slice") : strndup(prev, (size_t)(last - prev));
-    int r = set_unit(u, slice, last + 1, err);
+    const char *uend = user_manager_end(path);
+    char *root = uend ? strndup(path, (size_t)(uend - path)) : NULL;
+    bool top = prev == last || last == uend;
+    char *slice = top ? xstrdup("-.slice") : strndup(prev, (size_t)(last - prev));
+    int r = set_unit(u, root, slice, last + 1, err);
     free(slice);
+    free(root);
     if (r == 0 && strcmp(u->path, path) != 0) {
         r = aisbx_error_make(err, EINVAL, "cgroup path '%s' is not a systemd unit's path", path);
         systemd_unit_free(u);

@@ -15,17 +15,27 @@ struct systemd_unit {
     char *slice; /* "system.slice" */
     char *unit;  /* "docker-<id>.scope" (or "<name>.slice") */
     char *path;  /* "/system.slice/docker-<id>.scope" in the cgroup hierarchy */
+    bool user;   /* a unit of a user's manager (path under its user@UID.service) */
 };
 
-/* runc's rules: "" -> "system.slice:aisbx:<id>"; otherwise exactly three
+/* The cgroup of uid's systemd --user as logind makes it
+ * ("/user.slice/user-UID.slice/user@UID.service"): the expected root of a
+ * rootless container's unit until systemd's own answer replaces it. Heap. */
+char *systemd_user_root(unsigned uid);
+
+/* user_root: NULL for the system manager, else the user manager's cgroup
+ * (above), the unit then placed under it and the default slice being
+ * "user.slice" (runc's rootless default).
+ * runc's rules: "" -> "system.slice:aisbx:<id>"; otherwise exactly three
  * colon-separated fields, an empty slice meaning system.slice; a name ending
  * in ".slice" is the unit itself, else the unit is "prefix-name.scope"
  * ("name.scope" without a prefix). Slice names are checked as systemd does
  * (".slice" suffix, no "/", no "--", no leading or trailing "-"). */
-int systemd_unit_from_spec(const char *cgroups_path, const char *id, struct systemd_unit *u,
-                           aisbx_error **err);
+int systemd_unit_from_spec(const char *cgroups_path, const char *id, const char *user_root,
+                           struct systemd_unit *u, aisbx_error **err);
 /* The reverse, for a cgroup path stored in the state: the last component is
- * the unit, the one before it the slice ("-.slice" at the top). */
+ * the unit, the one before it the slice ("-.slice" at the top); below a
+ * "user@UID.service" component the unit is that user manager's (u->user). */
 int systemd_unit_from_path(const char *path, struct systemd_unit *u, aisbx_error **err);
 void systemd_unit_free(struct systemd_unit *u);
 

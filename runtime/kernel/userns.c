@@ -60,3 +60,16 @@ bool userns_euid_is_outer_root(void)
     free(text);
     return root;
 }
+
+int64_t userns_outer_euid(void)
+{
+    char *text = read_uid_map();
+    uint32_t out = 0;
+    int64_t r = -1;
+    if (text && userns_map_outside(text, (uint32_t)geteuid(), &out))
+        r = out;
+    else if (!text)
+        r = geteuid();
+    free(text);
+    return r;
+}

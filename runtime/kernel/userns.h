@@ -19,5 +19,8 @@ bool userns_running_in_child(void);
  * namespace, or of a namespace that maps root to root): no RLIMIT_NPROC
  * binds such a process. */
 bool userns_euid_is_outer_root(void);
+/* Our effective uid one level out (rootless podman's namespace root -> the
+ * user's own uid on the host); -1 if the map does not map it. */
+int64_t userns_outer_euid(void);
 
 #endif

@@ -88,7 +88,8 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
     const char *cp = j->b.cfg->linux_ ? j->b.cfg->linux_->cgroups_path : NULL;
     j->st.systemd_cgroup = j->ctx->systemd_cgroup;
     if (j->st.systemd_cgroup)
-        j->st.cgroup_path = cgroup_resolve_systemd_path(cp, j->id, err);
+        j->st.cgroup_path =
+            cgroup_resolve_systemd_path(cp, j->id, rootless_systemd_uid(j->ctx->rootless), err);
     else if (!(j->st.cgroup_path = cgroup_resolve_path(cp, j->id)))
         aisbx_error_make(err, 0, "invalid cgroupsPath \"%s\"", cp);
     if (!j->st.cgroup_path)
@@ -324,8 +325,17 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
     if (j->cgroup_early) {
         if (cgroup_enter(j->st.cgroup_path, j->pid, err) < 0)
             return -1;
-    } else if (cgroup_create(j->st.cgroup_path, j->st.systemd_cgroup,
-                             c->linux_ ? c->linux_->resources : NULL, j->pid, err) < 0) {
+    } else if (j->st.systemd_cgroup) {
+        /* Rootless: a unit of the user's systemd, without the device
+         * cgroup no user may set (rootless_cgroup_resources). */
+        const struct spec_resources *res = c->linux_ ? c->linux_->resources : NULL;
+        struct spec_resources *rl = j->ctx->rootless ? rootless_cgroup_resources(res) : NULL;
+        int made = cgroup_create_unit(&j->st.cgroup_path, rl ? rl : res, j->pid, err);
+        spec_resources_free(rl);
+        if (made < 0)
+            return -1;
+    } else if (cgroup_create(j->st.cgroup_path, false, c->linux_ ? c->linux_->resources : NULL,
+                             j->pid, err) < 0) {
         return -1;
     }
     j->cgroup_created = true;

@@ -14,6 +14,7 @@
 #include "runtime/kernel/proc_info.h"
 #include "runtime/lifecycle/container_id.h"
 #include "runtime/lifecycle/handle.h"
+#include "runtime/lifecycle/rootless.h"
 #include "runtime/lifecycle/state_store.h"
 #include "runtime/log.h"
 
@@ -66,7 +67,8 @@ static int delete_broken(const struct aisbx_context *ctx, const char *id, int di
         const char *cp = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
         bool systemd = cp && strchr(cp, ':');
         char *path =
-            systemd ? cgroup_resolve_systemd_path(cp, id, NULL) : cgroup_resolve_path(cp, id);
+            systemd ? cgroup_resolve_systemd_path(cp, id, rootless_systemd_uid(ctx->rootless), NULL)
+                    : cgroup_resolve_path(cp, id);
         if (path) {
             kill_cgroup(path);
             for (int i = 0; i < 500 && cgroup_destroy(path, systemd, &e) < 0; i++) {

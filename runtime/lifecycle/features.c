@@ -80,8 +80,8 @@ void runtime_features(struct spec_features *f)
     }
     f->linux_.cgroup.v1 = SPEC_TRUE;
     f->linux_.cgroup.v2 = SPEC_TRUE;
-    f->linux_.cgroup.systemd = SPEC_TRUE; /* --systemd-cgroup, with aisbx-systemd */
-    f->linux_.cgroup.systemd_user = SPEC_FALSE;
+    f->linux_.cgroup.systemd = SPEC_TRUE;      /* --systemd-cgroup, with aisbx-systemd */
+    f->linux_.cgroup.systemd_user = SPEC_TRUE; /* rootless: the user's systemd --user */
     f->linux_.cgroup.rdma = SPEC_TRUE;
     f->linux_.seccomp.enabled = SPEC_TRUE;
     push_all(&f->linux_.seccomp.actions, features_seccomp_actions);

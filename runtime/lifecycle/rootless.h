@@ -46,6 +46,16 @@ struct rootless_pids_cap {
     uint64_t nproc_max;  /* > 0: RLIMIT_NPROC holds it, there is no cgroup */
     char annotation[64]; /* ANNOTATION_PIDS_CAP: "cgroup" or "rlimit-nproc:<n>" */
 };
+/* --systemd-cgroup's manager: -1 (the system's) unless rootless, then the
+ * host uid whose systemd --user holds the unit (our euid one level out: the
+ * user who runs rootless podman). */
+int rootless_systemd_uid(bool rootless);
+
+/* r as a rootless runtime can apply it in a cgroup of its own (a delegated
+ * subtree, or a unit of the user's systemd): without the device rules
+ * unless the runtime is root one level out. Heap (NULL for NULL). */
+struct spec_resources *rootless_cgroup_resources(const struct spec_resources *r);
+
 int rootless_pids_cap(const char *cgroup_path, const struct spec_config *c, int64_t pids_max,
                       struct rootless_pids_cap *out, aisbx_error **err);
 

@@ -1,5 +1,6 @@
 /* Rootless: the pids cap's holder (rootless.h, rootless_pids_cap). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
  * read-only, every other mount is nodev. */
 static struct spec_resources *without_devices(const struct spec_resources *r)
 {
+    if (!r)
+        return NULL;
     struct spec_resources *d = spec_resources_dup(r);
     if (!d)
         return NULL;
@@ -27,6 +30,19 @@ static struct spec_resources *without_devices(const struct spec_resources *r)
     d->devices = NULL;
     d->n_devices = 0;
     return d;
+}
+
+int rootless_systemd_uid(bool rootless)
+{
+    if (!rootless)
+        return -1;
+    int64_t uid = userns_outer_euid();
+    return uid >= 0 && uid <= INT32_MAX ? (int)uid : -1;
+}
+
+struct spec_resources *rootless_cgroup_resources(const struct spec_resources *r)
+{
+    return userns_euid_is_outer_root() ? spec_resources_dup(r) : without_devices(r);
 }
 
 int rootless_pids_cap(const char *cgroup_path, const struct spec_config *c, int64_t pids_max,
