@@ -19,10 +19,14 @@
 # starts clean. Each run's payload (tests, binaries, images, engine snippets)
 # rides in the initramfs, which copies it into the root before switch_root.
 #
-# Env: STOCK_TESTS="docker podman cri ctr bundle bench" (a subset, in that
+# Env: STOCK_TESTS="docker podman podman_rootless cri ctr bundle bench" (a subset, in that
 #      order), STOCK_RUNTIMES="runc aisbx", STOCK_TIMEOUT (seconds, 1200),
 #      STOCK_VERBOSE=1 (whole console), STOCK_KEEP=1 (keep the work dir),
-#      STOCK_KERNEL (vmlinuz path), STOCK_MIRROR (Debian mirror URL).
+#      STOCK_KERNEL (vmlinuz path), STOCK_MIRROR (Debian mirror URL),
+#      STOCK_CGROUP=hybrid (boot with systemd.unified_cgroup_hierarchy=0:
+#      cgroup v1 controllers, systemd's own tree on the unified mount, as
+#      older hosts run; groups then default to "docker podman ctr bundle",
+#      rootless podman needing cgroup v2 for any cgroup at all).
 # Prints the guest's per-test lines and "stock-host: N passed, N failed";
 # exits 1 on a failure, 125 if the guest gave no result, 124 on timeout.
 set -euo pipefail
@@ -32,6 +36,14 @@ lane=$repo/hack/stocklane
 cache=${AISBX_STOCK_CACHE:-/var/cache/aisbx-stock}
 mirror=${STOCK_MIRROR:-http://deb.debian.org/debian}
 timeout_s=${STOCK_TIMEOUT:-1200}
+case ${STOCK_CGROUP:-v2} in
+v2) cg_arg=systemd.unified_cgroup_hierarchy=1 ;;
+hybrid)
+    cg_arg=systemd.unified_cgroup_hierarchy=0
+    STOCK_TESTS=${STOCK_TESTS:-docker podman ctr bundle}
+    ;;
+*) echo "stock-lane: STOCK_CGROUP is v2 or hybrid, not '$STOCK_CGROUP'" >&2; exit 2 ;;
+esac
 bindir=${1:-}
 
 say() { echo "stock-lane: $*" >&2; }
@@ -135,13 +147,13 @@ echo "${STOCK_RUNTIMES:-}" >"$p/runtimes.env"
 
 # ---------------------------------------------------------------- boot
 log=$work/console.log
-say "booting (qemu tcg, timeout ${timeout_s}s)"
+say "booting (qemu tcg, ${STOCK_CGROUP:-v2} cgroups, timeout ${timeout_s}s)"
 tb=$SECONDS
 qemu-system-x86_64 -accel tcg -m 3072 -smp 2 -nographic \
     -no-reboot -nodefaults -serial stdio -display none \
     -kernel "$kernel" -initrd "$work/initrd.gz" \
     -drive "file=$img,format=raw,if=virtio,snapshot=on,cache=unsafe" \
-    -append "console=ttyS0 quiet loglevel=3 panic=-1 systemd.show_status=0 systemd.unified_cgroup_hierarchy=1 apparmor=1 security=apparmor" \
+    -append "console=ttyS0 quiet loglevel=3 panic=-1 systemd.show_status=0 $cg_arg apparmor=1 security=apparmor" \
     </dev/null >"$log" 2>&1 &
 qpid=$!
 # The guest powers itself off after the end marker; if it does not within

@@ -21,7 +21,7 @@ AISBX=/usr/local/bin/aisbx
 RUNTIMES=$(cat "$P/runtimes.env" 2>/dev/null)
 RUNTIMES=${RUNTIMES:-runc aisbx}
 GROUPS_RUN=$(cat "$P/tests.env" 2>/dev/null)
-GROUPS_RUN=${GROUPS_RUN:-docker podman cri ctr bundle bench}
+GROUPS_RUN=${GROUPS_RUN:-docker podman podman_rootless cri ctr bundle bench}
 T=$(mktemp -d /tmp/stock.XXXXXX)
 DIMG=aisbx/busybox:test                 # docker import
 PIMG=localhost/aisbx/busybox:test       # podman import
@@ -81,12 +81,31 @@ floor_in() {
     [[ $a == $aa ]] || fail "AppArmor: '$a', want '$aa'"
     [ -z "$REASON" ]
 }
-# cgroup_of PID: the cgroup v2 path of PID, relative to /sys/fs/cgroup
-cgroup_of() { sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null; }
+# The lane boots cgroup v2 only, or hybrid (STOCK_CGROUP=hybrid: v1
+# controllers, systemd's unified tree at /sys/fs/cgroup/unified).
+if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then CGV=2; else CGV=1; fi
+# cgroup_of PID: PID's cgroup path (v1: in the pids hierarchy)
+cgroup_of() {
+    if [ "$CGV" = 2 ]; then
+        sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null
+    else
+        sed -n 's/^[0-9]*:pids://p' "/proc/$1/cgroup" 2>/dev/null
+    fi
+}
+# cgdir CGROUP CONTROLLER: the directory of CGROUP (v1: in that controller's hierarchy)
+cgdir() { if [ "$CGV" = 2 ]; then echo "/sys/fs/cgroup$1"; else echo "/sys/fs/cgroup/$2$1"; fi; }
+# cg_frozen CGROUP: the freezer's view, the same text for every runtime
+cg_frozen() {
+    if [ "$CGV" = 2 ]; then
+        echo "cgroup.freeze=$(cat "/sys/fs/cgroup$1/cgroup.freeze" 2>&1)"
+    else
+        echo "freezer.state=$(cat "/sys/fs/cgroup/freezer$1/freezer.state" 2>&1)"
+    fi
+}
 # cg_procs CGROUP: "pid:comm ..." of the processes in a cgroup (and below)
 cg_procs() {
     local p
-    find "/sys/fs/cgroup$1" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un | while read -r p; do
+    find "$(cgdir "$1" pids)" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un | while read -r p; do
         printf '%s:%s ' "$p" "$(cat "/proc/$p/comm" 2>/dev/null)"
     done
 }
@@ -95,7 +114,7 @@ floor_cg() {
     local pid=$1 scope=$2 cg pm unit tm
     cg=$(cgroup_of "$pid")
     [ -n "$cg" ] || { fail "no cgroup for pid '$pid'"; return 1; }
-    pm=$(cat "/sys/fs/cgroup$cg/pids.max" 2>/dev/null)
+    pm=$(cat "$(cgdir "$cg" pids)/pids.max" 2>/dev/null)
     unit=$(basename "$cg")
     tm=-
     [[ $unit == *.scope ]] && tm=$(systemctl show -p TasksMax --value "$unit")
@@ -128,7 +147,7 @@ leftovers() {
 # ---------------------------------------------------------------- facts
 facts() {
     info "uptime $(cut -d' ' -f1 /proc/uptime) s, $(uname -r), system: $(systemctl is-system-running)"
-    info "cgroup: $(stat -fc %T /sys/fs/cgroup) controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
+    info "cgroup: $(stat -fc %T /sys/fs/cgroup) (v$CGV) controllers: $(cat /sys/fs/cgroup/cgroup.controllers 2>/dev/null || find /sys/fs/cgroup -mindepth 1 -maxdepth 1 -printf '%f ')"
     info "system bus: $(stat -c '%A %n' /run/dbus/system_bus_socket 2>&1); /run/systemd/private: $([ -S /run/systemd/private ] && echo socket || echo absent)"
     info "apparmor: enabled=$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null) securityfs=$([ -d /sys/kernel/security/apparmor ] && echo yes || echo no) lsm=$(cat /sys/kernel/security/lsm 2>/dev/null)"
     info "versions: $(runc --version | head -1); $(crun --version | head -1); docker $(docker version -f '{{.Server.Version}}' 2>&1); $(containerd --version | awk '{print $1, $3}'); $(podman --version)"
@@ -164,7 +183,7 @@ tc_docker_floor() {
     info "$(tr '\n' ';' <<<"$out")"
     floor_in "$out" 'docker-default (enforce)'
     pid=$(docker inspect -f '{{.State.Pid}}' "${DCID[$1]}")
-    floor_cg "$pid" 1
+    floor_cg "$pid" "$([ "$(docker info -f '{{.CgroupDriver}}')" = systemd ] && echo 1 || echo 0)"
 }
 tc_docker_pause() {
     dk_need "$1" || return
@@ -172,7 +191,7 @@ tc_docker_pause() {
     bounded docker pause "${DCID[$1]}" >/dev/null 2>"$T/err" || { fail "docker pause: $(err "$T/err")"; return; }
     docker inspect -f '{{.State.Status}}' "${DCID[$1]}" >"$CMP"
     cg=$(cgroup_of "$(docker inspect -f '{{.State.Pid}}' "${DCID[$1]}")")
-    echo "cgroup.freeze=$(cat "/sys/fs/cgroup$cg/cgroup.freeze" 2>&1)" >>"$CMP"
+    cg_frozen "$cg" >>"$CMP"
 }
 tc_docker_unpause() {
     dk_need "$1" || return
@@ -186,8 +205,14 @@ tc_docker_update() {
     bounded docker update --pids-limit 42 "${DCID[$1]}" >/dev/null 2>"$T/err" || { fail "docker update: $(err "$T/err")"; return; }
     cg=$(cgroup_of "$(docker inspect -f '{{.State.Pid}}' "${DCID[$1]}")")
     unit=$(basename "$cg")
-    echo "pids.max=$(cat "/sys/fs/cgroup$cg/pids.max" 2>&1) TasksMax=$(systemctl show -p TasksMax --value "$unit")" >"$CMP"
-    grep -q 'pids.max=42 TasksMax=42' "$CMP" || fail "after update: $(cat "$CMP")"
+    # docker's cgroupfs driver (its default on v1) makes no unit
+    if [[ $unit == *.scope ]]; then
+        echo "pids.max=$(cat "$(cgdir "$cg" pids)/pids.max" 2>&1) TasksMax=$(systemctl show -p TasksMax --value "$unit")" >"$CMP"
+        grep -q 'pids.max=42 TasksMax=42' "$CMP" || fail "after update: $(cat "$CMP")"
+    else
+        echo "pids.max=$(cat "$(cgdir "$cg" pids)/pids.max" 2>&1)" >"$CMP"
+        grep -q 'pids.max=42' "$CMP" || fail "after update: $(cat "$CMP")"
+    fi
 }
 tc_docker_stats() {
     # On a bridge network dockerd drops the whole sample when it cannot read
@@ -280,6 +305,107 @@ group_podman() {
     done
 }
 
+# ---------------------------------------------------------------- podman rootless
+# A real user (made here, not in the cached root) with subordinate ids and
+# linger, so systemd --user runs for it; podman as that user through
+# `runuser -l` (pam_systemd: a logind session, XDG_RUNTIME_DIR, the user
+# bus), podman's defaults (cgroup_manager systemd): the container is a scope
+# of the user's manager, under user@UID.service.
+RLU=stockuser
+RLUID=""
+rl_setup() {
+    id "$RLU" >/dev/null 2>&1 || useradd -m -s /bin/bash "$RLU" || return 1
+    grep -q "^$RLU:" /etc/subuid 2>/dev/null ||
+        usermod --add-subuids 200000-265535 --add-subgids 200000-265535 "$RLU" || return 1
+    RLUID=$(id -u "$RLU")
+    loginctl enable-linger "$RLU" || return 1
+    for _ in $(seq 1 150); do
+        systemctl is-active -q "user@$RLUID.service" && [ -S "/run/user/$RLUID/bus" ] && return 0
+        sleep 0.2
+    done
+    info "user manager: $(systemctl is-active "user@$RLUID.service" 2>&1); $(find "/run/user/$RLUID" -maxdepth 1 2>&1 | tr '\n' ' ')"
+    return 1
+}
+# as_rl CMD...: CMD in a login session of the user (arguments quoted).
+as_rl() { bounded runuser -l "$RLU" -c "$(printf '%q ' "$@")" </dev/null; }
+declare -A RCID
+tc_podman_rl_run() {
+    as_rl podman run --rm --runtime "$1" "$PIMG" sh -c "$CMD_CMP" >"$T/out" 2>"$T/err" ||
+        fail "podman run exited $?: $(err "$T/err")"
+    sed 's/^containers-default-[0-9.]* /containers-default-X /' "$T/out" >"$CMP"
+}
+tc_podman_rl_start() {
+    RCID[$1]=$(as_rl podman run -d --runtime "$1" "$PIMG" sleep 3600 2>"$T/err") ||
+        { RCID[$1]=""; fail "podman run -d: $(err "$T/err")"; return; }
+    as_rl podman inspect -f '{{.State.Status}}' "${RCID[$1]}" >"$CMP"
+}
+rl_need() { [ -n "${RCID[$1]:-}" ] || fail "no container (podman_rl_start failed)"; }
+tc_podman_rl_exec() {
+    rl_need "$1" || return
+    as_rl podman exec "${RCID[$1]}" sh -c "$CMD_CMP" >"$T/out" 2>"$T/err" || fail "podman exec exited $?: $(err "$T/err")"
+    sed 's/^containers-default-[0-9.]* /containers-default-X /' "$T/out" >"$CMP"
+}
+# The floor inside, and the pids cap on the host: pids.max of the scope
+# (under the user's user@UID.service) = TasksMax of the user's unit, at
+# most the policy's pids_max; every exec'd process in that scope too.
+tc_podman_rl_floor() {
+    rl_need "$1" || return
+    local out pid cg pm unit tm np
+    out=$(as_rl podman exec "${RCID[$1]}" sh -c "$PROBE" 2>&1) || { fail "podman exec: $out"; return; }
+    info "$(tr '\n' ';' <<<"$out")"
+    floor_in "$out" '*'
+    pid=$(as_rl podman inspect -f '{{.State.Pid}}' "${RCID[$1]}")
+    cg=$(cgroup_of "$pid")
+    pm=$(cat "/sys/fs/cgroup$cg/pids.max" 2>/dev/null)
+    unit=$(basename "$cg")
+    tm=$(as_rl systemctl --user show -p TasksMax --value "$unit" 2>&1)
+    info "cgroup $cg pids.max=$pm TasksMax(user)=$tm procs: $(cg_procs "$cg")"
+    [[ $cg == /user.slice/user-$RLUID.slice/user@$RLUID.service/* ]] || fail "cgroup $cg is not in the user's manager"
+    [[ $unit == *.scope ]] || fail "cgroup $cg is not a scope"
+    case $pm in '' | max) fail "pids.max is '$pm' in $cg" ;; esac
+    [ "$tm" = "$pm" ] || fail "TasksMax of $unit is '$tm', pids.max '$pm'"
+    [ "${pm:-0}" -le 256 ] 2>/dev/null || fail "pids.max $pm above the policy's 256"
+    # an exec'd process is counted there too
+    as_rl podman exec -d "${RCID[$1]}" sleep 31 >/dev/null 2>"$T/err" || fail "podman exec -d: $(err "$T/err")"
+    sleep 0.5
+    np=$(find "/sys/fs/cgroup$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | wc -l)
+    info "after exec -d: $(cg_procs "$cg")"
+    [ "$np" -ge 2 ] || fail "the exec'd process is not in $cg ($np processes there)"
+    [ -z "$REASON" ]
+}
+tc_podman_rl_stop() {
+    rl_need "$1" || return
+    as_rl podman stop -t 2 "${RCID[$1]}" >/dev/null 2>"$T/err" || { fail "podman stop: $(err "$T/err")"; return; }
+    as_rl podman inspect -f '{{.State.Status}} {{.State.ExitCode}}' "${RCID[$1]}" >"$CMP"
+}
+tc_podman_rl_rm() {
+    rl_need "$1" || return
+    local id=${RCID[$1]} u c s
+    as_rl podman rm -f "$id" >/dev/null 2>"$T/err" || { fail "podman rm: $(err "$T/err")"; return; }
+    sleep 1
+    u=$(as_rl systemctl --user list-units --all --no-legend --plain | grep -F "$id" | awk '{print $1}' | tr '\n' ' ')
+    [ -z "$u" ] || fail "user units left: $u"
+    leftovers "$id"
+    s=$(find "/run/user/$RLUID" "/home/$RLU/.local/share/containers" -name "*$id*" 2>/dev/null | head -3 | tr '\n' ' ')
+    [ -z "$s" ] || fail "user state left: $s"
+    [ -z "$REASON" ]
+}
+group_podman_rootless() {
+    local rt c
+    rl_setup || { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n podman_rootless setup: no user manager for $RLU"; return; }
+    info "user manager: $(systemctl show -p ControlGroup --value "user@$RLUID.service"); delegated: $(cat "/sys/fs/cgroup/user.slice/user-$RLUID.slice/user@$RLUID.service/cgroup.subtree_control" 2>&1)"
+    cp "$P/images/rootfs.tar" "/home/$RLU/rootfs.tar" && chown "$RLU:" "/home/$RLU/rootfs.tar"
+    as_rl podman import -c 'CMD ["/bin/sh"]' "/home/$RLU/rootfs.tar" "$PIMG" >/dev/null 2>"$T/err" ||
+        info "podman import (user) failed: $(err "$T/err")"
+    info "podman (user): $(as_rl podman info -f 'cgroup manager {{.Host.CgroupManager}} cgroups {{.Host.CgroupsVersion}} rootless {{.Host.Security.Rootless}}' 2>&1)"
+    for rt in $RUNTIMES; do
+        for c in run start exec floor stop rm; do
+            [ "$c" = floor ] && [ "$rt" = runc ] && continue
+            case_ "podman_rl_$c" "$rt"
+        done
+    done
+}
+
 # ---------------------------------------------------------------- CRI
 CRISOCK=/run/containerd/containerd.sock
 cri() { bounded /usr/bin/python3 "$P/cri/cri.py" "$P/cri" "$CRISOCK" "$@"; }
@@ -327,7 +453,7 @@ stuck() {
     journalctl -u containerd --no-pager -o cat 2>&1 | grep -F "$1" | grep 'level=error' | tail -n 4 |
         sed 's/ msg=.*error=/ error=/' | cut -c1-700 | sed 's/^/# containerd | /'
     cg=$(find /sys/fs/cgroup -type d -name "*$1*" | head -1)
-    [ -n "$cg" ] || return 0
+    [ -n "$cg" ] && [ "$CGV" = 2 ] || return 0
     info "cgroup $cg procs: $(tr '\n' ' ' <"$cg/cgroup.procs") frozen: $(cat "$cg/cgroup.freeze" 2>/dev/null)"
     echo 1 >"$cg/cgroup.kill" 2>/dev/null
 }
@@ -469,7 +595,7 @@ group_bench() {
 
 # ---------------------------------------------------------------- main
 facts
-for g in docker podman cri ctr bundle bench; do
+for g in docker podman podman_rootless cri ctr bundle bench; do
     if want "$g"; then
         info "--- $g ($(cut -d' ' -f1 /proc/uptime) s)"
         "group_$g"
