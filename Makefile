@@ -132,6 +132,12 @@ demo: aisbx
 stock-lane: aisbx
 	hack/stock-lane.sh $(STOCK_BINDIR)
 
+# The same stock host booted with cgroup v1 controllers (systemd's hybrid
+# mode, systemd.unified_cgroup_hierarchy=0): docker, podman, ctr and bare
+# bundles, --systemd-cgroup on v1. Not in `make check` (README "Tests").
+stock-lane-hybrid: aisbx
+	STOCK_CGROUP=hybrid hack/stock-lane.sh $(STOCK_BINDIR)
+
 # Side-by-side benchmark (aisbx, crun, runc): table, docs/bench.md, docs/bench.png.
 # BENCH_ARGS=--quick | --long | '-n 100 ...' (hack/bench.sh -h)
 bench: aisbx
@@ -154,5 +160,5 @@ install: aisbx aisbx-systemd
 clean:
 	rm -rf build build-* aisbx aisbx-systemd .build-dyn.lock
 
-.PHONY: all aisbx aisbx-systemd unit-bin unit integration integration-san fuzz lint check demo stock-lane bench stress install clean
+.PHONY: all aisbx aisbx-systemd unit-bin unit integration integration-san fuzz lint check demo stock-lane stock-lane-hybrid bench stress install clean
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
