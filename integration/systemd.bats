@@ -80,6 +80,25 @@ nothing_left() { # ID UNIT_PATH
     [[ "$stderr" == *"writable only by its owner"* ]]
     [ ! -e "$TESTDIR/ran" ]
     nothing_left "$ID" "/system.slice/aisbx-$ID.scope"
+    # owned by another user while aisbx is root's: refused before it runs
+    rm -f "$dir/aisbx-systemd"
+    cp "$(dirname "$AISBX_BIN")/aisbx-systemd" "$dir/aisbx-systemd"
+    chmod 0755 "$dir/aisbx-systemd"
+    chown nobody "$dir/aisbx-systemd"
+    run --separate-stderr timeout 20 "$dir/aisbx" --root "$ROOT" --systemd-cgroup run --bundle "$BUNDLE" "$ID"
+    echo "status $status stderr: $stderr"
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *"owned by root (or aisbx's owner)"* ]]
+    nothing_left "$ID" "/system.slice/aisbx-$ID.scope"
+    # the same owner as the aisbx binary itself (a root-owned install seen
+    # from rootless podman's namespace: both the overflow uid): it runs, and
+    # its own line says there is no systemd here
+    chown nobody "$dir/aisbx"
+    run --separate-stderr timeout 20 "$dir/aisbx" --root "$ROOT" --systemd-cgroup run --bundle "$BUNDLE" "$ID"
+    echo "status $status stderr: $stderr"
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *"cannot connect to systemd"* ]]
+    nothing_left "$ID" "/system.slice/aisbx-$ID.scope"
 }
 
 @test "systemd-cgroup: features says systemd is supported" {

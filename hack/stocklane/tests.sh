@@ -565,6 +565,16 @@ bundle_case() {
         read -r pid <"$b/pid"
         [ -n "$REASON" ] || floor_cg "$pid" "$sd"
     fi
+    # pause/resume: the freezer of the unit's cgroup (on v1 a hierarchy
+    # systemd leaves to the runtime)
+    if [ -z "$REASON" ]; then
+        bounded "$bin" "${g[@]}" pause "$id" </dev/null >/dev/null 2>"$T/err" || fail "$rt pause: $(err "$T/err")"
+        echo "paused: $("$bin" "${g[@]}" state "$id" 2>&1 | jq -r .status)" >>"$CMP"
+        read -r pid <"$b/pid"
+        cg_frozen "$(cgroup_of "$pid")" >>"$CMP"
+        bounded "$bin" "${g[@]}" resume "$id" </dev/null >/dev/null 2>"$T/err" || fail "$rt resume: $(err "$T/err")"
+        echo "resumed: $("$bin" "${g[@]}" state "$id" 2>&1 | jq -r .status)" >>"$CMP"
+    fi
     "$bin" "${g[@]}" kill "$id" 9 >/dev/null 2>&1
     sleep 0.5
     bounded "$bin" "${g[@]}" delete "$id" >/dev/null 2>"$T/err" || {
