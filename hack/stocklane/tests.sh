@@ -373,6 +373,18 @@ tc_podman_rl_floor() {
     [ "$np" -ge 2 ] || fail "the exec'd process is not in $cg ($np processes there)"
     [ -z "$REASON" ]
 }
+# pause/unpause: the freezer of the scope in the user's delegated tree
+tc_podman_rl_pause() {
+    rl_need "$1" || return
+    local cg
+    as_rl podman pause "${RCID[$1]}" >/dev/null 2>"$T/err" || { fail "podman pause: $(err "$T/err")"; return; }
+    as_rl podman inspect -f '{{.State.Status}}' "${RCID[$1]}" >"$CMP"
+    cg=$(cgroup_of "$(as_rl podman inspect -f '{{.State.Pid}}' "${RCID[$1]}")")
+    cg_frozen "$cg" >>"$CMP"
+    as_rl podman unpause "${RCID[$1]}" >/dev/null 2>"$T/err" || { fail "podman unpause: $(err "$T/err")"; return; }
+    as_rl podman inspect -f '{{.State.Status}}' "${RCID[$1]}" >>"$CMP"
+    as_rl podman exec "${RCID[$1]}" echo exec-after-unpause >>"$CMP" 2>"$T/err" || fail "exec after unpause: $(err "$T/err")"
+}
 tc_podman_rl_stop() {
     rl_need "$1" || return
     as_rl podman stop -t 2 "${RCID[$1]}" >/dev/null 2>"$T/err" || { fail "podman stop: $(err "$T/err")"; return; }
@@ -399,7 +411,7 @@ group_podman_rootless() {
         info "podman import (user) failed: $(err "$T/err")"
     info "podman (user): $(as_rl podman info -f 'cgroup manager {{.Host.CgroupManager}} cgroups {{.Host.CgroupsVersion}} rootless {{.Host.Security.Rootless}}' 2>&1)"
     for rt in $RUNTIMES; do
-        for c in run start exec floor stop rm; do
+        for c in run start exec floor pause stop rm; do
             [ "$c" = floor ] && [ "$rt" = runc ] && continue
             case_ "podman_rl_$c" "$rt"
         done
