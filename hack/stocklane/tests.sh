@@ -350,7 +350,7 @@ tc_podman_rl_exec() {
 # most the policy's pids_max; every exec'd process in that scope too.
 tc_podman_rl_floor() {
     rl_need "$1" || return
-    local out pid cg pm unit tm np
+    local out pid cg pm unit tm np mm mu
     out=$(as_rl podman exec "${RCID[$1]}" sh -c "$PROBE" 2>&1) || { fail "podman exec: $out"; return; }
     info "$(tr '\n' ';' <<<"$out")"
     floor_in "$out" '*'
@@ -365,6 +365,13 @@ tc_podman_rl_floor() {
     case $pm in '' | max) fail "pids.max is '$pm' in $cg" ;; esac
     [ "$tm" = "$pm" ] || fail "TasksMax of $unit is '$tm', pids.max '$pm'"
     [ "${pm:-0}" -le 256 ] 2>/dev/null || fail "pids.max $pm above the policy's 256"
+    # the floor's memory cap, a property of the user's unit too (memory is
+    # delegated to users on Debian 12)
+    mm=$(cat "/sys/fs/cgroup$cg/memory.max" 2>/dev/null)
+    mu=$(as_rl systemctl --user show -p MemoryMax --value "$unit" 2>&1)
+    info "memory.max=$mm MemoryMax(user)=$mu"
+    case $mm in '' | max) fail "memory.max is '$mm' in $cg" ;; esac
+    [ "$mu" = "$mm" ] || fail "MemoryMax of $unit is '$mu', memory.max '$mm'"
     # an exec'd process is counted there too
     as_rl podman exec -d "${RCID[$1]}" sleep 31 >/dev/null 2>"$T/err" || fail "podman exec -d: $(err "$T/err")"
     sleep 0.5
