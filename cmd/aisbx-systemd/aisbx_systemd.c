@@ -9,12 +9,16 @@
  *   aisbx-systemd [--user] start UNIT SLICE PID DESCRIPTION [PROP]...
  *   aisbx-systemd [--user] set UNIT [PROP]...
  *   aisbx-systemd [--user] stop UNIT
+ *   aisbx-systemd [--user] attach UNIT PID
  *
  * --user talks to the caller's own systemd instance (systemd --user of a
  * logind session or of a lingering user) instead of the system manager:
  * rootless containers live in that user's delegated tree. start prints the
  * unit's ControlGroup property (the cgroup systemd made, read back rather
- * than computed) as one line on stdout.
+ * than computed) as one line on stdout. attach moves PID into the unit's
+ * cgroup through the manager (AttachProcessesToUnit): a user's manager
+ * asks the system manager when the user may not write the cgroups
+ * between (an `exec` run from a login session's scope).
  *
  * PROP is NAME=SIG:VALUE with SIG one of b (yes/no), t (unsigned 64-bit),
  * s (string), ay (a CPU or node list such as "0-3,6", sent as systemd's
@@ -527,10 +531,27 @@ static int set_props(struct ctx *c, const char *unit, char **props, int nprops)
     return r < 0 ? -1 : 0;
 }
 
+static int attach_pid(struct ctx *c, const char *unit, const char *pid_s)
+{
+    char *end;
+    errno = 0;
+    unsigned long pid = strtoul(pid_s, &end, 10);
+    if (errno || *end || pid == 0 || pid > INT32_MAX)
+        return fail("bad pid '%s'", pid_s);
+    sd_bus_error berr = SD_BUS_ERROR_NULL;
+    int r = sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "AttachProcessesToUnit", &berr,
+                               NULL, "ssau", unit, "", 1, (uint32_t)pid);
+    if (r < 0)
+        fail("attach pid %lu to unit %s over %s: %s", pid, unit, bus_where,
+             berr.message ? berr.message : strerror(-r));
+    sd_bus_error_free(&berr);
+    return r < 0 ? -1 : 0;
+}
+
 static int usage(void)
 {
     fail("usage: aisbx-systemd [--user] start UNIT SLICE PID DESCRIPTION [PROP]... | set UNIT "
-         "[PROP]... | stop UNIT");
+         "[PROP]... | stop UNIT | attach UNIT PID");
     return 2;
 }
 
@@ -554,6 +575,10 @@ int main(int argc, char **argv)
         if (ctx_open(&c) < 0)
             return 1;
         r = set_props(&c, unit, argv + 3, argc - 3);
+    } else if (strcmp(verb, "attach") == 0 && argc == 4) {
+        if (ctx_open(&c) < 0)
+            return 1;
+        r = attach_pid(&c, unit, argv[3]);
     } else if (strcmp(verb, "stop") == 0 && argc == 3) {
         if (ctx_open(&c) < 0)
             return 1;

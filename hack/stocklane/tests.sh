@@ -409,6 +409,63 @@ tc_podman_rl_rm() {
     [ -z "$s" ] || fail "user state left: $s"
     [ -z "$REASON" ]
 }
+# A bare bundle as the plain user (no podman): `RT spec --rootless`,
+# --systemd-cgroup through the user's manager. run (compared), then create/
+# start, the floor and the scope (aisbx), update --pids-limit 42 (pids.max
+# and the user unit's TasksMax, compared), kill, delete, nothing left.
+tc_rl_bundle() {
+    local rt=$1 bin id b out pid cg unit g=(--systemd-cgroup)
+    bin=$(rtbin "$rt")
+    id=rlb$rt$RANDOM
+    b=/home/$RLU/b.$id
+    if ! as_rl mkdir -p "$b/rootfs" 2>"$T/err" || ! as_rl tar -C "$b/rootfs" -xf "/home/$RLU/rootfs.tar" 2>"$T/err"; then
+        fail "untar as the user: $(err "$T/err")"
+        return
+    fi
+    as_rl sh -c "cd $b && $bin spec --rootless" 2>"$T/err" || { fail "$rt spec --rootless: $(err "$T/err")"; return; }
+    rlcfg() { # ID ARGS_JSON
+        jq --arg cg "user.slice:stock-rl:$1" --argjson args "$2" \
+            '.process.terminal = false | .process.args = $args | .linux.cgroupsPath = $cg' \
+            "$b/config.json" >"$T/rlcfg" && cat "$T/rlcfg" >"$b/config.json"
+    }
+    rlcfg "$id" "$(jq -nc --arg c "$CMD_CMP" '["sh", "-c", $c]')"
+    as_rl "$bin" "${g[@]}" run --bundle "$b" "$id" >"$CMP" 2>"$T/err" ||
+        { fail "$rt run exited $?: $(err "$T/err")"; as_rl "$bin" "${g[@]}" delete --force "$id" >/dev/null 2>&1; return; }
+    id=${id}d
+    rlcfg "$id" '["sleep", "3600"]'
+    as_rl "$bin" "${g[@]}" create --bundle "$b" --pid-file "$b/pid" "$id" >/dev/null 2>"$T/err" ||
+        { fail "$rt create: $(err "$T/err")"; as_rl "$bin" "${g[@]}" delete --force "$id" >/dev/null 2>&1; return; }
+    as_rl "$bin" "${g[@]}" start "$id" >/dev/null 2>"$T/err" || fail "$rt start: $(err "$T/err")"
+    read -r pid <"$b/pid"
+    cg=$(cgroup_of "$pid")
+    unit=$(basename "$cg")
+    if [ "$rt" = aisbx ] && [ -z "$REASON" ]; then
+        out=$(as_rl "$bin" "${g[@]}" exec "$id" sh -c "$PROBE" 2>&1) || fail "$rt exec: $out"
+        info "$(tr '\n' ';' <<<"$out")"
+        [ -n "$REASON" ] || floor_in "$out" '*'
+        info "cgroup $cg pids.max=$(cat "/sys/fs/cgroup$cg/pids.max" 2>&1) TasksMax(user)=$(as_rl systemctl --user show -p TasksMax --value "$unit" 2>&1)"
+        [[ $cg == /user.slice/user-$RLUID.slice/user@$RLUID.service/user.slice/stock-rl-$id.scope ]] ||
+            fail "cgroup $cg is not the unit in the user's manager"
+    fi
+    if [ -z "$REASON" ]; then
+        as_rl "$bin" "${g[@]}" update --pids-limit 42 "$id" >/dev/null 2>"$T/err" || fail "$rt update: $(err "$T/err")"
+        echo "pids.max=$(cat "/sys/fs/cgroup$cg/pids.max" 2>&1) TasksMax=$(as_rl systemctl --user show -p TasksMax --value "$unit" 2>&1)" >>"$CMP"
+        grep -q 'pids.max=42 TasksMax=42' "$CMP" || fail "after update: $(tail -1 "$CMP")"
+    fi
+    as_rl "$bin" "${g[@]}" kill "$id" 9 >/dev/null 2>&1
+    sleep 0.5
+    as_rl "$bin" "${g[@]}" delete "$id" >/dev/null 2>"$T/err" || {
+        fail "$rt delete: $(err "$T/err")"
+        as_rl "$bin" "${g[@]}" delete --force "$id" >/dev/null 2>&1
+    }
+    sleep 0.5
+    local u
+    u=$(as_rl systemctl --user list-units --all --no-legend --plain | grep -F "$id" | awk '{print $1}' | tr '\n' ' ')
+    [ -z "$u" ] || fail "user units left: $u"
+    [ -n "$REASON" ] || leftovers "$id"
+    rm -rf "$b"
+    [ -z "$REASON" ]
+}
 group_podman_rootless() {
     local rt c
     rl_setup || { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n podman_rootless setup: no user manager for $RLU"; return; }
@@ -423,6 +480,9 @@ group_podman_rootless() {
             [ "$c" = floor ] && [ "$rt" != aisbx ] && continue
             case_ "podman_rl_$c" "$rt"
         done
+    done
+    for rt in $RUNTIMES; do
+        [ "$rt" = crun ] || case_ rl_bundle "$rt"
     done
 }
 

@@ -208,11 +208,54 @@ int cgroup_create(const char *path, bool systemd, const struct spec_resources *r
     return ret;
 }
 
+/* A unit of a user's manager (rootless --systemd-cgroup) that the caller
+ * may not join itself: moving a process needs write access to the
+ * cgroup.procs of the common ancestor, and an `exec` from a login session
+ * (session-N.scope) shares only the root-owned user-UID.slice with the
+ * container. The manager moves it (through the system manager, as
+ * `systemd-run --user --scope` is moved); then it must be there. */
+static int enter_via_user_manager(const char *path, pid_t pid)
+{
+    struct systemd_unit u;
+    aisbx_error *e = NULL;
+    if (systemd_unit_from_path(path, &u, &e) < 0 || !u.user) {
+        aisbx_error_free(&e);
+        systemd_unit_free(&u);
+        return -1;
+    }
+    systemd_unit_free(&u);
+    if (cg_systemd_attach(path, pid, &e) < 0) {
+        log_warning("%s", e->msg);
+        aisbx_error_free(&e);
+        return -1;
+    }
+    pid_t *pids = NULL;
+    size_t n = 0;
+    bool in = false;
+    if (cgroup_pids(path, &pids, &n, NULL) == 0)
+        for (size_t k = 0; k < n; k++)
+            in |= pids[k] == pid;
+    free(pids);
+    return in ? 0 : -1;
+}
+
 int cgroup_enter(const char *path, pid_t pid, aisbx_error **err)
 {
     CHECK(path);
-    int ret = driver()->enter(path, pid, err);
-    return ret < 0 ? aisbx_error_wrap(err, "join cgroup %s", path) : 0;
+    aisbx_error *e = NULL;
+    if (driver()->enter(path, pid, &e) == 0)
+        return 0;
+    if (e && (e->errnum == EACCES || e->errnum == EPERM) &&
+        enter_via_user_manager(path, pid) == 0) {
+        log_debug("joined %s through the user's systemd", path);
+        aisbx_error_free(&e);
+        return 0;
+    }
+    if (err)
+        *err = e;
+    else
+        aisbx_error_free(&e);
+    return aisbx_error_wrap(err, "join cgroup %s", path);
 }
 
 int cgroup_update(const char *path, bool systemd, const struct spec_resources *r, aisbx_error **err)

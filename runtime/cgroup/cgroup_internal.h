@@ -61,6 +61,8 @@ extern const struct cg_driver cg_v1, cg_v2;
 int cg_systemd_start(const char *path, const struct spec_resources *r, pid_t pid, char **actual,
                      aisbx_error **err);
 int cg_systemd_set(const char *path, const struct spec_resources *r, aisbx_error **err);
+/* Moves pid into the unit's cgroup through its manager. */
+int cg_systemd_attach(const char *path, pid_t pid, aisbx_error **err);
 /* Stops the unit (a unit already gone is success) and resets it if failed. */
 int cg_systemd_stop(const char *path, aisbx_error **err);
 

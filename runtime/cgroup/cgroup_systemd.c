@@ -284,3 +284,17 @@ int cg_systemd_stop(const char *path, aisbx_error **err)
     systemd_unit_free(&u);
     return ret;
 }
+
+int cg_systemd_attach(const char *path, pid_t pid, aisbx_error **err)
+{
+    struct systemd_unit u;
+    if (systemd_unit_from_path(path, &u, err) < 0)
+        return -1;
+    char *pid_s = xasprintf("%d", (int)pid);
+    char *args[] = {(char *)"attach", u.unit, pid_s, NULL};
+    log_debug("systemd: attaching pid %d to %s", (int)pid, u.unit);
+    int ret = run_helper(u.user, args, NULL, err);
+    free(pid_s);
+    systemd_unit_free(&u);
+    return ret;
+}
