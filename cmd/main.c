@@ -51,7 +51,7 @@ int main(int argc, char **argv)
         {"help", 'h', OPT_FLAG, &help},
         {NULL, 0, 0, NULL},
     };
-    int i, status;
+    int i, status = -1;
     const struct command *c;
 
     if (args_parse(argc, argv, 1, globals, &i, &err) < 0)
@@ -88,5 +88,5 @@ int main(int argc, char **argv)
 fail:
     log_error("%s", err ? err->msg : "unknown error");
     aisbx_error_free(&err);
-    return 1;
+    return status == CMD_FAILED_255 ? 255 : 1;
 }

@@ -197,7 +197,7 @@ load helpers
     set_long_running
     start_ctr
     run aisbx exec --cgroup pids:sub "$ID" true </dev/null
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 255 ]
     [[ "$output" == *"controller prefix"* ]]
 }
 
@@ -250,4 +250,84 @@ load helpers
     [ "$status" -ne 0 ]
     [[ "$output" == *"SCMP_ACT_NOTIFY cannot be used as default action"* ]]
     [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+# --- the unified hierarchy of a cgroup v1 hybrid host (item 8) ----------------
+
+hybrid_host() { ! cgroup_v2 && [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; }
+
+@test "conform: hybrid host: init and exec'd processes are in the unified hierarchy too, delete removes it" {
+    hybrid_host || skip "not a cgroup v1 hybrid host"
+    local u=/sys/fs/cgroup/unified$CGPATH pid epid
+    set_long_running
+    start_ctr
+    pid=$(ctr_pid)
+    # seen from the host: the same path as in the v1 hierarchies
+    grep -qx "0::$CGPATH" "/proc/$pid/cgroup"
+    grep -qx "$pid" "$u/cgroup.procs"
+    grep -q ":pids:$CGPATH\$" "/proc/$pid/cgroup"
+    # an exec'd process joins it as well
+    rt_bg exec -d --pid-file "$TESTDIR/exec.pid" "$ID" sleep 300
+    [ "$status" -eq 0 ]
+    epid=$(cat "$TESTDIR/exec.pid")
+    grep -qx "0::$CGPATH" "/proc/$epid/cgroup"
+    # the floor's cgroup namespace is rooted there: inside, it is "/"
+    run aisbx exec "$ID" cat /proc/self/cgroup </dev/null
+    [ "$status" -eq 0 ]
+    [[ "$output" == *$'\n0::/' || "$output" == "0::/" ]] || { echo "# $output" >&2; false; }
+    # and the floor's limit is still the v1 pids cgroup's
+    [ "$(cat "$(cgroup_file pids pids.max)")" = 256 ]
+    run aisbx delete --force "$ID"
+    [ "$status" -eq 0 ]
+    [ ! -d "$u" ]
+    [ ! -d "$(dirname "$(cgroup_file pids pids.max)")" ]
+}
+
+@test "conform: hybrid host: a create that fails leaves no unified cgroup behind" {
+    hybrid_host || skip "not a cgroup v1 hybrid host"
+    update_config '.process.args = ["/no/such/binary"]'
+    rt_bg run -d --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [ ! -d "/sys/fs/cgroup/unified$CGPATH" ]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "conform: unified resources on cgroup v1: \"invalid configuration\", nothing left" {
+    cgroup_v2 && skip "cgroup v2 host: unified resources apply"
+    update_config '.linux.resources.unified = {"memory.min": "131072"}'
+    set_long_running
+    rt_bg run -d --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"invalid configuration: cannot use unified on cgroup v1"* ]]
+    [ -z "$(our_cgroups "$AISBX_IT_RUN-$ID")" ]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+# --- exec's own failures exit 255, as runc's (the process's status is its own) --
+
+@test "conform: exec failures exit 255; the process's status and bad arguments do not" {
+    set_long_running
+    start_ctr
+    run aisbx exec "$ID" sh -c 'exit 1' </dev/null
+    [ "$status" -eq 1 ]
+    run aisbx exec "$ID" sh -c 'exit 42' </dev/null
+    [ "$status" -eq 42 ]
+    run aisbx exec "$ID" /no/such/binary </dev/null
+    [ "$status" -eq 255 ]
+    [[ "$output" == *"aisbx: "* ]]
+    run aisbx exec --pid-file /non-existent/dir/pid "$ID" true </dev/null
+    [ "$status" -eq 255 ]
+    run aisbx exec no-such-container-"$ID" true </dev/null
+    [ "$status" -eq 255 ]
+    [[ "$output" == *"does not exist"* ]]
+    rt_bg pause "$ID"
+    run aisbx exec "$ID" true </dev/null
+    [ "$status" -eq 255 ]
+    [[ "$output" == *"cannot exec in a paused container"* ]]
+    rt_bg resume "$ID"
+    # argument errors are the command line's: exit 1, as runc
+    run aisbx exec "$ID" </dev/null
+    [ "$status" -eq 1 ]
+    run aisbx exec --no-such-flag "$ID" true </dev/null
+    [ "$status" -eq 1 ]
 }

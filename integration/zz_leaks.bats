@@ -42,10 +42,27 @@ teardown() { :; }
     [ -z "$bad" ] || { echo "cgroups with content:$bad" >&2; false; }
 }
 
+# A process already exiting (PF_EXITING) whose cgroup is gone is not left in
+# it: the kernel has taken it out (cgroup.procs no longer lists it, so the
+# cgroup could be removed) and it runs no code. One is seen here when a
+# container init waits in its exit for a zombie that a host PID 1 which reaps
+# lazily (this VM's) has not reaped yet: an `exec -d` process, whose parent
+# is outside the container and which is reparented to PID 1 as in runc. On a
+# hybrid host its "0::" line still names the removed cgroup, "(deleted)".
+exiting_in_removed_cgroup() { # PID
+    local flags
+    flags=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f7) || return 1
+    [ -n "$flags" ] && (((flags & 0x4) != 0)) || return 1
+    ! grep "/$CG_PARENT/$AISBX_IT_RUN-" "/proc/$1/cgroup" 2>/dev/null | grep -qv ' (deleted)$'
+}
+
 @test "leaks: no process in a cgroup of this run" {
-    local f bad=
+    local f p bad=
     for f in /proc/[0-9]*/cgroup; do
-        grep -q "/$CG_PARENT/$AISBX_IT_RUN-" "$f" 2>/dev/null && bad="$bad ${f#/proc/}"
+        p=${f#/proc/}
+        p=${p%/cgroup}
+        grep -q "/$CG_PARENT/$AISBX_IT_RUN-" "$f" 2>/dev/null || continue
+        exiting_in_removed_cgroup "$p" || bad="$bad ${f#/proc/}"
     done
     if [ -n "$bad" ]; then
         for f in ${bad//\/cgroup/}; do echo "process $f: $(tr '\0' ' ' <"/proc/$f/cmdline") $(grep "$CG_PARENT" "/proc/$f/cgroup" | head -1)" >&2; done
