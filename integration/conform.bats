@@ -230,6 +230,22 @@ load helpers
     [[ "$output" == *"error running hook"* ]]
 }
 
+@test "conform: a hook killed by a signal says which: \"bad system call\" from the config's seccomp" {
+    # startContainer hooks run with the container's filters (in the sealed
+    # stub); a poststart hook runs on the host (runtime/kernel/hooks.c)
+    update_config '.process.args = ["true"]
+        | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+                            "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL"}]}
+        | .hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "mkdir /tmp/x"]}]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"error running hook"*"killed by signal 31 (bad system call)"* ]]
+    update_config 'del(.linux.seccomp) | del(.hooks.startContainer)
+        | .hooks.poststart = [{"path": "/bin/sh", "args": ["sh", "-c", "kill -SEGV $$"]}]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [[ "$output" == *"poststart hook #0 (/bin/sh) failed: killed by signal 11 (segmentation fault)"* ]]
+}
+
 @test "conform: a seccomp listenerPath nobody listens on: \"failed to connect with seccomp agent\"" {
     update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $p,
         "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}' --arg p "$TESTDIR/nobody.sock"
