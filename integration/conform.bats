@@ -212,6 +212,19 @@ load helpers
     [[ "$output" == *dev-ro* ]]
 }
 
+@test "conform: a bind of the host's /proc is replaced by the container's own; the container runs" {
+    # runc's "rootless with host pidns" config: no pid namespace, /proc bound
+    # from the host. The floor forces the pid namespace and removes the bind.
+    update_config '.linux.namespaces -= [{"type": "pid"}]
+        | .mounts |= map((select(.type == "proc") | .type = "none" | .source = "/proc"
+                          | .options = ["rbind", "nosuid", "nodev", "noexec"]) // .)'
+    run_sh 'grep " /proc " /proc/mounts; echo "pid1=$(tr "\0" " " </proc/1/cmdline)"; readlink /proc/self/ns/pid'
+    [ "$status" -eq 0 ] || { echo "# $output" >&2; false; }
+    [[ "$output" == *"proc /proc proc rw,nosuid,nodev,noexec"* ]]
+    [[ "$output" == *"pid1=sh -c "* ]] # its own pid namespace: pid 1 is the container's process
+    [[ "$output" != *"$(host_ns pid)"* ]]
+}
+
 @test "conform: exec --process with a process.json without user runs as 0:0 (runc reads it so)" {
     set_long_running
     start_ctr
