@@ -66,7 +66,11 @@ check "a folder's internal header used from another folder" fail "is internal to
 
 fresh
 printf '\n@test "x" {\n    wait_until 10 test "$(cat /x)" = y\n}\n' >>"$tmp/t/integration/run.bats"
-check "a wait_until condition expanded once" fail "wait_until's condition is expanded once"
+check "a wait_until condition expanded once" fail "the polled condition is expanded once"
+
+fresh
+printf '\n@test "y" {\n    wait_for grep -q x <(cat /x)\n}\n' >>"$tmp/t/integration/run.bats"
+check "a wait_for condition expanded once" fail "the polled condition is expanded once"
 
 echo "lint-test: $pass passed, $failn failed"
 [ $failn -eq 0 ]
