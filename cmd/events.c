@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "runtime/fd_util.h"
 
 /* Go's time.ParseDuration, which runc's --interval goes through: a
  * sequence of decimal numbers with optional fraction and a unit each
@@ -56,11 +57,17 @@ bad:
     return aisbx_error_make(err, 0, "invalid value \"%s\" for flag -interval: parse error", s);
 }
 
+/* One write per event: a reader following the file or pipe never sees a
+ * line cut in two by stdio's buffer. */
 static int print_line(const char *line, void *arg, aisbx_error **err)
 {
-    if (fputs(line, stdout) == EOF || fputc('\n', stdout) == EOF || fflush(stdout) == EOF)
-        return aisbx_error_make(err, errno, "write events");
-    return 0;
+    size_t n = strlen(line);
+    char *buf = xmalloc0(n + 2);
+    memcpy(buf, line, n);
+    buf[n] = '\n';
+    int r = write_all(1, buf, n + 1);
+    free(buf);
+    return r < 0 ? aisbx_error_make(err, errno, "write events") : 0;
 }
 
 /* `events [--stats] [--interval D] ID`: runc's events, one JSON object a
