@@ -31,9 +31,15 @@ wait_event() {
 }
 n_events_at_least() { [ "$(jq -s --arg t "$1" 'map(select(.type == $t)) | length' "$TESTDIR/ev.out")" -ge "$2" ]; }
 
-# Waits (up to 20 s) for the events process to end by itself; its status in $EV_STATUS.
+# Waits (up to 20 s) for the events process to end by itself once the container
+# has stopped; its status in $EV_STATUS. runc (which these tests also run
+# against) ends its stream only when the cgroup goes, at delete.
 wait_events_end() {
     local tries=200
+    if [ "$AISBX_IT_RUNTIME" != aisbx ]; then
+        wait_for_status "$ID" stopped
+        aisbx delete "$ID"
+    fi
     while kill -0 "$EV_PID" 2>/dev/null && [ $tries -gt 0 ]; do
         sleep 0.1
         tries=$((tries - 1))
@@ -55,8 +61,11 @@ wait_events_end() {
         has("intel_rdt") and has("network_interfaces"))' <<<"$output" >/dev/null
     # An idle container (sh waiting for sleep): the counters do not move between the two reads.
     [ "$(jq .data.pids.current <<<"$output")" = "$(cat "$(cg pids pids.current)")" ]
-    [ "$(jq .data.pids.limit <<<"$output")" = "$(cat "$(cg pids pids.max)")" ]
-    [ "$(jq .data.memory.usage.limit <<<"$output")" = "$(cat "$(mem_limit_file)")" ]
+    # "max" (runc without a limit) is an omitted limit
+    [ "$(jq .data.pids.limit <<<"$output")" = "$(sed 's/^max$/null/' "$(cg pids pids.max)")" ]
+    # (jq 1.6 reads numbers as doubles: both sides go through it)
+    jq -e --argjson f "$(sed 's/^max$/18446744073709551615/' "$(mem_limit_file)")" \
+        '.data.memory.usage.limit == $f' <<<"$output" >/dev/null
     if cgroup_v2; then
         usec=$(counter "$(cg cpu cpu.stat)" usage_usec)
         [ "$(jq .data.cpu.usage.total <<<"$output")" = "$((usec * 1000))" ]
@@ -84,7 +93,7 @@ wait_events_end() {
     [ "$EV_STATUS" -eq 0 ]
     [ ! -s "$TESTDIR/ev.err" ]
     # Every line is one JSON object with type and id.
-    jq -s -e --arg id "$ID" 'length > 3 and all(.id == $id and (.type | type == "string"))' "$TESTDIR/ev.out" >/dev/null
+    jq -s -e --arg id "$ID" 'length >= 3 and all(.id == $id and (.type | type == "string"))' "$TESTDIR/ev.out" >/dev/null
     if [ "$AISBX_IT_RUNTIME" = aisbx ]; then
         first=$(head -1 "$TESTDIR/ev.out")
         jq -e '.type == "overlay" and (.data.changes | any(startswith("pids:")))' <<<"$first" >/dev/null
@@ -201,6 +210,6 @@ wait_events_end() {
     [[ $stderr == *"duration interval must be greater than 0"* ]]
     run --separate-stderr aisbx events --interval 5parsecs "$ID"
     [ "$status" -eq 1 ]
-    [[ $stderr == *"invalid value \"5parsecs\" for flag -interval"* ]]
+    [[ $stderr == *"invalid value "*5parsecs*" for flag -interval"* ]]
     [ "$(wc -l <<<"$stderr")" -eq 1 ]
 }
