@@ -49,9 +49,19 @@ wait_events_end() {
     wait "$EV_PID" || EV_STATUS=$?
 }
 
+cpu_usage() { if cgroup_v2; then counter "$(cg cpu cpu.stat)" usage_usec; else cat "$(cg cpuacct cpuacct.usage)"; fi; }
+idle() {
+    local u
+    u=$(cpu_usage)
+    sleep 0.3
+    [ "$u" = "$(cpu_usage)" ]
+}
+
 @test "events --stats: one runc-shaped stats object whose values are the cgroup files'" {
     set_long_running
     start_ctr
+    # Idle first (sh has started sleep and waits): the cpu time stops moving.
+    wait_for idle
     run --separate-stderr aisbx events --stats "$ID"
     [ "$status" -eq 0 ]
     [ -z "$stderr" ]
