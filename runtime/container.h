@@ -69,8 +69,8 @@ int container_update(const struct aisbx_context *ctx, const char *id,
                      const struct spec_resources *r, aisbx_error **err);
 
 /* `events`: runc's event stream, one JSON object per emit() call (no
- * newline): with stats_only one "stats" event; else "overlay" once, then
- * "stats" every interval_ns, "oom" / "oom-kill" / "pids-limit" as the
+ * newline): with stats_only one "stats" event; else "stats" at once, then
+ * "overlay" once, then "stats" every interval_ns, "oom" / "oom-kill" / "pids-limit" as the
  * kernel reports them, until the container's init exits. A non-zero
  * return of emit ends the stream with that error. */
 struct events_options {

@@ -58,7 +58,7 @@ $A events --interval 300ms s1 >/tmp/ev.s1 2>/tmp/ev.s1.err &
 evpid=$!
 check "stream: overlay event" retry has overlay /tmp/ev.s1
 check "stream: stats events" retry has stats /tmp/ev.s1
-check "stream: overlay first" test "$(head -1 /tmp/ev.s1 | $JQ -r .type)" = overlay
+check "stream: stats first, overlay second" test "$($JQ -r .type /tmp/ev.s1 | head -2 | tr '\n' ' ')" = "stats overlay "
 $A kill s1 KILL
 check "stream ends by itself when the container stops" retry gone $evpid
 check "stream: exit 0" wait $evpid

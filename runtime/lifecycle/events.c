@@ -99,6 +99,22 @@ static int check_counters(struct stream *s, bool v1_oom_woke, aisbx_error **err)
     return r;
 }
 
+/* One stats event in the stream. As runc: a failed read is logged and the
+ * stream goes on; only a failed write (the reader is gone) ends it. */
+static int stats_tick(struct stream *s, aisbx_error **err)
+{
+    aisbx_error *e = NULL;
+    if (emit_stats(s, &e) == 0 || !e)
+        return 0;
+    if (e->errnum == EPIPE || e->errnum == EBADF || e->errnum == ENOSPC) {
+        *err = e;
+        return -1;
+    }
+    log_error("%s", e->msg);
+    aisbx_error_free(&e);
+    return 0;
+}
+
 static long long now_ns(void)
 {
     struct timespec ts;
@@ -145,17 +161,8 @@ static int stream(struct stream *s, int pidfd, long long interval, aisbx_error *
         if (n > 0 && p[0].revents)
             break; /* the init exited: the counters above were the last look */
         if (r == 0 && now_ns() >= next) {
-            aisbx_error *e = NULL;
-            /* As runc: a failed read is logged and the stream goes on. */
-            if (emit_stats(s, &e) < 0 && e) {
-                if (e->errnum == EPIPE || e->errnum == EBADF) {
-                    *err = e;
-                    r = -1;
-                    break;
-                }
-                log_error("%s", e->msg);
-                aisbx_error_free(&e);
-            }
+            if ((r = stats_tick(s, err)) < 0)
+                break;
             next += interval;
             if (next < now_ns())
                 next = now_ns() + interval;
@@ -205,7 +212,12 @@ int container_events(const struct aisbx_context *ctx, const char *id,
         r = emit_stats(&s, err);
     } else {
         int pidfd = open_init(pid, start);
-        r = emit_overlay(&s, overlay, err);
+        /* A stats event first, at once (runc's first comes one interval
+         * later; its own tests read the first line as stats), then the
+         * overlay's. */
+        r = stats_tick(&s, err);
+        if (r == 0)
+            r = emit_overlay(&s, overlay, err);
         if (r == 0 && pidfd >= 0)
             r = stream(&s, pidfd, o->interval_ns, err);
         else if (r == 0) /* gone meanwhile: the last counters, as at its end */
