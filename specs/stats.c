@@ -9,9 +9,22 @@
 
 #include "json.h"
 
+/* The lists only grow by one: room doubles when n reaches a power of two,
+ * so a long cpu list costs O(n), not O(n^2). */
+static bool full(size_t n)
+{
+    return (n & (n - 1)) == 0;
+}
+
+static size_t room(size_t n)
+{
+    return n ? 2 * n : 1;
+}
+
 void spec_u64_list_push(struct spec_u64_list *l, uint64_t v)
 {
-    l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+    if (full(l->n))
+        l->v = xrealloc(l->v, room(l->n) * sizeof(*l->v));
     l->v[l->n++] = v;
 }
 
@@ -22,7 +35,8 @@ void spec_u64_map_set(struct spec_u64_map *m, const char *key, uint64_t v)
             m->v[i].value = v;
             return;
         }
-    m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
+    if (full(m->n))
+        m->v = xrealloc(m->v, room(m->n) * sizeof(*m->v));
     m->v[m->n].key = xstrdup(key);
     m->v[m->n++].value = v;
 }
@@ -43,7 +57,8 @@ uint64_t spec_u64_map_get(const struct spec_u64_map *m, const char *key, bool *f
 void spec_blkio_push(struct spec_blkio_list *l, uint64_t major, uint64_t minor, const char *op,
                      uint64_t value)
 {
-    l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+    if (full(l->n))
+        l->v = xrealloc(l->v, room(l->n) * sizeof(*l->v));
     struct spec_blkio_entry *e = &l->v[l->n++];
     memset(e, 0, sizeof(*e));
     e->major = major;

@@ -121,8 +121,8 @@ int cg_parse_cpu_list(const char *text, struct spec_u64_list *l)
         }
         if (!dash)
             b = a;
-        /* The kernel caps cpus and nodes far below this. */
-        if (b < a || b - a > 65535) {
+        /* The kernel caps cpus and nodes (NR_CPUS <= 8192) far below this. */
+        if (b < a || b - a > 65535 || tmp.n + (b - a) > 65535) {
             r = bad();
             break;
         }
