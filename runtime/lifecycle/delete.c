@@ -120,7 +120,9 @@ static void run_poststop(struct container_handle *h)
 /* What the floor stopped, from the counters of the cgroup about to go. */
 static void log_verdict(const struct container_handle *h)
 {
-    char *v = verdict_update(h);
+    if (log_fd() < 0) /* nowhere to write it: skip the reads */
+        return;
+    char *v = verdict_compute(h); /* not stored: the state dir goes next */
     if (v)
         log_info("verdict: container %s: %s", h->state->id, v);
     free(v);

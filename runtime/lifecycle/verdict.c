@@ -53,7 +53,7 @@ static int stored_exit_status(const struct container_handle *h)
     return status;
 }
 
-char *verdict_update(const struct container_handle *h)
+char *verdict_compute(const struct container_handle *h)
 {
     const struct spec_state *s = h->state;
     struct cgroup_counters c;
@@ -65,8 +65,14 @@ char *verdict_update(const struct container_handle *h)
         aisbx_error_free(&e);
         return NULL;
     }
-    char *text = verdict_text(&c, stored_exit_status(h));
-    if (state_write_file(h->dirfd, VERDICT_FILE, text, strlen(text), &e) < 0) {
+    return verdict_text(&c, stored_exit_status(h));
+}
+
+char *verdict_update(const struct container_handle *h)
+{
+    aisbx_error *e = NULL;
+    char *text = verdict_compute(h);
+    if (text && state_write_file(h->dirfd, VERDICT_FILE, text, strlen(text), &e) < 0) {
         log_debug("verdict: %s", e->msg);
         aisbx_error_free(&e);
     }

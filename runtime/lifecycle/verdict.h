@@ -22,9 +22,11 @@
  * counters the kernel has (has_* false: that part is left out);
  * exit_status < 0: unknown. Heap. */
 char *verdict_text(const struct cgroup_counters *c, int exit_status);
-/* Reads the counters of h's cgroup and the stored exit status, writes the
- * verdict file and returns its text (heap), or NULL when the container has
- * no cgroup or the counters cannot be read (logged at debug level). */
+/* The verdict from the counters of h's cgroup and the stored exit status
+ * (heap), or NULL when the container has no cgroup or the counters cannot
+ * be read (logged at debug level). */
+char *verdict_compute(const struct container_handle *h);
+/* verdict_compute, also written to the verdict file. */
 char *verdict_update(const struct container_handle *h);
 /* The stored verdict (heap) or NULL. */
 char *verdict_load(const struct container_handle *h);
