@@ -30,18 +30,40 @@ static int check_path(const char *path, aisbx_error **err)
     return 0;
 }
 
-static const struct cg_driver *driver(void)
+/* Where the controllers' directories are: the v1 hierarchies are looked
+ * up once per call (each lookup reads /proc/self/mountinfo). */
+struct where {
+    const char *path;
+    bool v2;
+    struct cg_hier *h;
+    size_t n;
+};
+
+static int where_init(struct where *w, const char *path, aisbx_error **err)
 {
-    return cgroup_version() == CGROUP_V2 ? &cg_v2 : &cg_v1;
+    memset(w, 0, sizeof(*w));
+    w->path = path;
+    w->v2 = cgroup_version() == CGROUP_V2;
+    if (check_path(path, err) < 0)
+        return -1;
+    return w->v2 ? 0 : cg_v1_hierarchies(&w->h, &w->n, err);
+}
+
+static void where_free(struct where *w)
+{
+    cg_v1_hierarchies_free(w->h, w->n);
+    w->h = NULL;
 }
 
 /* O_PATH fd of controller's directory; -1 (and no error) when the
- * controller is not mounted; -1 with err when the cgroup is gone. */
-static int open_ctl(const char *controller, const char *path, aisbx_error **err)
+ * controller is not mounted (v1); -1 with err when the cgroup is gone. */
+static int open_ctl(const struct where *w, const char *controller, aisbx_error **err)
 {
-    char *dir = driver()->dir(controller, path);
-    if (!dir)
+    const struct cg_hier *x = w->v2 ? NULL : cg_v1_find(w->h, w->n, controller);
+    if (!w->v2 && !x)
         return -1;
+    const char *p = strcmp(w->path, "/") ? w->path : "";
+    char *dir = w->v2 ? xasprintf("%s%s", CGROUP_ROOT, p) : xasprintf("%s%s", x->mount, p);
     int fd = cg_open_dir(dir, err);
     free(dir);
     return fd;
@@ -176,9 +198,9 @@ static int pids_stats(int fd, struct spec_stats *s, aisbx_error **err)
 
 /* ---- v1 ----------------------------------------------------------------- */
 
-static int v1_cpu(const char *path, struct spec_stats *s, aisbx_error **err)
+static int v1_cpu(const struct where *w, struct spec_stats *s, aisbx_error **err)
 {
-    int r = 0, fd = open_ctl("cpuacct", path, err);
+    int r = 0, fd = open_ctl(w, "cpuacct", err);
     if (fd >= 0) {
         struct spec_u64_map st = {0};
         r = read_u64(fd, "cpuacct.usage", &s->cpu.total, err);
@@ -199,7 +221,7 @@ static int v1_cpu(const char *path, struct spec_stats *s, aisbx_error **err)
     }
     if (r < 0 || (fd < 0 && *err))
         return -1;
-    fd = open_ctl("cpu", path, err);
+    fd = open_ctl(w, "cpu", err);
     if (fd >= 0) {
         struct spec_u64_map st = {0};
         r = read_keyed(fd, "cpu.stat", &st, err);
@@ -212,7 +234,7 @@ static int v1_cpu(const char *path, struct spec_stats *s, aisbx_error **err)
     return r < 0 || (fd < 0 && *err) ? -1 : 0;
 }
 
-static int v1_cpuset(const char *path, struct spec_stats *s, aisbx_error **err)
+static int v1_cpuset(const struct where *w, struct spec_stats *s, aisbx_error **err)
 {
     const struct {
         const char *file;
@@ -227,7 +249,7 @@ static int v1_cpuset(const char *path, struct spec_stats *s, aisbx_error **err)
         {"cpuset.memory_pressure", &s->cpuset.memory_pressure},
         {"cpuset.sched_load_balance", &s->cpuset.sched_load_balance},
     };
-    int r = 0, fd = open_ctl("cpuset", path, err);
+    int r = 0, fd = open_ctl(w, "cpuset", err);
     if (fd < 0)
         return *err ? -1 : 0;
     r = read_with(fd, "cpuset.cpus", cg_parse_cpu_list, &s->cpuset.cpus, err);
@@ -258,9 +280,9 @@ static int v1_mem_entry(int fd, const char *prefix, struct spec_memory_entry *e,
     return r;
 }
 
-static int v1_memory(const char *path, struct spec_stats *s, aisbx_error **err)
+static int v1_memory(const struct where *w, struct spec_stats *s, aisbx_error **err)
 {
-    int fd = open_ctl("memory", path, err);
+    int fd = open_ctl(w, "memory", err);
     if (fd < 0)
         return *err ? -1 : 0;
     int r = read_keyed(fd, "memory.stat", &s->memory.raw, err);
@@ -286,7 +308,7 @@ static bool has_data(int fd, const char *file)
     return r;
 }
 
-static int v1_blkio(const char *path, struct spec_stats *s, aisbx_error **err)
+static int v1_blkio(const struct where *w, struct spec_stats *s, aisbx_error **err)
 {
     /* runc: the CFQ files when the kernel fills them, else BFQ's, else the
      * throttling policy's (always there, bytes and ios only). */
@@ -314,7 +336,7 @@ static int v1_blkio(const char *path, struct spec_stats *s, aisbx_error **err)
         "blkio.throttle.io_service_bytes_recursive",
         "blkio.throttle.io_serviced_recursive",
     };
-    int fd = open_ctl("blkio", path, err);
+    int fd = open_ctl(w, "blkio", err);
     if (fd < 0)
         return *err ? -1 : 0;
     const char *const *files = thr;
@@ -337,13 +359,13 @@ static int v1_blkio(const char *path, struct spec_stats *s, aisbx_error **err)
     return r;
 }
 
-static int v1_stats(const char *path, struct spec_stats *s, aisbx_error **err)
+static int v1_stats(const struct where *w, struct spec_stats *s, aisbx_error **err)
 {
     int fd;
-    if (v1_cpu(path, s, err) < 0 || v1_cpuset(path, s, err) < 0 || v1_memory(path, s, err) < 0 ||
-        v1_blkio(path, s, err) < 0)
+    if (v1_cpu(w, s, err) < 0 || v1_cpuset(w, s, err) < 0 || v1_memory(w, s, err) < 0 ||
+        v1_blkio(w, s, err) < 0)
         return -1;
-    if ((fd = open_ctl("pids", path, err)) >= 0) {
+    if ((fd = open_ctl(w, "pids", err)) >= 0) {
         int r = pids_stats(fd, s, err);
         close(fd);
         if (r < 0)
@@ -351,7 +373,7 @@ static int v1_stats(const char *path, struct spec_stats *s, aisbx_error **err)
     } else if (*err) {
         return -1;
     }
-    if ((fd = open_ctl("hugetlb", path, err)) >= 0) {
+    if ((fd = open_ctl(w, "hugetlb", err)) >= 0) {
         int r = hugetlb_stats(fd, ".usage_in_bytes", false, s, err);
         close(fd);
         return r;
@@ -377,9 +399,9 @@ static int v2_mem_entry(int fd, const char *prefix, struct spec_memory_entry *e,
     return r;
 }
 
-static int v2_stats(const char *path, struct spec_stats *s, aisbx_error **err)
+static int v2_stats(const struct where *w, struct spec_stats *s, aisbx_error **err)
 {
-    int fd = open_ctl("", path, err);
+    int fd = open_ctl(w, "", err);
     if (fd < 0)
         return -1;
     struct spec_u64_map st = {0};
@@ -428,10 +450,12 @@ static int v2_stats(const char *path, struct spec_stats *s, aisbx_error **err)
 
 int cgroup_stats(const char *path, struct spec_stats *out, aisbx_error **err)
 {
+    struct where w;
     memset(out, 0, sizeof(*out));
-    if (check_path(path, err) < 0)
+    if (where_init(&w, path, err) < 0)
         return -1;
-    int r = cgroup_version() == CGROUP_V2 ? v2_stats(path, out, err) : v1_stats(path, out, err);
+    int r = w.v2 ? v2_stats(&w, out, err) : v1_stats(&w, out, err);
+    where_free(&w);
     if (r < 0) {
         spec_stats_free(out);
         return aisbx_error_wrap(err, "stats of cgroup %s", path);
@@ -452,35 +476,41 @@ static int read_counter(int fd, const char *file, const char *key, uint64_t *v, 
     return r;
 }
 
-int cgroup_counters(const char *path, struct cgroup_counters *c, aisbx_error **err)
+static int counters(const struct where *w, struct cgroup_counters *c, aisbx_error **err)
 {
-    bool v2 = cgroup_version() == CGROUP_V2, has_oom = false;
-    memset(c, 0, sizeof(*c));
-    if (check_path(path, err) < 0)
-        return -1;
-    int r = 0, fd = open_ctl("pids", path, err);
+    bool has_oom = false;
+    int r = 0, fd = open_ctl(w, "pids", err);
     if (fd >= 0) {
         r = read_counter(fd, "pids.events", "max", &c->pids_max, &c->has_pids, err);
         close(fd);
     }
     if (r < 0 || (fd < 0 && *err))
-        return aisbx_error_wrap(err, "counters of cgroup %s", path);
-    fd = open_ctl("memory", path, err);
+        return -1;
+    fd = open_ctl(w, "memory", err);
     if (fd >= 0) {
-        const char *file = v2 ? "memory.events" : "memory.oom_control";
+        const char *file = w->v2 ? "memory.events" : "memory.oom_control";
         r = read_counter(fd, file, "oom_kill", &c->oom_kill, &c->has_oom_kill, err);
-        if (r == 0 && v2)
+        if (r == 0 && w->v2)
             r = read_counter(fd, file, "oom", &c->oom, &has_oom, err);
         close(fd);
     }
-    if (r < 0 || (fd < 0 && *err))
-        return aisbx_error_wrap(err, "counters of cgroup %s", path);
-    return 0;
+    return r < 0 || (fd < 0 && *err) ? -1 : 0;
 }
 
-static int v1_oom_eventfd(const char *path, int *out, aisbx_error **err)
+int cgroup_counters(const char *path, struct cgroup_counters *c, aisbx_error **err)
 {
-    int dfd = open_ctl("memory", path, err);
+    struct where w;
+    memset(c, 0, sizeof(*c));
+    if (where_init(&w, path, err) < 0)
+        return -1;
+    int r = counters(&w, c, err);
+    where_free(&w);
+    return r < 0 ? aisbx_error_wrap(err, "counters of cgroup %s", path) : 0;
+}
+
+static int v1_oom_eventfd(const struct where *w, int *out, aisbx_error **err)
+{
+    int dfd = open_ctl(w, "memory", err);
     if (dfd < 0)
         return *err ? -1 : 0;
     int ofd = openat(dfd, "memory.oom_control", O_RDONLY | O_CLOEXEC);
@@ -530,11 +560,13 @@ static int v2_inotify(const char *path, int *out, aisbx_error **err)
 
 int cgroup_oom_watch(const char *path, int *fd, aisbx_error **err)
 {
+    struct where w;
     *fd = -1;
-    if (check_path(path, err) < 0)
+    if (where_init(&w, path, err) < 0)
         return -1;
-    return cgroup_version() == CGROUP_V2 ? v2_inotify(path, fd, err)
-                                         : v1_oom_eventfd(path, fd, err);
+    int r = w.v2 ? v2_inotify(path, fd, err) : v1_oom_eventfd(&w, fd, err);
+    where_free(&w);
+    return r;
 }
 
 void cgroup_oom_watch_drain(int fd)

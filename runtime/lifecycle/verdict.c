@@ -71,11 +71,14 @@ char *verdict_compute(const struct container_handle *h)
 char *verdict_update(const struct container_handle *h)
 {
     aisbx_error *e = NULL;
-    char *text = verdict_compute(h);
-    if (text && state_write_file(h->dirfd, VERDICT_FILE, text, strlen(text), &e) < 0) {
+    char *text = verdict_compute(h), *old = text ? verdict_load(h) : NULL;
+    /* A stopped container's counters rarely move: most calls write nothing. */
+    if (text && (!old || strcmp(old, text) != 0) &&
+        state_write_file(h->dirfd, VERDICT_FILE, text, strlen(text), &e) < 0) {
         log_debug("verdict: %s", e->msg);
         aisbx_error_free(&e);
     }
+    free(old);
     return text;
 }
 
