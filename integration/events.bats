@@ -219,6 +219,7 @@ idle() {
     run --separate-stderr aisbx events --interval 0 "$ID"
     [ "$status" -eq 1 ]
     [[ $stderr == *"duration interval must be greater than 0"* ]]
+    [ "$AISBX_IT_RUNTIME" != aisbx ] || [ "$stderr" = "aisbx: duration interval must be greater than 0" ]
     run --separate-stderr aisbx events --interval 5parsecs "$ID"
     [ "$status" -eq 1 ]
     [[ $stderr == *"invalid value "*5parsecs*" for flag -interval"* ]]

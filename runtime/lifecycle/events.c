@@ -181,10 +181,13 @@ int container_events(const struct aisbx_context *ctx, const char *id,
     char *overlay = NULL;
     size_t len = 0;
     aisbx_error *e = NULL;
-    if (o->interval_ns <= 0)
-        return aisbx_error_make(err, EINVAL, "duration interval must be greater than 0");
     if (handle_open(ctx, id, &h, err) < 0)
         return -1;
+    /* runc's order: the container first, then the interval, then its status. */
+    if (o->interval_ns <= 0) {
+        handle_close(&h);
+        return aisbx_error_make(err, 0, "duration interval must be greater than 0");
+    }
     if (h.status == CS_STOPPED) {
         handle_close(&h);
         return aisbx_error_make(err, 0, "container with id %s is not running", id);
