@@ -175,11 +175,12 @@ idle() {
     [ ! -e "$ROOT/$ID" ]
 }
 
-@test "run --keep: state shows the verdict with the exit status until delete" {
+@test "run --keep: the verdict is logged at exit, and state shows it until delete" {
     requires_aisbx "the verdict"
     update_config '.process.args = ["sh", "-c", "exit 3"]'
-    run aisbx run --keep --bundle "$BUNDLE" "$ID" </dev/null
+    run aisbx --log "$TESTDIR/log.txt" run --keep --bundle "$BUNDLE" "$ID" </dev/null
     [ "$status" -eq 3 ]
+    grep -q "level=info msg=\"verdict: container $ID: pids cap hit 0 times; 0 OOM kills; exit status 3\"" "$TESTDIR/log.txt"
     run aisbx state "$ID"
     [ "$status" -eq 0 ]
     jq -e '.status == "stopped" and

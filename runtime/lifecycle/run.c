@@ -88,6 +88,8 @@ int container_run(const struct aisbx_context *ctx, const char *id, const struct 
         log_warning("wait for container init: %s", strerror(errno));
     console_relay_close(&relay);
     verdict_note_exit(ctx, id, *status);
+    if (o->keep)
+        verdict_log_kept(ctx, id);
     if (!o->keep && container_delete(ctx, id, true, &e) < 0) {
         log_warning("%s", e->msg);
         aisbx_error_free(&e);

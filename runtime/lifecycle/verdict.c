@@ -108,3 +108,19 @@ void verdict_note_exit(const struct aisbx_context *ctx, const char *id, int stat
     if (dirfd >= 0)
         close(dirfd);
 }
+
+void verdict_log_kept(const struct aisbx_context *ctx, const char *id)
+{
+    struct container_handle h;
+    aisbx_error *e = NULL;
+    if (handle_open(ctx, id, &h, &e) < 0) {
+        log_debug("verdict: %s", e->msg);
+        aisbx_error_free(&e);
+        return;
+    }
+    char *v = verdict_update(&h);
+    if (v)
+        log_info("verdict: container %s: %s", id, v);
+    free(v);
+    handle_close(&h);
+}

@@ -32,5 +32,7 @@ char *verdict_update(const struct container_handle *h);
 char *verdict_load(const struct container_handle *h);
 /* run: stores the exit status in <root>/<id>/ before delete reads it. */
 void verdict_note_exit(const struct aisbx_context *ctx, const char *id, int status);
+/* run --keep: logs the verdict (and stores it) now, as delete would. */
+void verdict_log_kept(const struct aisbx_context *ctx, const char *id);
 
 #endif
