@@ -268,6 +268,7 @@ int seccomp_cache_fetch(const char *dir, const char *name, const char *key,
     snprintf(fname, sizeof(fname), "%.32s-%016" PRIx64 ".bpf", name, kh);
     if (read_entry(dfd, fname, key, out, &rep->why) == 0) {
         rep->status = SECCOMP_CACHE_HIT;
+        log_debug("seccomp cache: %s/%s: hit", dir, fname);
         return 0;
     }
     rep->status = !strcmp(rep->why, "absent") ? SECCOMP_CACHE_ABSENT : SECCOMP_CACHE_INVALID;
