@@ -23,7 +23,9 @@ $A spec --bundle $b
   | .linux.resources.pids={"limit":64}' $b/config.json >$b/c && mv $b/c $b/config.json
 
 cg=/sys/fs/cgroup/aisbx-v2/c1
-check "create" $A create --no-pivot --bundle $b --pid-file /tmp/pid c1
+check "create" $A --debug --log /tmp/c1.log create --no-pivot --bundle $b --pid-file /tmp/pid c1
+check "init born in its cgroup (clone3 CLONE_INTO_CGROUP, no attach)" \
+    grep -q "born in cgroup /aisbx-v2/c1 (clone3 CLONE_INTO_CGROUP)" /tmp/c1.log
 check "cgroup dir exists" test -d $cg
 check "pids.max = 64" test "$(cat $cg/pids.max)" = 64
 check "memory.max = 64 MiB" test "$(cat $cg/memory.max)" = 67108864

@@ -319,6 +319,9 @@ static int job_clone(struct create_job *j, aisbx_error **err)
     }
     if (j->pid < 0)
         r = aisbx_error_make(err, errno, "clone the container init");
+    else if (j->cgroup_born_in)
+        log_debug("init %d born in cgroup %s (clone3 CLONE_INTO_CGROUP)", (int)j->pid,
+                  j->st.cgroup_path);
     if (leave_born_in(born_restore, err) < 0 ||
         ns_restore_for_children(time_restore, CLONE_NEWTIME, err) < 0 ||
         ns_restore_for_children(pid_restore, CLONE_NEWPID, err) < 0)

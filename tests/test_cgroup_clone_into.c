@@ -1,4 +1,5 @@
-/* clone_into_cgroup (runtime/kernel/clone_into.c) against the real kernel,
+/* clone_into_cgroup (runtime/kernel/clone_into.c; test_cgroup_* so that the
+ * cgroup v2 lane runs it too) against the real kernel,
  * in a cgroup v2 directory this test makes and removes (the unified mount:
  * /sys/fs/cgroup on v2, /sys/fs/cgroup/unified on a hybrid host): a child
  * is born in the cgroup; with clone3 refused by a seccomp filter (ENOSYS as
