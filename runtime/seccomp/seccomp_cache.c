@@ -81,6 +81,17 @@ static int open_dir(const char *dir)
     return open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* The mtime pruning orders entries by: the clock's nanoseconds, not the
+ * kernel's file-time clock (futimens(fd, NULL)), which ticks only every few
+ * milliseconds on many kernels, so a hit and the next store would tie. */
+static void touch_now(int fd)
+{
+    struct timespec ts[2];
+    clock_gettime(CLOCK_REALTIME, &ts[0]);
+    ts[1] = ts[0];
+    futimens(fd, ts);
+}
+
 /* 0 and *out filled, or -1 with *why set. */
 static int read_entry(int dfd, const char *fname, const char *key, struct seccomp_program *out,
                       const char **why)
@@ -133,7 +144,7 @@ static int read_entry(int dfd, const char *fname, const char *key, struct seccom
     out->filter = f;
     out->len = (unsigned short)h.insns;
     /* Recently used: pruning goes by mtime (failure only ages the entry). */
-    futimens(fd, NULL);
+    touch_now(fd);
     return 0;
 }
 
@@ -222,6 +233,7 @@ static bool write_entry(int dfd, const char *name, const char *fname, const char
     if (fd < 0)
         return false;
     bool ok = write_all(fd, buf, size) == 0;
+    touch_now(fd);
     ok = close(fd) == 0 && ok;
     if (ok && renameat(dfd, tmp, dfd, fname) == 0) {
         prune_old(dfd, name);
