@@ -1,7 +1,9 @@
 #!/bin/bash
 # Payload for hack/v2-lane-bench.sh (bash inside the cgroup v2 guest, as
-# root): `create` and `delete --force` of aisbx and crun on the same bundle
-# shape, interleaved round by round (order alternating), after warm-up
+# root): `create` and `delete --force` of aisbx (born in its cgroup by
+# clone3), aisbx with AISBX_CLONE_INTO_CGROUP=0 ("attach": clone, then the
+# cgroup) and crun on the same bundle shape, interleaved round by round
+# (order rotating), after warm-up
 # rounds. Prints per runtime and metric the median, p25 and p90 in
 # milliseconds and the median ratio aisbx/crun. The guest runs under QEMU
 # TCG (software emulation): absolute times are several times this VM's;
@@ -10,6 +12,8 @@
 set -u
 N=${N:-30} WARM=${WARM:-3}
 AISBX="/work/aisbx --root /run/b-aisbx"
+# the same binary, attaching after the clone instead of clone3 into the cgroup
+ATTACH="env AISBX_CLONE_INTO_CGROUP=0 /work/aisbx --root /run/b-attach"
 CRUN="/work/crun --root /run/b-crun"
 b=/tmp/bundle
 mkdir -p $b/rootfs/bin $b/rootfs/proc $b/rootfs/sys $b/rootfs/dev $b/rootfs/tmp
@@ -33,11 +37,11 @@ one() { # NAME ID "RUNTIME ARGS" count|warm: times create, then delete --force
 }
 for r in $(seq 1 $((WARM + N))); do
     c=count; [ "$r" -le "$WARM" ] && c=warm
-    if [ $((r % 2)) = 0 ]; then
-        one aisbx "a$r" "$AISBX" $c; one crun "c$r" "$CRUN" $c
-    else
-        one crun "c$r" "$CRUN" $c; one aisbx "a$r" "$AISBX" $c
-    fi
+    case $((r % 3)) in
+    0) one aisbx "a$r" "$AISBX" $c; one crun "c$r" "$CRUN" $c; one attach "t$r" "$ATTACH" $c ;;
+    1) one crun "c$r" "$CRUN" $c; one attach "t$r" "$ATTACH" $c; one aisbx "a$r" "$AISBX" $c ;;
+    *) one attach "t$r" "$ATTACH" $c; one aisbx "a$r" "$AISBX" $c; one crun "c$r" "$CRUN" $c ;;
+    esac
 done
 stat() { # samples -> "median p25 p90" in ms
     printf '%s\n' $1 | sort -n | awk '{v[NR]=$1} END {
@@ -47,10 +51,10 @@ stat() { # samples -> "median p25 p90" in ms
 echo "v2-bench: $(uname -r), cgroup2 only, QEMU TCG, n=$N interleaved (warm-up $WARM), crun $(/work/crun --version | head -1 | awk '{print $3}')"
 printf 'v2-bench: %-8s %-7s %8s %8s %8s\n' runtime metric median p25 p90
 for m in create delete; do
-    for rt in aisbx crun; do
+    for rt in aisbx attach crun; do
         read -r med p25 p90 <<<"$(stat "${S[$rt.$m]}")"
         printf 'v2-bench: %-8s %-7s %8s %8s %8s\n' $rt $m $med $p25 $p90
         eval "med_$rt=$med"
     done
-    echo "v2-bench: $m median ratio aisbx/crun: $(awk -v a="$med_aisbx" -v c="$med_crun" 'BEGIN {printf "%.2f", a/c}')"
+    echo "v2-bench: $m median ratio aisbx/crun: $(awk -v a="$med_aisbx" -v c="$med_crun" 'BEGIN {printf "%.2f", a/c}'), attach/crun: $(awk -v a="$med_attach" -v c="$med_crun" 'BEGIN {printf "%.2f", a/c}')"
 done

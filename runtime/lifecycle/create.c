@@ -245,13 +245,16 @@ static int leave_born_in(int *restore, aisbx_error **err)
  * limited before the clone, and *fd opened on it, so that the init is born
  * in it (clone_into.h). Elsewhere (v1, systemd, rootless) *fd stays -1 and
  * step 4 makes or joins the cgroup once the init exists. Before the
- * namespaces are entered: /sys/fs/cgroup is the host's here. */
+ * namespaces are entered: /sys/fs/cgroup is the host's here.
+ * AISBX_CLONE_INTO_CGROUP=0 takes the v1 order (clone, then make the cgroup
+ * with the pid): benchmarks measure the difference, tests the other path. */
 static int job_cgroup_before_clone(struct create_job *j, int *fd, aisbx_error **err)
 {
     const struct spec_config *c = j->b.cfg;
+    const char *off = getenv("AISBX_CLONE_INTO_CGROUP");
     *fd = -1;
     if (j->plan.nproc_max || j->cgroup_early || j->st.systemd_cgroup ||
-        cgroup_version() != CGROUP_V2)
+        cgroup_version() != CGROUP_V2 || (off && !strcmp(off, "0")))
         return 0;
     if (cgroup_create(j->st.cgroup_path, false, c->linux_ ? c->linux_->resources : NULL, 0, err) <
         0)
