@@ -4,7 +4,8 @@
  * /sys/fs/cgroup on v2, /sys/fs/cgroup/unified on a hybrid host): a child
  * is born in the cgroup; with clone3 refused by a seccomp filter (ENOSYS as
  * Docker's profile answers, EPERM as others do) the plain clone is used and
- * the caller is told to attach; without an fd it is a plain clone. */
+ * the caller is told to attach; without an fd it is a plain clone. And
+ * cgroup_check_member, which create runs on the init either way. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -22,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "runtime/cgroup/cgroup.h"
 #include "runtime/kernel/clone_into.h"
 
 static char mount_dir[64], rel[64], dir[160];
@@ -141,6 +143,55 @@ static void test_clone3_eperm_falls_back(void **state)
     refused_with(EPERM);
 }
 
+/* The cgroup /proc/self/cgroup gives for the hierarchy cgroup_check_member
+ * reads: v2 the unified line, v1 the pids one. */
+static char *own_cgroup_line(void)
+{
+    FILE *f = fopen("/proc/self/cgroup", "re");
+    char line[512];
+    char *res = NULL;
+    bool v2 = cgroup_version() == CGROUP_V2;
+    assert_non_null(f);
+    while (!res && fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2)
+            continue;
+        *c2 = '\0';
+        bool match = v2 ? !strcmp(line, "0:") : strstr(c1 + 1, "pids") != NULL;
+        if (match)
+            res = strdup(c2 + 1);
+    }
+    fclose(f);
+    return res;
+}
+
+/* A process in its cgroup passes; the same process against another path
+ * fails with a line that names both; a process that does not exist fails. */
+static void test_membership_check(void **state)
+{
+    char *mine = own_cgroup_line();
+    if (!mine)
+        skip(); /* v1 without a pids hierarchy: create refuses such hosts anyway */
+    aisbx_error *err = NULL;
+    assert_int_equal(cgroup_check_member(mine, getpid(), &err), 0);
+    assert_null(err);
+    assert_int_equal(cgroup_check_member("/aisbx-not-this-one", getpid(), &err), -1);
+    assert_non_null(err);
+    assert_non_null(strstr(err->msg, "/aisbx-not-this-one"));
+    assert_non_null(strstr(err->msg, mine));
+    aisbx_error_free(&err);
+    pid_t gone = fork();
+    assert_true(gone >= 0);
+    if (gone == 0)
+        _exit(0);
+    assert_int_equal(waitpid(gone, NULL, 0), gone);
+    assert_int_equal(cgroup_check_member(mine, gone, &err), -1);
+    assert_non_null(err);
+    aisbx_error_free(&err);
+    free(mine);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_no_fd_is_a_plain_clone),
         cmocka_unit_test(test_clone3_enosys_falls_back),
         cmocka_unit_test(test_clone3_eperm_falls_back),
+        cmocka_unit_test(test_membership_check),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
