@@ -477,10 +477,15 @@ group_bundle() {
 }
 
 # ---------------------------------------------------------------- benchmark
+# hack/bench.sh (with bench-report.sh and bench-docker.sh beside it): the
+# lifecycle plain and with Docker's default profile, aisbx vs crun, both
+# --systemd-cgroup, one interleaved run; no throughput, RSS, run or docker
+# rows (TCG is slow; the lane's docker tests cover docker).
 group_bench() {
     info "benchmark (not part of the verdict): aisbx vs crun, both --systemd-cgroup, one interleaved run"
-    timeout -k 5 300 bash "$P/bench-runtimes.sh" --systemd-cgroup -n 12 -W 2 \
-        --no-seccomp --no-run --no-floor -r 0 -k 0 "$AISBX" "$(command -v crun)" 2>&1 | sed 's/^/# bench | /'
+    timeout -k 5 420 bash "$P/bench.sh" --systemd-cgroup -n 12 -W 2 --no-run --no-floor --no-docker \
+        -r 0 -k 0 --profile "$P/docker-default-seccomp.json" --md "$T/bench.md" --plot '' \
+        aisbx="$AISBX" crun="$(command -v crun)" 2>&1 | sed 's/^/# bench | /'
 }
 
 # ---------------------------------------------------------------- main
