@@ -69,3 +69,14 @@ exiting_in_removed_cgroup() { # PID
         false
     fi
 }
+
+@test "leaks: no host device node changed (mode, owner, inode, ctime)" {
+    [ -s "$AISBX_IT_BASE/devnodes.before" ] || skip "no snapshot (run through hack/run-integration.sh)"
+    local now
+    now=$(find /dev -maxdepth 1 \( -type c -o -type b \) -printf '%p %m %U %G %i %C@\n' | sort)
+    # nodes that came or went with hardware (loop devices, ttys of other sessions) are not ours;
+    # a node present before and after must be unchanged
+    join -j1 <(cut -d' ' -f1 "$AISBX_IT_BASE/devnodes.before" | sort) <(cut -d' ' -f1 <<<"$now" | sort) >"$AISBX_IT_BASE/devnodes.common"
+    run diff <(grep -Fwf "$AISBX_IT_BASE/devnodes.common" "$AISBX_IT_BASE/devnodes.before") <(grep -Fwf "$AISBX_IT_BASE/devnodes.common" <<<"$now")
+    [ "$status" -eq 0 ] || { echo "host device nodes changed:" >&2; echo "$output" >&2; false; }
+}

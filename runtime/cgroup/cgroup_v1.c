@@ -19,11 +19,21 @@
 static char *v1_procs_dir(const char *path, aisbx_error **err)
 {
     static const char *const pref[] = {"pids", "freezer", "memory", "devices", "cpu", "cpuset"};
+    struct cg_hier *h = NULL;
+    size_t n = 0;
     char *gone = NULL;
+    /* One read of mountinfo for all six (create asks before the cgroup
+     * exists, so every candidate used to be looked up, and parsed, in turn). */
+    if (cg_v1_hierarchies(&h, &n, err) < 0)
+        return NULL;
     for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++) {
-        char *dir = cg_v1_dir(pref[i], path);
-        if (dir && access(dir, F_OK) == 0) {
+        const struct cg_hier *x = cg_v1_find(h, n, pref[i]);
+        if (!x)
+            continue;
+        char *dir = xasprintf("%s%s", x->mount, strcmp(path, "/") ? path : "");
+        if (access(dir, F_OK) == 0) {
             free(gone);
+            cg_v1_hierarchies_free(h, n);
             return dir;
         }
         if (!gone)
@@ -31,6 +41,7 @@ static char *v1_procs_dir(const char *path, aisbx_error **err)
         else
             free(dir);
     }
+    cg_v1_hierarchies_free(h, n);
     /* Removed (systemd drops an empty scope): the missing directory, which
      * lists no process. Only with none of the controllers mounted is it an
      * error. */
