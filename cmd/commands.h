@@ -1,11 +1,16 @@
 /* One entry per subcommand; each lives in its own cmd/<name>.c. A command
  * returns the process exit status (0, or the container's status for run and
- * exec) or -1 with *err set. */
+ * exec) or -1 with *err set (exit 1), or CMD_FAILED_255 with *err set. */
 #ifndef AISBX_CMD_COMMANDS_H
 #define AISBX_CMD_COMMANDS_H
 
 #include "cmd/args.h"
 #include "runtime/container.h"
+
+/* exec's failure once its arguments were accepted (no such container, the
+ * process could not be started, the pid file not written): exit 255, as
+ * runc's exec, so that a caller tells it from the process's own status. */
+#define CMD_FAILED_255 (-255)
 
 typedef int (*command_fn)(const struct aisbx_context *ctx, int argc, char **argv, int i,
                           aisbx_error **err);

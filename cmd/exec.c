@@ -44,7 +44,7 @@ COMMAND(exec)
     spec_strlist_free(&o.caps);
     spec_strlist_free(&o.additional_gids);
     spec_strlist_free(&o.cgroups);
-    return ret < 0 ? -1 : status;
+    return ret < 0 ? CMD_FAILED_255 : status;
 fail:
     spec_strlist_free(&o.env);
     spec_strlist_free(&o.caps);

@@ -23,7 +23,9 @@ const struct command commands[] = {
     {"features", cmd_features, "show the enabled features", true},
     {"spec", cmd_spec, "create a new specification file", false},
     {"check", cmd_check, "print the hardened config and the overlay's changes", false},
-    {"events", cmd_events, "display container events such as OOM notifications", false},
+    {"events", cmd_events,
+     "display container events such as OOM notifications, cpu, memory, and IO usage statistics",
+     false},
     {"checkpoint", cmd_checkpoint, "checkpoint a running container", false},
     {"restore", cmd_restore, "restore a container from a previous checkpoint", false},
     {"version", cmd_version, "print the version", true},
@@ -51,7 +53,7 @@ int main(int argc, char **argv)
         {"help", 'h', OPT_FLAG, &help},
         {NULL, 0, 0, NULL},
     };
-    int i, status;
+    int i, status = -1;
     const struct command *c;
 
     if (args_parse(argc, argv, 1, globals, &i, &err) < 0)
@@ -88,5 +90,5 @@ int main(int argc, char **argv)
 fail:
     log_error("%s", err ? err->msg : "unknown error");
     aisbx_error_free(&err);
-    return 1;
+    return status == CMD_FAILED_255 ? 255 : 1;
 }

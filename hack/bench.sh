@@ -15,24 +15,28 @@
 #              running /bin/true, and each phase alone; `state` on a created
 #              container is timed too (not part of the lifecycle sum).
 #   run        one foreground `run` (create+start+wait+delete by the runtime).
-#   seccomp    (--seccomp) the lifecycle with a Docker-default-like allowlist
-#              (356 names, arg rules) in config.json: the cost of the filter.
+#   seccomp    the lifecycle with Docker's default seccomp profile in
+#              config.json, the same for every runtime (--profile; default
+#              integration/testdata/docker-default-seccomp.json, what docker
+#              sends for `docker run`, see hack/docker-seccomp-profile.sh).
 #   thrpt      W parallel workers (default 2), each doing M lifecycles;
 #              containers per second, one sample per round.
 #   rss        peak RSS of `create` (GNU time %M: runtime + children reaped).
 #   startup    `RUNTIME --version`: exec + dynamic link + init.
 #   floor      fork+exec /bin/true and `unshare --fork --pid --mount --net --uts
 #              --ipc /bin/true` from the same shell: the limits for anyone.
-#   docker     (--docker) `docker run --rm` through a private dockerd.
+#   docker     `docker run --rm` through a private dockerd (when dockerd is
+#              installed; --no-docker skips it).
 # aisbx always runs its mandatory floor seccomp filter; runc and crun run
-# without any filter unless --seccomp.
+# without any filter except in the seccomp rows.
 #
 # Runtimes are interleaved round by round (order rotating) so that the drift
-# of a shared machine hits all alike. Results: the table on stdout (median/p90
-# and median ratio against the baseline runtime, crun by default), the same
+# of a shared machine hits all alike. Results: the table on stdout (median,
+# p25-p90 and median ratio against the baseline runtime, crun by default), the same
 # table in docs/bench.md, a chart in docs/bench.png (gnuplot), raw samples with
 # -o DIR. Nothing outside our temp dir, our state roots and our cgroups
-# (/sys/fs/cgroup/*/aisbx-bench/<token>) is touched; all removed on exit.
+# (/sys/fs/cgroup/*/aisbx-bench/<token>; --systemd-cgroup: the transient
+# scopes system.slice/aisbx-bench-<id>.scope) is touched; all removed on exit.
 set -u -o pipefail
 export LC_ALL=C
 HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
@@ -54,18 +58,22 @@ usage: hack/bench.sh [options] [[NAME=]PATH[,VAR=VALUE...] ...]
   -o DIR        keep raw samples (one file per metric, microseconds) in DIR
   --md FILE     markdown table                               [docs/bench.md]
   --plot FILE   chart, .png or .svg; '' for none             [docs/bench.png]
-  --long        -n 200 -r 10 -m 20 -k 20 --seccomp (about 4x longer)
-  --quick       -n 15 -r 2 -m 10 -k 3 -W 2 (about a minute; rough)
-  --seccomp     also the lifecycle with a Docker-like profile in config.json
+  --long        -n 200 -r 10 -m 20 -k 20 (about 4x longer)
+  --quick       -n 15 -r 2 -m 10 -k 3 -W 2 --docker-n 10 (a minute or two; rough)
+  --profile F   the seccomp profile of the Docker-profile rows (linux.seccomp JSON)
+                [integration/testdata/docker-default-seccomp.json]
+  --no-seccomp  skip the lifecycle with the Docker profile
   --no-run      skip the foreground `run` measurement
   --no-floor    skip the fork/unshare floor
-  --docker      also time `docker run` through a private dockerd (no per-runtime env)
+  --docker      time `docker run` through a private dockerd (default when
+                dockerd is installed; no per-runtime env)
+  --no-docker   skip it
   --docker-n N  docker runs per runtime                      [30]
+  --systemd-cgroup  pass --systemd-cgroup to every runtime call; cgroupsPath
+                "system.slice:aisbx-bench:<id>" (a transient scope per container)
   --keep-hybrid do not hide a cgroup2 hierarchy that has controllers
   -h            this help
-Default run (3 runtimes): about 3-5 minutes on a quiet 2-core machine.
-Environment: SECCOMP_ARCHES='SCMP_ARCH_X86_64 ...' replaces the profile's
-architectures (default: Docker's X86_64 X86 X32).
+Default run (3 runtimes): about 5-8 minutes on a quiet 2-core machine.
 
 Hybrid cgroups: crun 1.8.1 refuses to create any container when cgroup2 at
 /sys/fs/cgroup/unified has a controller enabled (hugetlb on this VM). Unless
@@ -75,8 +83,9 @@ EOT
 }
 
 N=50 WARM=3 WORKERS=2 PER_WORKER=15 TROUNDS=5 RSS_K=10 BASE=crun
-CMD="/bin/true" BUSYBOX=/bin/busybox KEEP="" DO_SC=0 DO_RUN=1 DO_FLOOR=1
-DO_DOCKER=0 DOCKER_N=30 KEEP_HYBRID=0
+CMD="/bin/true" BUSYBOX=/bin/busybox KEEP="" DO_SC=1 DO_RUN=1 DO_FLOOR=1
+DO_DOCKER=auto DOCKER_N=30 KEEP_HYBRID=0 SYSTEMD_CG=0
+PROFILE=$TOP/integration/testdata/docker-default-seccomp.json
 MD=$TOP/docs/bench.md PLOT=$TOP/docs/bench.png
 ORIG_ARGS=("$@")
 RTS=()
@@ -94,13 +103,16 @@ while [ $# -gt 0 ]; do
         -o) KEEP=$2; shift ;;
         --md) MD=$2; shift ;;
         --plot) PLOT=$2; shift ;;
-        --long) N=200 TROUNDS=10 PER_WORKER=20 RSS_K=20 DO_SC=1 ;;
-        --quick) N=15 TROUNDS=2 PER_WORKER=10 RSS_K=3 WARM=2 ;;
+        --long) N=200 TROUNDS=10 PER_WORKER=20 RSS_K=20 ;;
+        --quick) N=15 TROUNDS=2 PER_WORKER=10 RSS_K=3 WARM=2 DOCKER_N=10 ;;
         --seccomp) DO_SC=1 ;;
+        --profile) PROFILE=$2; shift ;;
         --no-seccomp) DO_SC=0 ;;
         --no-run) DO_RUN=0 ;;
         --no-floor) DO_FLOOR=0 ;;
         --docker) DO_DOCKER=1 ;;
+        --no-docker) DO_DOCKER=0 ;;
+        --systemd-cgroup) SYSTEMD_CG=1 ;;
         --docker-n) DOCKER_N=$2; shift ;;
         --keep-hybrid) KEEP_HYBRID=1 ;;
         -h|--help) usage; exit 0 ;;
@@ -118,12 +130,20 @@ for v in N WARM WORKERS PER_WORKER TROUNDS RSS_K DOCKER_N; do
 done
 [ "$N" -ge 1 ] || die "-n must be at least 1"
 [ -x "$BUSYBOX" ] || die "no busybox at $BUSYBOX (apt-get install busybox-static)"
+if [ "$DO_DOCKER" = auto ]; then
+    DO_DOCKER=0
+    command -v dockerd >/dev/null && command -v docker >/dev/null && DO_DOCKER=1
+fi
+[ "$DO_SC" = 0 ] || [ -r "$PROFILE" ] || die "no seccomp profile at $PROFILE (--profile FILE, or --no-seccomp)"
+GFLAGS=()
+[ "$SYSTEMD_CG" = 1 ] && GFLAGS=(--systemd-cgroup)
 command -v jq >/dev/null || die "jq is needed (apt-get install jq)"
 [ -n "${EPOCHREALTIME:-}" ] || die "bash 5 with \$EPOCHREALTIME is needed"
 [ -z "$PLOT" ] || command -v gnuplot >/dev/null || die "gnuplot is needed for --plot (apt-get install gnuplot-nox), or --plot ''"
 case $MD in /*) ;; *) MD=$PWD/$MD ;; esac
 case $PLOT in /*|'') ;; *) PLOT=$PWD/$PLOT ;; esac
 case $KEEP in /*|'') ;; *) KEEP=$PWD/$KEEP ;; esac
+case $PROFILE in /*) ;; *) PROFILE=$PWD/$PROFILE ;; esac
 
 HID_UNIFIED=0
 if [ "$KEEP_HYBRID" = 0 ] && [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] &&
@@ -159,19 +179,20 @@ for i in "${!RTS[@]}"; do
 done
 NRT=${#RTPATHS[@]}
 
-# rtx I ARGS...: runtime I with its own environment (local -x: no fork).
+# rtx I ARGS...: runtime I with its own environment (local -x: no fork)
+# and the global flags (--systemd-cgroup).
 rtx() {
     local i=$1
     shift
     [ -n "${RTENV[$i]}" ] && local -x ${RTENV[$i]}
-    "${RTPATHS[$i]}" "$@"
+    "${RTPATHS[$i]}" "${GFLAGS[@]}" "$@"
 }
 # rtx_time I OUT ARGS...: the same under GNU time (%M = peak RSS KiB).
 rtx_time() {
     local i=$1 out=$2
     shift 2
     [ -n "${RTENV[$i]}" ] && local -x ${RTENV[$i]}
-    /usr/bin/time -f %M -o "$out" "${RTPATHS[$i]}" "$@"
+    /usr/bin/time -f %M -o "$out" "${RTPATHS[$i]}" "${GFLAGS[@]}" "$@"
 }
 
 TOK="b$$"
@@ -258,69 +279,13 @@ TPL=$(jq --arg root "$T/rootfs" --argjson args "$ARGS_JSON" '
     | .linux.cgroupsPath = "@CG@"' "$T/b/config.json") || die "jq failed on config.json"
 rm -f "$T/b/config.json"
 
-# Docker-default-like allowlist (moby's profile, Docker's default caps).
-SC_NAMES='accept accept4 access adjtimex alarm bind brk capget capset chdir chmod
-chown chown32 clock_adjtime clock_adjtime64 clock_getres clock_getres_time64
-clock_gettime clock_gettime64 clock_nanosleep clock_nanosleep_time64 close
-close_range connect copy_file_range creat dup dup2 dup3 epoll_create
-epoll_create1 epoll_ctl epoll_ctl_old epoll_pwait epoll_pwait2 epoll_wait
-epoll_wait_old eventfd eventfd2 execve execveat exit exit_group faccessat
-faccessat2 fadvise64 fadvise64_64 fallocate fanotify_mark fchdir fchmod fchmodat
-fchown fchown32 fchownat fcntl fcntl64 fdatasync fgetxattr flistxattr flock fork
-fremovexattr fsetxattr fstat fstat64 fstatat64 fstatfs fstatfs64 fsync ftruncate
-ftruncate64 futex futex_time64 futex_waitv futimesat getcpu getcwd getdents
-getdents64 getegid getegid32 geteuid geteuid32 getgid getgid32 getgroups
-getgroups32 getitimer getpeername getpgid getpgrp getpid getppid getpriority
-getrandom getresgid getresgid32 getresuid getresuid32 getrlimit get_robust_list
-getrusage getsid getsockname getsockopt get_thread_area gettid gettimeofday
-getuid getuid32 getxattr inotify_add_watch inotify_init inotify_init1
-inotify_rm_watch io_cancel ioctl io_destroy io_getevents io_pgetevents
-io_pgetevents_time64 ioprio_get ioprio_set io_setup io_submit io_uring_enter
-io_uring_register io_uring_setup ipc kill landlock_add_rule
-landlock_create_ruleset landlock_restrict_self lchown lchown32 lgetxattr link
-linkat listen listxattr llistxattr _llseek lremovexattr lseek lsetxattr lstat
-lstat64 madvise membarrier memfd_create memfd_secret mincore mkdir mkdirat mknod
-mknodat mlock mlock2 mlockall mmap mmap2 mprotect mq_getsetattr mq_notify mq_open
-mq_timedreceive mq_timedreceive_time64 mq_timedsend mq_timedsend_time64
-mq_unlink mremap msgctl msgget msgrcv msgsnd msync munlock munlockall munmap
-name_to_handle_at nanosleep newfstatat _newselect open openat openat2 pause
-pidfd_open pidfd_send_signal pipe pipe2 pkey_alloc pkey_free pkey_mprotect poll
-ppoll ppoll_time64 prctl pread64 preadv preadv2 prlimit64 process_mrelease
-pselect6 pselect6_time64 pwrite64 pwritev pwritev2 read readahead readlink
-readlinkat readv recv recvfrom recvmmsg recvmmsg_time64 recvmsg remap_file_pages
-removexattr rename renameat renameat2 restart_syscall rmdir rseq rt_sigaction
-rt_sigpending rt_sigprocmask rt_sigqueueinfo rt_sigreturn rt_sigsuspend
-rt_sigtimedwait rt_sigtimedwait_time64 rt_tgsigqueueinfo sched_getaffinity
-sched_getattr sched_getparam sched_get_priority_max sched_get_priority_min
-sched_getscheduler sched_rr_get_interval sched_rr_get_interval_time64
-sched_setaffinity sched_setattr sched_setparam sched_setscheduler sched_yield
-seccomp select semctl semget semop semtimedop semtimedop_time64 send sendfile
-sendfile64 sendmmsg sendmsg sendto setfsgid setfsgid32 setfsuid setfsuid32
-setgid setgid32 setgroups setgroups32 setitimer setpgid setpriority setregid
-setregid32 setresgid setresgid32 setresuid setresuid32 setreuid setreuid32
-setrlimit set_robust_list setsid setsockopt set_thread_area set_tid_address
-setuid setuid32 setxattr shmat shmctl shmdt shmget shutdown sigaltstack signalfd
-signalfd4 sigprocmask sigreturn socket socketcall socketpair splice stat stat64
-statfs statfs64 statx symlink symlinkat sync sync_file_range syncfs sysinfo tee
-tgkill time timer_create timer_delete timer_getoverrun timer_gettime
-timer_gettime64 timer_settime timer_settime64 timerfd_create timerfd_gettime
-timerfd_gettime64 timerfd_settime timerfd_settime64 times tkill truncate
-truncate64 ugetrlimit umask uname unlink unlinkat utime utimensat
-utimensat_time64 utimes vfork vmsplice wait4 waitid waitpid write writev
-process_vm_readv process_vm_writev ptrace arch_prctl modify_ldt chroot'
-# SECCOMP_ARCHES (space separated) overrides Docker's three x86 ABIs.
-SC_ARCHES=$(printf '%s\n' ${SECCOMP_ARCHES:-SCMP_ARCH_X86_64 SCMP_ARCH_X86 SCMP_ARCH_X32} | jq -R . | jq -sc .)
-SC_JSON=$(printf '%s\n' $SC_NAMES | jq -R . | jq -sc --argjson arches "$SC_ARCHES" '{
-    defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 1,
-    architectures: $arches,
-    syscalls: ([{names: ., action: "SCMP_ACT_ALLOW"}]
-      + ([0, 8, 131072, 131080, 4294967295] | map({names: ["personality"],
-            action: "SCMP_ACT_ALLOW", args: [{index: 0, value: ., op: "SCMP_CMP_EQ"}]}))
-      + [{names: ["clone"], action: "SCMP_ACT_ALLOW",
-            args: [{index: 0, value: 2114060288, valueTwo: 0, op: "SCMP_CMP_MASKED_EQ"}]},
-         {names: ["clone3"], action: "SCMP_ACT_ERRNO", errnoRet: 38}])}')
-SC_COUNT=$(printf '%s\n' $SC_NAMES | wc -l)
-TPL_SC=$(jq --argjson sc "$SC_JSON" '.linux.seccomp = $sc' <<<"$TPL")
+# Docker's default profile, as docker sends it: the same linux.seccomp for
+# every runtime (aisbx adds its floor on top, as always).
+if [ "$DO_SC" = 1 ]; then
+    SC_JSON=$(jq -c . "$PROFILE") || die "cannot read the seccomp profile $PROFILE"
+    PROFILE_DESC="$(basename "$PROFILE"): $(jq -r '"\([.syscalls[].names[]] | length) names in \(.syscalls | length) rules, default \(.defaultAction), arches \(.architectures | join(" "))"' <<<"$SC_JSON")"
+    TPL_SC=$(jq --argjson sc "$SC_JSON" '.linux.seccomp = $sc' <<<"$TPL")
+fi
 
 # A never-written fifo: `read -t` on it is a sleep without a fork.
 mkfifo "$T/idle.fifo"
@@ -337,7 +302,11 @@ write_config() {
     mkdir -p "$1"
     local tpl=$TPL
     [ "${3:-}" = sc ] && tpl=$TPL_SC
-    printf '%s\n' "${tpl//@CG@//$CGREL/$2}" >"$1/config.json"
+    if [ "$SYSTEMD_CG" = 1 ]; then
+        printf '%s\n' "${tpl//@CG@/system.slice:aisbx-bench:$2}" >"$1/config.json"
+    else
+        printf '%s\n' "${tpl//@CG@//$CGREL/$2}" >"$1/config.json"
+    fi
 }
 
 # wait_exit PIDFILE ROOT RT ID: until the container's init is gone or a zombie.
@@ -464,13 +433,15 @@ sanity() {
 }
 
 # ------------------------------------------------------------------- main --
-echo "bench: $(date -u +%FT%TZ) $(uname -r) $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "bench: $(date -u +%FT%TZ) $(uname -r) $(nproc) cpus, load $LOAD_START"
 for i in "${!RTPATHS[@]}"; do
     echo "  ${NAMES[$i]} = ${RTPATHS[$i]} ($("${RTPATHS[$i]}" --version 2>/dev/null | head -1))"
 done
 echo "  rounds=$N warm-up=$WARM workers=$WORKERS x $PER_WORKER x $TROUNDS rounds, rss samples=$RSS_K, cmd='$CMD'"
 [ "$HID_UNIFIED" = 1 ] && echo "  cgroup2 at /sys/fs/cgroup/unified has controllers ($UNIFIED_CTRLS): hidden in a private mount namespace, all runtimes see cgroup v1 only"
-[ "$DO_SC" = 1 ] && echo "  seccomp profile: $SC_COUNT allowed names + personality/clone arg rules, default ERRNO, arches $SC_ARCHES"
+[ "$DO_SC" = 1 ] && echo "  seccomp profile: $PROFILE_DESC"
+[ "$SYSTEMD_CG" = 1 ] && echo "  --systemd-cgroup: every runtime call, a transient scope per container"
 
 for i in "${!RTPATHS[@]}"; do sanity "$i"; done
 
@@ -578,6 +549,9 @@ for k in "${!FAILS[@]}"; do echo "${FAILS[$k]}" >"$T/samples/fail.$k"; done
     echo "cmd=$CMD"
     printf '%s\n' "seccomp=$DO_SC" "run=$DO_RUN" "floor=$DO_FLOOR" "docker=$DO_DOCKER" "docker_n=$DOCKER_N"
     echo "hid_unified=$HID_UNIFIED"
+    echo "systemd_cgroup=$SYSTEMD_CG"
+    [ "$DO_SC" = 1 ] && echo "profile=$PROFILE_DESC"
+    echo "load_start=$LOAD_START"
     echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$T/samples/meta"
 for i in "${!NAMES[@]}"; do

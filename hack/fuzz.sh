@@ -1,6 +1,6 @@
 #!/bin/sh
 # Fuzz the parsers (specs/ JSON, signal names, container ids, the command
-# line): hack/fuzz.sh [SECONDS_TOTAL] (default 60), split evenly between the
+# line, the cgroup statistics files): hack/fuzz.sh [SECONDS_TOTAL] (default 60), split evenly between the
 # targets. Each target runs on a scratch copy of its seed
 # corpus so the committed corpus never grows. Exits non-zero on any crash,
 # leak or sanitizer report.
@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 
 TOTAL=${1:-60}
-TARGETS="config process resources state policy signal id cmdline"
+TARGETS="config process resources state policy signal id cmdline cgstats"
 OUT=build-fuzz
 CC=${FUZZ_CC:-clang}
 N=$(echo $TARGETS | wc -w)
@@ -28,6 +28,7 @@ for t in $TARGETS; do
     signal) extra=runtime/kernel/signals.c ;;
     id) extra=runtime/lifecycle/container_id.c ;;
     cmdline) extra=cmd/args.c ;;
+    cgstats) extra=runtime/cgroup/cgroup_stats_parse.c ;;
     *) extra= ;;
     esac
     if ! $CC $CFLAGS $SAN -o "$bin" "tests/fuzz/fuzz_$t.c" $extra $SRCS $(pkg-config --libs yajl) \

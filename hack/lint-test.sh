@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 fresh() { # a copy of the tracked tree in $tmp/t
     rm -rf "$tmp/t" && mkdir -p "$tmp/t"
-    git ls-files -z cmd runtime specs hack | (cd "$repo" && xargs -0 tar cf -) | tar xf - -C "$tmp/t"
+    git ls-files -z cmd runtime specs hack integration | (cd "$repo" && xargs -0 tar cf -) | tar xf - -C "$tmp/t"
 }
 check() { # NAME EXPECT(ok|fail) PATTERN
     local out rc
@@ -63,6 +63,14 @@ check "yajl outside specs/" fail "yajl is only used inside specs/"
 fresh
 sed -i '0,/^#include "/s//#include "runtime\/cgroup\/cgroup_internal.h"\n#include "/' "$tmp/t/runtime/lifecycle/update.c"
 check "a folder's internal header used from another folder" fail "is internal to runtime/cgroup/"
+
+fresh
+printf '\n@test "x" {\n    wait_until 10 test "$(cat /x)" = y\n}\n' >>"$tmp/t/integration/run.bats"
+check "a wait_until condition expanded once" fail "the polled condition is expanded once"
+
+fresh
+printf '\n@test "y" {\n    wait_for grep -q x <(cat /x)\n}\n' >>"$tmp/t/integration/run.bats"
+check "a wait_for condition expanded once" fail "the polled condition is expanded once"
 
 echo "lint-test: $pass passed, $failn failed"
 [ $failn -eq 0 ]

@@ -114,5 +114,14 @@ for f in $(find cmd runtime specs -name '*.c' 2>/dev/null | sort); do
         }' "$f"
 done | grep . && fail=1
 
+# --- polling tests poll --------------------------------------------------------------------
+# `wait_until N test "$(cmd)" = x` (or `grep x <(cmd)`) expands cmd once, before wait_until runs, so
+# it polls a frozen value: a slow state change fails after N seconds although it
+# happened. The condition must be a command wait_until runs each time.
+grep -nE '(wait_until[ \t]+[0-9]+|wait_for)[ \t][^#'"'"']*(<\(|\$\([^(])' $(find integration hack -name '*.bats' -o -name '*.bash' 2>/dev/null | sort) \
+    2>/dev/null | while IFS= read -r l; do
+    echo "lint: $l: the polled condition is expanded once; pass a function (or eval '...') it can re-run"
+done | grep . && fail=1
+
 [ $fail -eq 0 ] && echo "lint: ok"
 exit $fail

@@ -56,6 +56,10 @@ else
 fi
 files+=(integration/zz_leaks.bats)
 
+# The host's device nodes as they are before any test: zz_leaks.bats checks no
+# test changed one (mode, owner, inode, ctime — a chmod put back still shows).
+find /dev -maxdepth 1 \( -type c -o -type b \) -printf '%p %m %U %G %i %C@\n' | sort >"$AISBX_IT_BASE/devnodes.before"
+
 start=$SECONDS
 tap=$AISBX_IT_BASE/tap.out
 bats --tap --timing "${files[@]}" 2>&1 | tee "$tap"

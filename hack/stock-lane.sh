@@ -132,7 +132,9 @@ p=$ird/payload
 mkdir -p "$p/bin" "$p/conf" "$p/cri"
 cp "$bindir/aisbx" "$p/bin/aisbx"
 [ -x "$bindir/aisbx-systemd" ] && cp "$bindir/aisbx-systemd" "$p/bin/aisbx-systemd"
-cp "$lane/tests.sh" "$lane/bench-runtimes.sh" "$lane/boot-setup.sh" "$lane/aisbx-stock-test.service" "$p/"
+cp "$lane/tests.sh" "$lane/boot-setup.sh" "$lane/aisbx-stock-test.service" "$p/"
+cp "$repo/hack/bench.sh" "$repo/hack/bench-report.sh" "$repo/hack/bench-docker.sh" \
+    "$repo/integration/testdata/docker-default-seccomp.json" "$p/"
 cp "$repo/integration/engines/conf/docker-daemon.json" \
     "$repo/integration/engines/conf/containerd-aisbx-systemd.toml" \
     "$repo/integration/engines/conf/podman-containers-systemd.conf" "$p/conf/"

@@ -121,6 +121,6 @@ write_policy() { # JSON
     jq -c '.process | .args = ["true"] | .capabilities = {"bounding": ["CAP_NOPE"], "effective": [], "permitted": []}' \
         "$BUNDLE/config.json" >"$TESTDIR/proc.json"
     run --separate-stderr aisbx exec --process "$TESTDIR/proc.json" "$ID"
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 255 ] # exec's own failure, as runc's
     [[ "$stderr" == *'unknown capability "CAP_NOPE"'* ]]
 }

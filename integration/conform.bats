@@ -197,7 +197,7 @@ load helpers
     set_long_running
     start_ctr
     run aisbx exec --cgroup pids:sub "$ID" true </dev/null
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 255 ]
     [[ "$output" == *"controller prefix"* ]]
 }
 
@@ -210,6 +210,20 @@ load helpers
     [[ "$output" == *"tmpfs /dev tmpfs ro,"* ]]
     [[ "$output" == *populated* ]]
     [[ "$output" == *dev-ro* ]]
+}
+
+@test "conform: a bind of the host's /proc is replaced by the container's own; the container runs" {
+    # runc's "rootless with host pidns" config: no pid namespace, /proc bound
+    # from the host. The floor forces the pid namespace and removes the bind.
+    requires_aisbx "the floor's pid namespace and /proc"
+    update_config '.linux.namespaces -= [{"type": "pid"}]
+        | .mounts |= map((select(.type == "proc") | .type = "none" | .source = "/proc"
+                          | .options = ["rbind", "nosuid", "nodev", "noexec"]) // .)'
+    run_sh 'grep " /proc " /proc/mounts; echo "pid1=$(tr "\0" " " </proc/1/cmdline)"; readlink /proc/self/ns/pid'
+    [ "$status" -eq 0 ] || { echo "# $output" >&2; false; }
+    [[ "$output" == *"proc /proc proc rw,nosuid,nodev,noexec"* ]]
+    [[ "$output" == *"pid1=sh -c "* ]] # its own pid namespace: pid 1 is the container's process
+    [[ "$output" != *"$(host_ns pid)"* ]]
 }
 
 @test "conform: exec --process with a process.json without user runs as 0:0 (runc reads it so)" {
@@ -228,6 +242,24 @@ load helpers
     run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
     [ "$status" -ne 0 ]
     [[ "$output" == *"error running hook"* ]]
+}
+
+@test "conform: a hook killed by a signal says which: \"bad system call\" from the config's seccomp" {
+    # startContainer hooks run with the container's filters (in the sealed
+    # stub); a poststart hook runs on the host (runtime/kernel/hooks.c)
+    update_config '.process.args = ["true"]
+        | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+                            "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL"}]}
+        | .hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "mkdir /tmp/x"]}]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"error running hook"*"bad system call"* ]] # runc: "signal: bad system call"
+    [ "$AISBX_IT_RUNTIME" = aisbx ] || return 0
+    [[ "$output" == *"killed by signal 31 (bad system call)"* ]]
+    update_config 'del(.linux.seccomp) | del(.hooks.startContainer)
+        | .hooks.poststart = [{"path": "/bin/sh", "args": ["sh", "-c", "kill -SEGV $$"]}]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [[ "$output" == *"poststart hook #0 (/bin/sh) failed: killed by signal 11 (segmentation fault)"* ]]
 }
 
 @test "conform: a seccomp listenerPath nobody listens on: \"failed to connect with seccomp agent\"" {
@@ -250,4 +282,83 @@ load helpers
     [ "$status" -ne 0 ]
     [[ "$output" == *"SCMP_ACT_NOTIFY cannot be used as default action"* ]]
     [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+# --- the unified hierarchy of a cgroup v1 hybrid host (item 8) ----------------
+
+hybrid_host() { ! cgroup_v2 && [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; }
+
+@test "conform: hybrid host: init and exec'd processes are in the unified hierarchy too, delete removes it" {
+    hybrid_host || skip "not a cgroup v1 hybrid host"
+    local u=/sys/fs/cgroup/unified$CGPATH pid epid
+    set_long_running
+    start_ctr
+    pid=$(ctr_pid)
+    # seen from the host: the same path as in the v1 hierarchies
+    grep -qx "0::$CGPATH" "/proc/$pid/cgroup"
+    grep -qx "$pid" "$u/cgroup.procs"
+    grep -q ":pids:$CGPATH\$" "/proc/$pid/cgroup"
+    # an exec'd process joins it as well
+    rt_bg exec -d --pid-file "$TESTDIR/exec.pid" "$ID" sleep 300
+    [ "$status" -eq 0 ]
+    epid=$(cat "$TESTDIR/exec.pid")
+    grep -qx "0::$CGPATH" "/proc/$epid/cgroup"
+    if [ "$AISBX_IT_RUNTIME" = aisbx ]; then
+        # the floor's cgroup namespace is rooted there: inside, it is "/"
+        run aisbx exec "$ID" cat /proc/self/cgroup </dev/null
+        [ "$status" -eq 0 ]
+        [[ "$output" == *$'\n0::/' || "$output" == "0::/" ]] || { echo "# $output" >&2; false; }
+        # and the floor's limit is still the v1 pids cgroup's
+        [ "$(cat "$(cgroup_file pids pids.max)")" = 256 ]
+    fi
+    run aisbx delete --force "$ID"
+    [ "$status" -eq 0 ]
+    [ ! -d "$u" ]
+    [ ! -d "$(dirname "$(cgroup_file pids pids.max)")" ]
+}
+
+@test "conform: hybrid host: a create that fails leaves no unified cgroup behind" {
+    hybrid_host || skip "not a cgroup v1 hybrid host"
+    update_config '.process.args = ["/no/such/binary"]'
+    rt_bg run -d --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [ ! -d "/sys/fs/cgroup/unified$CGPATH" ]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "conform: unified resources on cgroup v1: \"invalid configuration\", nothing left" {
+    cgroup_v2 && skip "cgroup v2 host: unified resources apply"
+    update_config '.linux.resources.unified = {"memory.min": "131072"}'
+    set_long_running
+    rt_bg run -d --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"invalid configuration: cannot use unified on cgroup v1"* ]]
+    [ -z "$(our_cgroups "$AISBX_IT_RUN-$ID")" ]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+# --- exec's own failures exit 255, as runc's (the process's status is its own) --
+
+@test "conform: exec failures exit 255; the process's status and bad arguments do not" {
+    set_long_running
+    start_ctr
+    run aisbx exec "$ID" sh -c 'exit 1' </dev/null
+    [ "$status" -eq 1 ]
+    run aisbx exec "$ID" sh -c 'exit 42' </dev/null
+    [ "$status" -eq 42 ]
+    run aisbx exec "$ID" /no/such/binary </dev/null
+    [ "$status" -eq 255 ]
+    run aisbx exec --pid-file /non-existent/dir/pid "$ID" true </dev/null
+    [ "$status" -eq 255 ]
+    run aisbx exec no-such-container-"$ID" true </dev/null
+    [ "$status" -eq 255 ]
+    [[ "$output" == *"does not exist"* ]]
+    rt_bg pause "$ID"
+    run aisbx exec "$ID" true </dev/null
+    [ "$status" -eq 255 ]
+    [[ "$output" == *"cannot exec in a paused container"* ]]
+    rt_bg resume "$ID"
+    # a flag error is the command line's: exit 1, as runc
+    run aisbx exec --no-such-flag "$ID" true </dev/null
+    [ "$status" -eq 1 ]
 }

@@ -49,7 +49,7 @@ set_signal_reporter() {
     wait_for grep -q got-usr1 "$TESTDIR/ctr.out"
     run aisbx kill "$ID" 10
     [ "$status" -eq 0 ]
-    wait_for test "$(grep -c got-usr1 "$TESTDIR/ctr.out")" -ge 2
+    wait_for eval '[ "$(grep -c got-usr1 "$TESTDIR/ctr.out")" -ge 2 ]'
     [ "$(state_field "$ID" status)" = running ]
     run aisbx kill "$ID" 15
     [ "$status" -eq 0 ]

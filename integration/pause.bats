@@ -40,7 +40,7 @@ freezer_state() {
     [ "$n1" -eq "$n2" ]
     run aisbx resume "$ID"
     [ "$status" -eq 0 ]
-    wait_for test "$(wc -l <"$TESTDIR/ctr.out")" -gt "$n2"
+    wait_for eval '[ "$(wc -l <"$TESTDIR/ctr.out")" -gt "$n2" ]'
 }
 
 @test "pause: a stopped container cannot be paused" {

@@ -68,6 +68,20 @@ int container_pause(const struct aisbx_context *ctx, const char *id, bool pause,
 int container_update(const struct aisbx_context *ctx, const char *id,
                      const struct spec_resources *r, aisbx_error **err);
 
+/* `events`: runc's event stream, one JSON object per emit() call (no
+ * newline): with stats_only one "stats" event; else "stats" at once, then
+ * "overlay" once, then "stats" every interval_ns, "oom" / "oom-kill" / "pids-limit" as the
+ * kernel reports them, until the container's init exits. A non-zero
+ * return of emit ends the stream with that error. */
+struct events_options {
+    bool stats_only;
+    long long interval_ns; /* > 0 */
+};
+typedef int (*events_emit_fn)(const char *line, void *arg, aisbx_error **err);
+int container_events(const struct aisbx_context *ctx, const char *id,
+                     const struct events_options *o, events_emit_fn emit, void *arg,
+                     aisbx_error **err);
+
 struct exec_options {
     const char *process_file; /* --process: a process.json; else the fields below */
     struct spec_strlist args; /* command and arguments */

@@ -1,5 +1,5 @@
-/* cgroup: the lifecycle (create, limits, freeze, kill, destroy) and
- * kill_all with a catchable signal. */
+/* cgroup: the lifecycle (create, limits, freeze, kill, destroy),
+ * kill_all with a catchable signal, and a hybrid host's unified hierarchy. */
 #include "tests/cgroup_helpers.h"
 
 /* ---- lifecycle ------------------------------------------------------------- */
@@ -233,6 +233,60 @@ static void test_kill_term(void **state)
     assert_dirs(base, false);
 }
 
+/* A hybrid host (v1 with cgroup2 mounted beside it): the unified hierarchy
+ * is listed once, with no controller, and the driver makes, joins and
+ * removes the same path there (runc's "" subsystem). Skipped elsewhere. */
+static void test_hybrid_unified(void **state)
+{
+    struct cg_hier *h = NULL;
+    size_t n = 0, unified = 0;
+    if (v2()) {
+        skip();
+        return;
+    }
+    ASSERT_OK(cg_v1_hierarchies(&h, &n, &e_));
+    const char *mount = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (h[i].unified) {
+            unified++;
+            mount = h[i].mount;
+            assert_string_equal(h[i].controllers, "");
+        }
+    if (!unified) {
+        cg_v1_hierarchies_free(h, n);
+        skip();
+        return;
+    }
+    assert_int_equal(unified, 1);
+    char *dir = xasprintf("%s%s", mount, path);
+    cg_v1_hierarchies_free(h, n);
+    ASSERT_OK(cgroup_create(path, false, NULL, 0, &e_));
+    assert_int_equal(access(dir, F_OK), 0);
+    int go, ready;
+    child = spawn_spinner(&go, &ready);
+    ASSERT_OK(cgroup_enter(path, child, &e_));
+    char f[64], want[256], line[256] = "";
+    snprintf(f, sizeof(f), "/proc/%d/cgroup", (int)child);
+    snprintf(want, sizeof(want), "0::%s\n", path);
+    FILE *fp = fopen(f, "r");
+    assert_non_null(fp);
+    bool found = false;
+    while (fgets(line, sizeof(line), fp))
+        found = found || strcmp(line, want) == 0;
+    fclose(fp);
+    if (!found)
+        fail_msg("%s has no line %s", f, want);
+    close(go);
+    close(ready);
+    ASSERT_OK(cgroup_kill_all(path, SIGKILL, &e_));
+    assert_int_equal(waitpid(child, NULL, 0), child);
+    child = -1;
+    ASSERT_OK(cgroup_destroy(path, false, &e_));
+    assert_int_not_equal(access(dir, F_OK), 0);
+    free(dir);
+    ASSERT_OK(cgroup_destroy(base, false, &e_));
+}
+
 int main(void)
 {
     if (geteuid() != 0) {
@@ -242,6 +296,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_term, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hybrid_unified, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -186,7 +186,9 @@ static void test_hooks_failures(void **state)
     struct spec_hook k = make_hook("/bin/sh", kargs, NULL, 0);
     struct spec_hooklist kl = {.v = &k, .n = 1};
     assert_int_equal(hooks_run(&kl, "poststart", "{}", &err), -1);
-    assert_string_equal(err->msg, "poststart hook #0 (/bin/sh) failed: killed by signal 10");
+    assert_string_equal(
+        err->msg,
+        "poststart hook #0 (/bin/sh) failed: killed by signal 10 (user defined signal 1)");
     aisbx_error_free(&err);
     free_hook(&k);
 

@@ -221,6 +221,44 @@ static void test_binds(void **state)
     }
 }
 
+/* A bind of the host's /proc at /proc is removed and the container's own
+ * proc mount (in its own pid namespace) put in its place, before the mounts
+ * below /proc; a config that mounts proc itself keeps its own. */
+static void test_host_proc_replaced(void **state)
+{
+    struct run r;
+    harden(&r, NULL, NULL,
+           "{\"destination\":\"/proc\",\"type\":\"none\",\"source\":\"/proc\","
+           "\"options\":[\"rbind\",\"nosuid\",\"nodev\",\"noexec\"]},"
+           "{\"destination\":\"/proc/driver\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}",
+           ALL_NS);
+    size_t at_proc = r.out->n_mounts, at_driver = r.out->n_mounts;
+    for (size_t i = 0; i < r.out->n_mounts; i++) {
+        if (strcmp(r.out->mounts[i].destination, "/proc") == 0)
+            at_proc = i;
+        if (strcmp(r.out->mounts[i].destination, "/proc/driver") == 0)
+            at_driver = i;
+    }
+    assert_true(at_proc < at_driver && at_driver < r.out->n_mounts);
+    const struct spec_mount *m = &r.out->mounts[at_proc];
+    assert_string_equal(m->type, "proc");
+    assert_string_equal(m->source, "proc");
+    char *o = opts(m);
+    assert_string_equal(o, "nosuid,noexec,nodev");
+    free(o);
+    expect_change(&r.ch, "mounts[/proc]", "bind /proc", "(removed: host /proc, /sys or /dev)",
+                  "mounts");
+    run_free(&r);
+    harden(&r, NULL, NULL, "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}",
+           ALL_NS);
+    size_t n = 0;
+    for (size_t i = 0; i < r.out->n_mounts; i++)
+        n += strcmp(r.out->mounts[i].destination, "/proc") == 0;
+    assert_int_equal(n, 1);
+    run_free(&r);
+    (void)state;
+}
+
 /* A bind is a bind whatever its type says (a "tmpfs" with a bind option is
  * mounted as one), and create learns which input each kept mount came from,
  * to mount the very source its fact judged. */
@@ -314,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_binds),
         cmocka_unit_test(test_binds_with_facts),
         cmocka_unit_test(test_bind_origin),
+        cmocka_unit_test(test_host_proc_replaced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

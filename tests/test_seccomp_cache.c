@@ -29,8 +29,9 @@ struct fx {
 
 static int compiles;
 
-static int counting_compile(struct seccomp_program *out, aisbx_error **err)
+static int counting_compile(const void *arg, struct seccomp_program *out, aisbx_error **err)
 {
+    (void)arg;
     compiles++;
     return seccomp_floor_build(out, NULL, err);
 }
@@ -82,7 +83,7 @@ static struct seccomp_cache_report fetch(struct fx *f, const char *dir, const ch
     struct seccomp_program p;
     struct seccomp_cache_report rep;
     aisbx_error *err = NULL;
-    int rc = seccomp_cache_fetch(dir, "floor", key, counting_compile, &p, &rep, &err);
+    int rc = seccomp_cache_fetch(dir, "floor", key, counting_compile, NULL, &p, &rep, &err);
     if (rc < 0)
         fail_msg("fetch: %s", err->msg);
     assert_same_program(&p, &f->fresh);

@@ -612,6 +612,21 @@ group_ctr() {
 }
 
 # ---------------------------------------------------------------- bare bundle
+# events_stats BIN ID PIDFILE [GLOBAL...]: `events --stats` (issue 17) is one
+# stats event whose pids.current is the file's of the init's cgroup (on this
+# host the systemd unit's with --systemd-cgroup; the container only sleeps).
+events_stats() {
+    local bin=$1 id=$2 pidf=$3 out cg want
+    shift 3
+    out=$(bounded "$bin" "$@" events --stats "$id" 2>"$T/err") || { fail "events --stats: $(err "$T/err")"; return; }
+    cg=$(sed -n 's/^0:://p' "/proc/$(cat "$pidf")/cgroup")
+    want=$(cat "/sys/fs/cgroup$cg/pids.current")
+    jq -e --arg id "$id" --argjson n "$want" '.type == "stats" and .id == $id and .data.pids.current == $n' \
+        <<<"$out" >/dev/null || fail "events --stats: pids.current not $want (cgroup $cg): $(cut -c1-200 <<<"$out")"
+    info "events --stats: pids.current $want in $cg"
+}
+
+
 # bundle_case RT AA(0|1) SYSTEMD(0|1): `RT spec` + busybox rootfs; run (compared),
 # then create/start/exec for the floor, kill, delete, leftovers.
 bundle_case() {
@@ -638,6 +653,7 @@ bundle_case() {
     bounded "$bin" "${g[@]}" create --bundle "$b" --pid-file "$b/pid" "$id" </dev/null >/dev/null 2>"$T/err" ||
         { fail "$rt create: $(err "$T/err")"; "$bin" "${g[@]}" delete --force "$id" >/dev/null 2>&1; return; }
     bounded "$bin" "${g[@]}" start "$id" </dev/null >/dev/null 2>"$T/err" || fail "$rt start: $(err "$T/err")"
+    [ -n "$REASON" ] || events_stats "$bin" "$id" "$b/pid" "${g[@]}"
     if [ "$rt" != runc ] && [ -z "$REASON" ]; then
         out=$(bounded "$bin" "${g[@]}" exec "$id" sh -c "$PROBE" </dev/null 2>&1) || fail "$rt exec: $out"
         info "$(tr '\n' ';' <<<"$out")"
@@ -677,10 +693,15 @@ group_bundle() {
 }
 
 # ---------------------------------------------------------------- benchmark
+# hack/bench.sh (with bench-report.sh and bench-docker.sh beside it): the
+# lifecycle plain and with Docker's default profile, aisbx vs crun, both
+# --systemd-cgroup, one interleaved run; no throughput, RSS, run or docker
+# rows (TCG is slow; the lane's docker tests cover docker).
 group_bench() {
     info "benchmark (not part of the verdict): aisbx vs crun, both --systemd-cgroup, one interleaved run"
-    timeout -k 5 300 bash "$P/bench-runtimes.sh" --systemd-cgroup -n 12 -W 2 \
-        --no-seccomp --no-run --no-floor -r 0 -k 0 "$AISBX" "$(command -v crun)" 2>&1 | sed 's/^/# bench | /'
+    timeout -k 5 420 bash "$P/bench.sh" --systemd-cgroup -n 12 -W 2 --no-run --no-floor --no-docker \
+        -r 0 -k 0 --profile "$P/docker-default-seccomp.json" --md "$T/bench.md" --plot '' \
+        aisbx="$AISBX" crun="$(command -v crun)" 2>&1 | sed 's/^/# bench | /'
 }
 
 # ---------------------------------------------------------------- main

@@ -23,7 +23,9 @@ $A spec --bundle $b
   | .linux.resources.pids={"limit":64}' $b/config.json >$b/c && mv $b/c $b/config.json
 
 cg=/sys/fs/cgroup/aisbx-v2/c1
-check "create" $A create --no-pivot --bundle $b --pid-file /tmp/pid c1
+check "create" $A --debug --log /tmp/c1.log create --no-pivot --bundle $b --pid-file /tmp/pid c1
+check "init born in its cgroup (clone3 CLONE_INTO_CGROUP, no attach)" \
+    grep -q "born in cgroup /aisbx-v2/c1 (clone3 CLONE_INTO_CGROUP)" /tmp/c1.log
 check "cgroup dir exists" test -d $cg
 check "pids.max = 64" test "$(cat $cg/pids.max)" = 64
 check "memory.max = 64 MiB" test "$(cat $cg/memory.max)" = 67108864
@@ -52,6 +54,18 @@ check "kill --all" $A kill --all c1 9
 sleep 1
 check "status stopped" sh -c "$A state c1 | grep -q '\"status\": \"stopped\"'"
 check "delete" $A delete c1
+# The other order (clone, then make the cgroup with the pid): what a kernel
+# or a seccomp filter without clone3 gets. The init must be there as well.
+mkdir -p /tmp/b2
+/work/jq --arg r $b/rootfs '.root.path=$r | .process.args=["sleep","300"] | .linux.cgroupsPath="/aisbx-v2/c2"' \
+    $b/config.json >/tmp/b2/config.json
+check "create, attach after the clone (AISBX_CLONE_INTO_CGROUP=0)" \
+    env AISBX_CLONE_INTO_CGROUP=0 $A --debug --log /tmp/c2.log create --no-pivot --bundle /tmp/b2 --pid-file /tmp/pid2 c2
+check "not born in (the attach path was taken)" sh -c "! grep -q 'born in cgroup' /tmp/c2.log"
+check "init in the cgroup after the attach" grep -qx "$(cat /tmp/pid2)" /sys/fs/cgroup/aisbx-v2/c2/cgroup.procs
+check "pids.max set on the attach path too" test "$(cat /sys/fs/cgroup/aisbx-v2/c2/pids.max)" = 64
+check "delete c2" $A delete --force c2
+check "c2 cgroup removed" test ! -d /sys/fs/cgroup/aisbx-v2/c2
 check "cgroup removed" test ! -d $cg
 check "state removed" test ! -d /run/aisbx-v2/c1
 echo "v2-lifecycle: $pass passed, $fail failed"

@@ -65,10 +65,11 @@ start_bg() {
     shift
     run dkrun -d --name "$name" --runtime=aisbx "$@" "$IMG" sh -c "echo started; $LONG_RUNNING"
     [ "$status" -eq 0 ]
-    wait_until 10 grep -q started <(docker logs "$name" 2>&1)
+    wait_until 10 logged "$name" started
 }
 
 inspect() { dk inspect -f "$2" "$1"; } # NAME FORMAT
+logged() { docker logs "$1" 2>&1 | grep -q "$2"; } # NAME TEXT: the container's log has TEXT
 
 @test "docker info lists the aisbx runtime from conf/docker-daemon.json" {
     run dk info --format '{{json .Runtimes}}'
@@ -100,7 +101,7 @@ inspect() { dk inspect -f "$2" "$1"; } # NAME FORMAT
 @test "docker run -d + logs" {
     run dkrun -d --name logs1 --runtime=aisbx "$IMG" sh -c 'echo line-one; echo line-two >&2'
     [ "$status" -eq 0 ]
-    wait_until 10 test "$(inspect logs1 '{{.State.Status}}')" = exited
+    wait_until 10 status_is logs1 exited
     run dk logs logs1
     [ "$status" -eq 0 ]
     [[ "$output" == *line-one* ]]
@@ -157,15 +158,15 @@ inspect() { dk inspect -f "$2" "$1"; } # NAME FORMAT
 @test "docker kill: SIGKILL (exit 137), and kill -s USR1" {
     run dkrun -d --name kl1 --runtime=aisbx "$IMG" sh -c 'trap "exit 42" USR1; echo started; sleep 1000 & wait $!'
     [ "$status" -eq 0 ]
-    wait_until 10 grep -q started <(docker logs kl1 2>&1)
+    wait_until 10 logged kl1 started
     run dk kill -s USR1 kl1
     [ "$status" -eq 0 ]
-    wait_until 10 test "$(inspect kl1 '{{.State.Status}}')" = exited
+    wait_until 10 status_is kl1 exited
     [ "$(inspect kl1 '{{.State.ExitCode}}')" = 42 ]
     start_bg kl2
     run dk kill kl2
     [ "$status" -eq 0 ]
-    wait_until 10 test "$(inspect kl2 '{{.State.Status}}')" = exited
+    wait_until 10 status_is kl2 exited
     [ "$(inspect kl2 '{{.State.ExitCode}}')" = 137 ]
     # killing an exited container is docker's own error, not the runtime's
     run dk kill kl2

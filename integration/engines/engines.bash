@@ -121,6 +121,13 @@ wait_until() {
     done
 }
 
+# status_is NAME STATUS: the engine's status of NAME is STATUS now (each file
+# defines `inspect NAME FORMAT` for its engine). For wait_until, which re-runs it.
+status_is() { [ "$(inspect "$1" '{{.State.Status}}')" = "$2" ]; }
+
+# no_cgroup_dirs PATH: no hierarchy has PATH (for wait_until).
+no_cgroup_dirs() { [ -z "$(cgroup_dirs "$1")" ]; }
+
 # umount_under DIR: unmounts everything mounted at or below DIR, deepest first.
 umount_under() {
     local dir=$1 m

@@ -68,6 +68,8 @@ pm() {
         XDG_RUNTIME_DIR="$E/xdg" CONTAINERS_CONF="$E/containers.conf" podman "$@"
 }
 
+logged() { pm logs "$1" 2>&1 | grep -q "$2"; } # NAME TEXT: the container's log has TEXT
+
 # The user's live processes (this VM's pid 1 reaps orphans late: zombies
 # are gone processes).
 user_procs() { ps -u "$PM_UID" -o pid=,stat=,args= 2>/dev/null | awk '$2 !~ /^Z/'; }
@@ -115,7 +117,7 @@ user_procs() { ps -u "$PM_UID" -o pid=,stat=,args= 2>/dev/null | awk '$2 !~ /^Z/
 @test "rootless podman: run -d, logs, exec, top, stop, rm; nothing left" {
     run pm run -d --name rl1 "$IMG" sh -c 'trap "exit 143" TERM; echo started; sleep 1000 & wait $!'
     [ "$status" -eq 0 ]
-    wait_until 10 grep -q started <(pm logs rl1 2>&1)
+    wait_until 10 logged rl1 started
     run pm exec rl1 sh -c 'echo in-exec; id -u; echo nproc=$(ulimit -u)'
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = in-exec ]

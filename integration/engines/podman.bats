@@ -62,10 +62,11 @@ start_bg() { # NAME [run options]
     shift
     run pmrun -d --name "$name" "$@" "$IMG" sh -c "echo started; $LONG_RUNNING"
     [ "$status" -eq 0 ]
-    wait_until 10 grep -q started <(podman logs "$name" 2>&1)
+    wait_until 10 logged "$name" started
 }
 
 inspect() { pm inspect -f "$2" "$1"; }
+logged() { podman logs "$1" 2>&1 | grep -q "$2"; } # NAME TEXT: the container's log has TEXT
 
 @test "podman uses aisbx from conf/podman-containers.conf" {
     run pm info --format '{{.Host.OCIRuntime.Name}} {{.Host.OCIRuntime.Path}}'
@@ -160,14 +161,14 @@ inspect() { pm inspect -f "$2" "$1"; }
     start_bg kl1
     run pm kill kl1
     [ "$status" -eq 0 ]
-    wait_until 25 test "$(inspect kl1 '{{.State.Status}}')" = exited
+    wait_until 25 status_is kl1 exited
     [ "$(inspect kl1 '{{.State.ExitCode}}')" = 137 ]
     start_bg rm1
     local id
     id=$(inspect rm1 '{{.Id}}')
     run pm rm -f -t 2 rm1
     [ "$status" -eq 0 ]
-    wait_until 10 test -z "$(cgroup_dirs "libpod_parent/libpod-$id")"
+    wait_until 10 no_cgroup_dirs "libpod_parent/libpod-$id"
 }
 
 @test "podman pause / unpause" {
@@ -211,7 +212,7 @@ inspect() { pm inspect -f "$2" "$1"; }
     for f in "$E"/cids/*; do
         [ -s "$f" ] || continue
         id=$(cat "$f")
-        wait_until 10 test -z "$(cgroup_dirs "libpod_parent/libpod-$id")" ||
+        wait_until 10 no_cgroup_dirs "libpod_parent/libpod-$id" ||
             left="$left cgroup:libpod_parent/libpod-$id"
         [ ! -e "/run/aisbx/$id" ] || left="$left state:/run/aisbx/$id"
     done

@@ -47,18 +47,16 @@ static int append_clean(char **out, const char *p)
     return 0;
 }
 
-/* The runtime's own cgroup, the base of relative cgroupsPaths: runc joins a
- * relative path to the parent of its own cgroup on v2 and to its own cgroup
- * of each controller on v1; with one path for all v1 hierarchies we take the
- * pids controller's (the one the overlay always limits). */
-static char *own_cgroup(void)
+/* The cgroup a /proc/<pid>/cgroup file names: on v2 the unified line's, on
+ * v1 the pids controller's (the one the overlay always limits). Heap; NULL
+ * if the file cannot be read or has no such line. */
+static char *proc_cgroup(const char *file, bool v2)
 {
-    FILE *f = fopen("/proc/self/cgroup", "re");
+    FILE *f = fopen(file, "re");
     char *line = NULL, *res = NULL;
     size_t cap = 0;
-    bool v2 = cgroup_version() == CGROUP_V2;
     if (!f)
-        return xstrdup("/");
+        return NULL;
     while (getline(&line, &cap, f) > 0) {
         line[strcspn(line, "\n")] = '\0';
         char *c1 = strchr(line, ':');
@@ -69,7 +67,7 @@ static char *own_cgroup(void)
         const char *ctrls = c1 + 1, *p = c2 + 1;
         bool match = false;
         if (v2) {
-            match = *ctrls == '\0';
+            match = *ctrls == '\0' && strncmp(line, "0:", 2) == 0;
         } else {
             char *copy = xstrdup(ctrls), *save = NULL;
             for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save))
@@ -83,6 +81,17 @@ static char *own_cgroup(void)
     }
     free(line);
     fclose(f);
+    return res;
+}
+
+/* The runtime's own cgroup, the base of relative cgroupsPaths: runc joins a
+ * relative path to the parent of its own cgroup on v2 and to its own cgroup
+ * of each controller on v1; with one path for all v1 hierarchies we take the
+ * pids controller's. */
+static char *own_cgroup(void)
+{
+    bool v2 = cgroup_version() == CGROUP_V2;
+    char *res = proc_cgroup("/proc/self/cgroup", v2);
     if (!res)
         return xstrdup("/");
     if (v2) {
@@ -237,6 +246,33 @@ static int enter_via_user_manager(const char *path, pid_t pid)
             in |= pids[k] == pid;
     free(pids);
     return in ? 0 : -1;
+}
+
+int cgroup_open_for_clone(const char *path)
+{
+    if (!path || path[0] != '/' || cgroup_version() != CGROUP_V2) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    char *dir = cg_v2_dir(path);
+    /* Not O_PATH: clone3 takes the cgroup from a regular open file. */
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    free(dir);
+    return fd;
+}
+
+int cgroup_check_member(const char *path, pid_t pid, aisbx_error **err)
+{
+    char file[64];
+    snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
+    char *in = proc_cgroup(file, cgroup_version() == CGROUP_V2);
+    if (!in)
+        return aisbx_error_make(err, errno ? errno : ENOENT, "cannot read %s", file);
+    int r = 0;
+    if (strcmp(in, path) != 0)
+        r = aisbx_error_make(err, 0, "process %d is in cgroup %s, not %s", (int)pid, in, path);
+    free(in);
+    return r;
 }
 
 int cgroup_enter(const char *path, pid_t pid, aisbx_error **err)

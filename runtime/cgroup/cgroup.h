@@ -50,6 +50,12 @@ int cgroup_create(const char *path, bool systemd, const struct spec_resources *r
  * property), where the rest of r is then written. cgroup_create with
  * systemd is this plus a check that the two paths are the same. */
 int cgroup_create_unit(char **path, const struct spec_resources *r, pid_t pid, aisbx_error **err);
+/* v2: an O_RDONLY fd of the cgroup's directory (made by cgroup_create),
+ * for clone3(CLONE_INTO_CGROUP); -1 with errno otherwise (v1: EOPNOTSUPP). */
+int cgroup_open_for_clone(const char *path);
+/* 0 if /proc/<pid>/cgroup puts pid in path (v2: the unified line; v1: the
+ * pids hierarchy's, the one the overlay's pids cap lives in). */
+int cgroup_check_member(const char *path, pid_t pid, aisbx_error **err);
 /* Joins an existing cgroup (exec). */
 int cgroup_enter(const char *path, pid_t pid, aisbx_error **err);
 /* Fields that are absent or zero are left unchanged (docker sends zeros).

@@ -71,10 +71,13 @@ int cg_systemd_stop(const char *path, aisbx_error **err);
 /* A v1 hierarchy we use: its mount point and the controllers on it. */
 struct cg_hier {
     char *mount;
-    char *controllers; /* "cpu,cpuacct" */
+    char *controllers; /* "cpu,cpuacct"; "" for the unified one */
+    bool unified;      /* a hybrid host's cgroup2 mount (no controller) */
 };
 /* Every mounted v1 hierarchy carrying one of the controllers we manage,
- * one entry per hierarchy (named ones such as name=systemd are skipped). */
+ * one entry per hierarchy (named ones such as name=systemd are skipped),
+ * and the unified hierarchy if the host is hybrid (cgroup2 mounted beside
+ * v1, at /sys/fs/cgroup/unified on Debian and systemd hosts). */
 int cg_v1_hierarchies(struct cg_hier **out, size_t *n, aisbx_error **err);
 void cg_v1_hierarchies_free(struct cg_hier *h, size_t n);
 bool cg_hier_has(const struct cg_hier *h, const char *controller);

@@ -1,6 +1,9 @@
 /* The cgroup v1 driver: one directory per mounted hierarchy (found by
  * cgroup_v1_hier.c), created, joined, frozen with freezer.state, killed and
- * removed here; the limits are written by cgroup_v1_resources.c. */
+ * removed here; the limits are written by cgroup_v1_resources.c. On a hybrid
+ * host the same path is made and joined in the unified hierarchy too, as
+ * runc does: tools that read a process's v2 cgroup (the "0::" line) find the
+ * container's, and delete removes it with the others. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -16,11 +19,21 @@
 static char *v1_procs_dir(const char *path, aisbx_error **err)
 {
     static const char *const pref[] = {"pids", "freezer", "memory", "devices", "cpu", "cpuset"};
+    struct cg_hier *h = NULL;
+    size_t n = 0;
     char *gone = NULL;
+    /* One read of mountinfo for all six (create asks before the cgroup
+     * exists, so every candidate used to be looked up, and parsed, in turn). */
+    if (cg_v1_hierarchies(&h, &n, err) < 0)
+        return NULL;
     for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++) {
-        char *dir = cg_v1_dir(pref[i], path);
-        if (dir && access(dir, F_OK) == 0) {
+        const struct cg_hier *x = cg_v1_find(h, n, pref[i]);
+        if (!x)
+            continue;
+        char *dir = xasprintf("%s%s", x->mount, strcmp(path, "/") ? path : "");
+        if (access(dir, F_OK) == 0) {
             free(gone);
+            cg_v1_hierarchies_free(h, n);
             return dir;
         }
         if (!gone)
@@ -28,6 +41,7 @@ static char *v1_procs_dir(const char *path, aisbx_error **err)
         else
             free(dir);
     }
+    cg_v1_hierarchies_free(h, n);
     /* Removed (systemd drops an empty scope): the missing directory, which
      * lists no process. Only with none of the controllers mounted is it an
      * error. */
@@ -77,21 +91,50 @@ static int cpuset_fill(const char *mount, const char *path, aisbx_error **err)
     return ret;
 }
 
+/* The unified hierarchy of a hybrid host holds no controller, so no limit
+ * and nothing of the floor depends on it: a caller without the right to it
+ * (a rootless user given only the v1 hierarchies, or whose own v2 cgroup is
+ * not a delegated one) goes on without it, with a warning, as runc goes on
+ * silently. Any other failure is an error. True: *err was consumed. */
+static bool unified_denied(const struct cg_hier *h, const char *path, aisbx_error **err)
+{
+    if (!h->unified || !err || !*err ||
+        ((*err)->errnum != EACCES && (*err)->errnum != EPERM && (*err)->errnum != EROFS))
+        return false;
+    log_warning("cgroup %s: not placed in the unified hierarchy %s: %s", path, h->mount,
+                (*err)->msg);
+    aisbx_error_free(err);
+    return true;
+}
+
+/* Hands *from to the caller's err (aisbx_error_make's rule: the first error
+ * wins); returns -1. */
+static int pass_error(aisbx_error **to, aisbx_error **from)
+{
+    if (to && !*to) {
+        *to = *from;
+        *from = NULL;
+    }
+    aisbx_error_free(from);
+    return -1;
+}
+
 static int enter_all(const struct cg_hier *h, size_t n, const char *path, pid_t pid,
                      aisbx_error **err)
 {
     for (size_t i = 0; i < n; i++) {
         char *dir = xasprintf("%s%s", h[i].mount, path);
+        aisbx_error *e = NULL;
         int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), ret = 0;
         if (fd < 0 && errno != ENOENT)
-            ret = aisbx_error_make(err, errno, "open cgroup %s", dir);
+            ret = aisbx_error_make(&e, errno, "open cgroup %s", dir);
         if (fd >= 0) {
-            ret = cg_writef(fd, dir, "cgroup.procs", err, "%d", (int)pid);
+            ret = cg_writef(fd, dir, "cgroup.procs", &e, "%d", (int)pid);
             close(fd);
         }
         free(dir);
-        if (ret < 0)
-            return -1;
+        if (ret < 0 && !unified_denied(&h[i], path, &e))
+            return pass_error(err, &e);
     }
     return 0;
 }
@@ -105,8 +148,11 @@ static int v1_create(const char *path, const struct spec_resources *r, pid_t pid
         return -1;
     int ret = -1;
     for (size_t i = 0; i < n; i++) {
-        if (cg_mkdir_p(h[i].mount, path, &created, err) < 0)
+        aisbx_error *e = NULL;
+        if (cg_mkdir_p(h[i].mount, path, &created, &e) < 0 && !unified_denied(&h[i], path, &e)) {
+            pass_error(err, &e);
             goto out;
+        }
         if (cg_hier_has(&h[i], "cpuset") && cpuset_fill(h[i].mount, path, err) < 0)
             goto out;
     }

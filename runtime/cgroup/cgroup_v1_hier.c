@@ -1,6 +1,7 @@
 /* cgroup v1 hierarchies: which mounted hierarchies carry the controllers
- * we manage (from mountinfo, found again by every call) and the directory of
- * a cgroup in the one carrying a given controller. Used by cgroup_v1.c,
+ * we manage, plus the unified (v2) hierarchy of a hybrid host (from
+ * mountinfo, found again by every call), and the directory of a cgroup in the
+ * one carrying a given controller. Used by cgroup_v1.c,
  * cgroup_v1_resources.c and the facade; calls nothing of theirs. */
 #include <errno.h>
 #include <stdio.h>
@@ -58,29 +59,36 @@ int cg_v1_hierarchies(struct cg_hier **out, size_t *n, aisbx_error **err)
         if (!sep)
             continue;
         char fstype[32], src[256], opts[512], root[256], mnt[512];
-        if (sscanf(sep + 3, "%31s %255s %511s", fstype, src, opts) != 3 ||
-            strcmp(fstype, "cgroup") != 0)
+        if (sscanf(sep + 3, "%31s %255s %511s", fstype, src, opts) != 3)
+            continue;
+        bool unified = strcmp(fstype, "cgroup2") == 0;
+        if (!unified && strcmp(fstype, "cgroup") != 0)
             continue;
         if (sscanf(line, "%*s %*s %*s %255s %511s", root, mnt) != 2)
             continue;
         char ctrls[512] = "", *save = NULL;
-        for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+        /* A hybrid host's cgroup2 mount carries no controller (they are all
+         * on v1) and is listed once, with none: runc places the container
+         * there too, and so do we (cgroup_v1.c). */
+        for (char *o = unified ? NULL : strtok_r(opts, ",", &save); o;
+             o = strtok_r(NULL, ",", &save)) {
             if (!is_managed(o))
                 continue;
             if (*ctrls)
                 strcat(ctrls, ",");
             strcat(ctrls, o);
         }
-        if (!*ctrls)
+        if (!*ctrls && !unified)
             continue;
         bool dup = false;
         for (size_t i = 0; i < *n && !dup; i++)
-            dup = strcmp((*out)[i].controllers, ctrls) == 0;
+            dup = (*out)[i].unified == unified && strcmp((*out)[i].controllers, ctrls) == 0;
         if (dup)
             continue;
         *out = xrealloc(*out, (*n + 1) * sizeof(**out));
         (*out)[*n].mount = xstrdup(mnt);
         (*out)[*n].controllers = xstrdup(ctrls);
+        (*out)[*n].unified = unified;
         (*n)++;
     }
     free(line);

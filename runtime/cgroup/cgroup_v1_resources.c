@@ -385,8 +385,10 @@ int cg_v1_apply(const char *path, const struct spec_resources *r, bool update, a
 {
     if (!r)
         return 0;
+    /* runc's words (ErrV1NoUnified), which its users' scripts match */
     if (r->unified.n)
-        return aisbx_error_make(err, EOPNOTSUPP, "unified resources need cgroup v2");
+        return aisbx_error_make_exact(err, EINVAL,
+                                      "invalid configuration: cannot use unified on cgroup v1");
     struct cg_hier *h = NULL;
     size_t n = 0;
     struct ctl c[C_N];

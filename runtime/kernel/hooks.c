@@ -1,6 +1,7 @@
 #include "runtime/kernel/hooks.h"
 #include "runtime/kernel/signals.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -208,9 +209,16 @@ static int run_one(const struct spec_hook *h, int exec_fd, const char *kind, siz
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
         return aisbx_error_make(err, 0, "%s hook #%zu (%s) failed: exit status %d", kind, idx,
                                 h->path, WEXITSTATUS(status));
-    if (WIFSIGNALED(status))
-        return aisbx_error_make(err, 0, "%s hook #%zu (%s) failed: killed by signal %d", kind, idx,
-                                h->path, WTERMSIG(status));
+    if (WIFSIGNALED(status)) {
+        /* strsignal's text, first letter lower-case as in Go's messages,
+         * which runc's users grep for ("bad system call": a seccomp kill) */
+        char what[64];
+        snprintf(what, sizeof(what), "%s", strsignal(WTERMSIG(status)));
+        if (what[0] && what[1] >= 'a' && what[1] <= 'z')
+            what[0] = (char)tolower((unsigned char)what[0]);
+        return aisbx_error_make(err, 0, "%s hook #%zu (%s) failed: killed by signal %d (%s)", kind,
+                                idx, h->path, WTERMSIG(status), what);
+    }
     return 0;
 }
 

@@ -14,7 +14,8 @@
  * whose output engines parse), no inherited fds beyond 0-2, default signal
  * dispositions and an empty signal mask. `kind` ("prestart", ...) names the
  * list in messages; hooks are numbered from 0 as in the config array:
- *   "<kind> hook #<i> (<path>) failed: exit status N" / "killed by signal N"
+ *   "<kind> hook #<i> (<path>) failed: exit status N" /
+ *   "killed by signal N (bad system call)" (strsignal's text, lower case)
  *   "<kind> hook #<i> (<path>) timed out after N s" (the hook is SIGKILLed
  *   and reaped). hooks may be NULL. No SIGCHLD handler is needed: the
  * wait polls a pidfd (or waitpid(WNOHANG) on kernels without pidfd_open). */

@@ -18,6 +18,7 @@
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/fault.h"
 #include "runtime/fd_util.h"
+#include "runtime/kernel/clone_into.h"
 #include "runtime/kernel/console.h"
 #include "runtime/kernel/hooks.h"
 #include "runtime/kernel/idmap.h"
@@ -48,7 +49,8 @@ struct create_job {
     struct spec_state st;
     int dirfd, lockfd, fifo_fd, sync[2];
     bool dir_created, cgroup_created;
-    bool cgroup_early; /* rootless: made before the clone, joined after */
+    bool cgroup_early;   /* rootless: made before the clone, joined after */
+    bool cgroup_born_in; /* v2: cloned into it (clone3 CLONE_INTO_CGROUP) */
     pid_t pid;
     struct launch_plan plan;
 };
@@ -240,13 +242,41 @@ static int leave_born_in(int *restore, aisbx_error **err)
     return r;
 }
 
-/* Step 3: clone the init into its new namespaces. */
+/* Step 3a, cgroup v2 with the cgroupfs driver: the cgroup is made and
+ * limited before the clone, and *fd opened on it, so that the init is born
+ * in it (clone_into.h). Elsewhere (v1, systemd, rootless) *fd stays -1 and
+ * step 4 makes or joins the cgroup once the init exists. Before the
+ * namespaces are entered: /sys/fs/cgroup is the host's here.
+ * AISBX_CLONE_INTO_CGROUP=0 takes the v1 order (clone, then make the cgroup
+ * with the pid): benchmarks measure the difference, tests the other path. */
+static int job_cgroup_before_clone(struct create_job *j, int *fd, aisbx_error **err)
+{
+    const struct spec_config *c = j->b.cfg;
+    const char *off = getenv("AISBX_CLONE_INTO_CGROUP");
+    *fd = -1;
+    if (j->plan.nproc_max || j->cgroup_early || j->st.systemd_cgroup ||
+        cgroup_version() != CGROUP_V2 || (off && !strcmp(off, "0")))
+        return 0;
+    if (cgroup_create(j->st.cgroup_path, false, c->linux_ ? c->linux_->resources : NULL, 0, err) <
+        0)
+        return -1;
+    j->cgroup_created = true;
+    if ((*fd = cgroup_open_for_clone(j->st.cgroup_path)) < 0)
+        log_debug("open cgroup %s for clone3: %s; attaching after the clone", j->st.cgroup_path,
+                  strerror(errno));
+    return 0;
+}
+
+/* Step 3: clone the init into its new namespaces (and, v2, its cgroup). */
 static int job_clone(struct create_job *j, aisbx_error **err)
 {
     const struct spec_linux *lx = j->b.cfg->linux_;
     int pid_restore = -1, time_restore = -1, flags, r = 0, joined = 0;
     int born_restore[3] = {-1, -1, -1};
+    cleanup_close int cg_fd = -1;
 
+    if (job_cgroup_before_clone(j, &cg_fd, err) < 0)
+        return -1;
     if (sync_pair(j->sync, err) < 0)
         return -1;
     if (ns_enter_pid_for_children(j->b.ns_fds[SPEC_NS_PID], &pid_restore, err) < 0)
@@ -261,7 +291,7 @@ static int job_clone(struct create_job *j, aisbx_error **err)
     /* cgroup: unshared by the child once it is in its cgroup; time: above. */
     flags = ns_new_flags(lx) & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
     fflush(NULL);
-    j->pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
+    j->pid = clone_into_cgroup((unsigned long)flags, cg_fd, &j->cgroup_born_in);
     if (j->pid == 0) {
         const struct spec_hooks *h = j->b.cfg->hooks;
         struct init_args a = {
@@ -287,10 +317,15 @@ static int job_clone(struct create_job *j, aisbx_error **err)
         };
         close(j->sync[0]);
         close(j->lockfd);
+        if (cg_fd >= 0)
+            close(cg_fd);
         init_main(&a);
     }
     if (j->pid < 0)
         r = aisbx_error_make(err, errno, "clone the container init");
+    else if (j->cgroup_born_in)
+        log_debug("init %d born in cgroup %s (clone3 CLONE_INTO_CGROUP)", (int)j->pid,
+                  j->st.cgroup_path);
     if (leave_born_in(born_restore, err) < 0 ||
         ns_restore_for_children(time_restore, CLONE_NEWTIME, err) < 0 ||
         ns_restore_for_children(pid_restore, CLONE_NEWPID, err) < 0)
@@ -322,8 +357,8 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
         return save_state(j, "creating", err) < 0
                    ? -1
                    : sync_send(j->sync[0], SYNC_GO, j->pid, NULL, err);
-    if (j->cgroup_early) {
-        if (cgroup_enter(j->st.cgroup_path, j->pid, err) < 0)
+    if (j->cgroup_early || j->cgroup_created) { /* rootless, or v2 made before the clone */
+        if (!j->cgroup_born_in && cgroup_enter(j->st.cgroup_path, j->pid, err) < 0)
             return -1;
     } else if (j->st.systemd_cgroup) {
         /* Rootless: a unit of the user's systemd, without the device
@@ -339,6 +374,10 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
         return -1;
     }
     j->cgroup_created = true;
+    /* The floor's pids cap holds only for a member: born in or attached,
+     * check where the kernel says the init is before it may go on. */
+    if (cgroup_check_member(j->st.cgroup_path, j->pid, err) < 0)
+        return aisbx_error_wrap(err, "overlay verification failed: cgroup membership");
     /* The floor: never run without a pids limit, whatever the cgroup code
      * did with the config. */
     if (cgroup_pids_max(j->st.cgroup_path, &pids_max, err) < 0)

@@ -16,6 +16,7 @@
 #include "runtime/lifecycle/handle.h"
 #include "runtime/lifecycle/rootless.h"
 #include "runtime/lifecycle/state_store.h"
+#include "runtime/lifecycle/verdict.h"
 #include "runtime/log.h"
 
 static void wait_gone(const struct spec_state *s)
@@ -118,6 +119,17 @@ static void run_poststop(struct container_handle *h)
     spec_config_free(cfg);
 }
 
+/* What the floor stopped, from the counters of the cgroup about to go. */
+static void log_verdict(const struct container_handle *h)
+{
+    if (log_fd() < 0) /* nowhere to write it: skip the reads */
+        return;
+    char *v = verdict_compute(h); /* not stored: the state dir goes next */
+    if (v)
+        log_info("verdict: container %s: %s", h->state->id, v);
+    free(v);
+}
+
 int container_delete(const struct aisbx_context *ctx, const char *id, bool force, aisbx_error **err)
 {
     struct container_handle h;
@@ -159,6 +171,7 @@ int container_delete(const struct aisbx_context *ctx, const char *id, bool force
     if (cs_runs_poststop(st))
         run_poststop(&h);
     FAULT_POINT("delete:hooks");
+    log_verdict(&h);
     int r = 0;
     if (h.state->cgroup_path && *h.state->cgroup_path &&
         cgroup_destroy(h.state->cgroup_path, h.state->systemd_cgroup, err) < 0)

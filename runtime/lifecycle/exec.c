@@ -251,8 +251,14 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
         }
         goto out;
     }
-    if (o->pid_file && pid_file_write(o->pid_file, j.x.pid, err) < 0)
+    /* A pid file that cannot be written fails the exec: the process it
+     * would have named is killed and reaped, as runc's exec does, not left
+     * running for nobody to wait for. */
+    if (o->pid_file && pid_file_write(o->pid_file, j.x.pid, err) < 0) {
+        kill(j.x.pid, SIGKILL);
+        waitpid(j.x.pid, NULL, 0);
         goto out;
+    }
     *status = 0;
     r = 0;
     if (!o->detach && j.relay.ours >= 0) {

@@ -6,6 +6,7 @@
 #include "runtime/kernel/pidns_procs.h"
 #include "runtime/lifecycle/handle.h"
 #include "runtime/lifecycle/state_store.h"
+#include "runtime/lifecycle/verdict.h"
 #include "runtime/log.h"
 
 int container_state(const struct aisbx_context *ctx, const char *id, struct spec_state **out,
@@ -14,6 +15,12 @@ int container_state(const struct aisbx_context *ctx, const char *id, struct spec
     struct container_handle h;
     if (handle_open(ctx, id, &h, err) < 0)
         return -1;
+    /* A stopped container's verdict is brought up to date (its cgroup
+     * stays until delete); one stored earlier is shown as it is. */
+    char *v = h.status == CS_STOPPED ? verdict_update(&h) : verdict_load(&h);
+    if (v)
+        spec_kvlist_set(&h.state->annotations, ANNOTATION_VERDICT, v);
+    free(v);
     *out = h.state;
     h.state = NULL;
     handle_close(&h);

@@ -8,7 +8,7 @@
 
 #include "runtime/container.h"
 #include "runtime/kernel/userns.h"
-#include "runtime/seccomp/seccomp_floor.h"
+#include "runtime/seccomp/seccomp_cache.h"
 
 int rootless_decide(const char *value, bool euid_root, bool in_child_userns, bool *rootless,
                     aisbx_error **err)
@@ -80,7 +80,7 @@ int rootless_nproc_check_process(const struct spec_process *p, aisbx_error **err
     return 0;
 }
 
-/* Rootless: the floor's compiled program is cached under the state root
+/* Rootless: compiled seccomp programs (floor, config) are cached under the state root
  * (root's /run/aisbx/.cache is not the user's); list skips dot entries. */
 static void rootless_cache_dir(const struct aisbx_context *ctx)
 {
@@ -89,7 +89,7 @@ static void rootless_cache_dir(const struct aisbx_context *ctx)
         return;
     int n = snprintf(dir, sizeof(dir), "%s/.cache", ctx->root);
     if (n > 0 && (size_t)n < sizeof(dir))
-        seccomp_floor_set_cache_dir(dir);
+        seccomp_cache_set_dir(dir);
 }
 
 int rootless_setup(struct aisbx_context *ctx, const char *value, const char *root,

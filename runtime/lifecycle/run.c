@@ -10,6 +10,7 @@
 #include "runtime/kernel/console_relay.h"
 #include "runtime/lifecycle/handle.h"
 #include "runtime/lifecycle/lifecycle.h"
+#include "runtime/lifecycle/verdict.h"
 #include "runtime/log.h"
 
 static volatile sig_atomic_t pending_signal;
@@ -86,6 +87,9 @@ int container_run(const struct aisbx_context *ctx, const char *id, const struct 
     } else if (wait_forwarding(pid, status) < 0)
         log_warning("wait for container init: %s", strerror(errno));
     console_relay_close(&relay);
+    verdict_note_exit(ctx, id, *status);
+    if (o->keep)
+        verdict_log_kept(ctx, id);
     if (!o->keep && container_delete(ctx, id, true, &e) < 0) {
         log_warning("%s", e->msg);
         aisbx_error_free(&e);

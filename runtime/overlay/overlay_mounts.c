@@ -1,7 +1,8 @@
 /* Mount rules: drop binds that hand the container the host (/, /proc, /sys,
  * /dev, control sockets, device nodes), force system trees read-only, make
  * binds rprivate, put nosuid/nodev everywhere, cap every tmpfs and add a
- * /tmp tmpfs when the config has none (the root itself is read-only). */
+ * /tmp tmpfs when the config has none (the root itself is read-only), a /dev
+ * likewise, and the container's own /proc in place of a removed one. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -152,6 +153,22 @@ static struct spec_mount dev_mount(void)
     return m;
 }
 
+/* In place of a removed bind of the host's /proc: the container's own, in
+ * its own pid namespace (which the floor forces), as the default config
+ * mounts it. Without any /proc the container could not start (the floor is
+ * verified through /proc/self). */
+static struct spec_mount proc_mount(void)
+{
+    struct spec_mount m = {0};
+    m.destination = xstrdup("/proc");
+    m.type = xstrdup("proc");
+    m.source = xstrdup("proc");
+    static const char *const opts[] = {"nosuid", "noexec", "nodev", NULL};
+    for (const char *const *o = opts; *o; o++)
+        spec_strlist_push(&m.options, *o);
+    return m;
+}
+
 /* Inserts *add before the first mount at or below dest (it would hide them
  * otherwise) and records the change. */
 static void insert_before_below(struct spec_config *c, const char *dest, struct spec_mount add,
@@ -173,7 +190,7 @@ static void insert_before_below(struct spec_config *c, const char *dest, struct 
     c->mounts[at] = add;
     c->n_mounts++;
     char *nv = ov_list_join(&c->mounts[at].options);
-    char *nv2 = xasprintf("tmpfs %s", nv);
+    char *nv2 = xasprintf("%s %s", c->mounts[at].type, nv);
     ov_change(ch, rule, NULL, nv2, "mounts[%s]", dest);
     free(nv);
     free(nv2);
@@ -332,7 +349,7 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
               struct overlay_changes *ch, aisbx_error **err)
 {
     size_t o = 0;
-    bool have_tmp = false, have_dev = false;
+    bool have_tmp = false, have_dev = false, have_proc = false, removed_proc = false;
     for (size_t i = 0; i < c->n_mounts; i++) {
         struct spec_mount *m = &c->mounts[i];
         if (!m->destination)
@@ -352,6 +369,7 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
             ov_change(ch, "mounts", ov, nv, "mounts[%s]", dest);
             free(ov);
             free(nv);
+            removed_proc = removed_proc || strcmp(dest, "/proc") == 0;
             free(raw);
             free(dest);
             free_mount(m);
@@ -389,6 +407,8 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
             have_tmp = true;
         if (strcmp(dest, "/dev") == 0)
             have_dev = true;
+        if (strcmp(dest, "/proc") == 0)
+            have_proc = true;
         free(dest);
         if (origin)
             origin[o] = i;
@@ -403,6 +423,8 @@ int ov_mounts(struct spec_config *c, const struct spec_config *in,
         insert_before_below(c, "/tmp", tmp_mount(pol), origin, ch, "tmpfs");
     if (!have_dev)
         insert_before_below(c, "/dev", dev_mount(), origin, ch, "devices");
+    if (removed_proc && !have_proc)
+        insert_before_below(c, "/proc", proc_mount(), origin, ch, "proc-sys");
     (void)in;
     return 0;
 }

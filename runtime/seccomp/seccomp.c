@@ -165,8 +165,8 @@ static int build_config(scmp_filter_ctx ctx, const struct spec_seccomp *s, uint3
     return 0;
 }
 
-int seccomp_compile_config(const struct spec_seccomp *s, struct seccomp_program *out,
-                           aisbx_error **err)
+int seccomp_config_build(const struct spec_seccomp *s, struct seccomp_program *out,
+                         aisbx_error **err)
 {
     uint32_t def;
     aisbx_error *ferr = NULL;

@@ -30,8 +30,16 @@ struct seccomp_program {
  * skipped, rules whose action equals the default action are skipped, several
  * conditions on the same argument index become separate rules (OR). Unknown
  * actions, architectures, operators or flags are errors naming the value. */
+int seccomp_config_build(const struct spec_seccomp *s, struct seccomp_program *out,
+                         aisbx_error **err);
+/* seccomp_config_build through the program cache (seccomp_cache.h, family
+ * "config", keyed by seccomp_config_cache_key): what launch uses. */
 int seccomp_compile_config(const struct spec_seccomp *s, struct seccomp_program *out,
                            aisbx_error **err);
+/* The normalised profile (every field the program depends on, strings
+ * length-prefixed, in the config's order) after seccomp_cache_key_base.
+ * Heap string; NULL if the binary has no build-id. */
+char *seccomp_config_cache_key(const struct spec_seccomp *s);
 /* Compiles aisbx's mandatory filter (seccomp_floor.h). */
 int seccomp_compile_floor(struct seccomp_program *out, aisbx_error **err);
 

@@ -19,7 +19,7 @@
 
 #define MAGIC "AISBXBPF"
 #define FORMAT 1u
-#define KEY_MAX 4096u
+#define KEY_MAX SECCOMP_CACHE_KEY_MAX
 
 /* On-disk header, native endianness (the key pins the architecture). */
 struct entry_header {
@@ -81,6 +81,17 @@ static int open_dir(const char *dir)
     return open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* The mtime pruning orders entries by: the clock's nanoseconds, not the
+ * kernel's file-time clock (futimens(fd, NULL)), which ticks only every few
+ * milliseconds on many kernels, so a hit and the next store would tie. */
+static void touch_now(int fd)
+{
+    struct timespec ts[2];
+    clock_gettime(CLOCK_REALTIME, &ts[0]);
+    ts[1] = ts[0];
+    futimens(fd, ts);
+}
+
 /* 0 and *out filled, or -1 with *why set. */
 static int read_entry(int dfd, const char *fname, const char *key, struct seccomp_program *out,
                       const char **why)
@@ -132,14 +143,23 @@ static int read_entry(int dfd, const char *fname, const char *key, struct seccom
     }
     out->filter = f;
     out->len = (unsigned short)h.insns;
+    /* Recently used: pruning goes by mtime (failure only ages the entry). */
+    touch_now(fd);
     return 0;
 }
 
-/* Other entries of the same name belong to other builds (several aisbx
- * binaries, the unit tests) or to a kernel/libseccomp since replaced. Keep
- * the KEEP_ENTRIES newest so that binaries used side by side do not evict
- * each other on every call, and the directory does not grow with rebuilds. */
-#define KEEP_ENTRIES 8
+/* Other floor entries belong to other builds (several aisbx binaries, the
+ * unit tests) or to a kernel/libseccomp since replaced; other config entries
+ * to other profiles. Keep the most recently used (hits touch the mtime) so
+ * that binaries or profiles used side by side do not evict each other on
+ * every call, and the directory stays bounded: at most KEEP_MAX entries of
+ * at most KEY_MAX + 256 KiB (BPF_MAXINSNS) each per family. */
+#define KEEP_MAX 32
+
+static size_t keep_for(const char *name)
+{
+    return !strcmp(name, "config") ? KEEP_MAX : 8;
+}
 
 struct aged {
     struct timespec mtime;
@@ -154,6 +174,7 @@ static bool older(const struct aged *a, const struct aged *b)
 
 static void prune_old(int dfd, const char *name)
 {
+    size_t keep_n = keep_for(name);
     int fd = dup(dfd);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     if (!d) {
@@ -162,7 +183,7 @@ static void prune_old(int dfd, const char *name)
         return;
     }
     char *pat = xasprintf("%s-*.bpf", name);
-    struct aged keep[KEEP_ENTRIES + 1];
+    struct aged keep[KEEP_MAX + 1];
     size_t n = 0;
     struct dirent *de;
     /* keep[] holds the newest entries seen so far; an entry pushed out of
@@ -175,7 +196,7 @@ static void prune_old(int dfd, const char *name)
         struct aged e = {.mtime = st.st_mtim};
         strcpy(e.name, de->d_name);
         keep[n++] = e;
-        if (n <= KEEP_ENTRIES)
+        if (n <= keep_n)
             continue;
         size_t oldest = 0;
         for (size_t i = 1; i < n; i++)
@@ -212,6 +233,7 @@ static bool write_entry(int dfd, const char *name, const char *fname, const char
     if (fd < 0)
         return false;
     bool ok = write_all(fd, buf, size) == 0;
+    touch_now(fd);
     ok = close(fd) == 0 && ok;
     if (ok && renameat(dfd, tmp, dfd, fname) == 0) {
         prune_old(dfd, name);
@@ -228,7 +250,7 @@ static bool cache_enabled(void)
 }
 
 int seccomp_cache_fetch(const char *dir, const char *name, const char *key,
-                        seccomp_compile_fn compile, struct seccomp_program *out,
+                        seccomp_compile_fn compile, const void *arg, struct seccomp_program *out,
                         struct seccomp_cache_report *rep, aisbx_error **err)
 {
     struct seccomp_cache_report local;
@@ -240,15 +262,17 @@ int seccomp_cache_fetch(const char *dir, const char *name, const char *key,
     cleanup_close int dfd = -1;
     if (!cache_enabled())
         rep->why = "disabled by " SECCOMP_CACHE_ENV;
-    else if (!dir || !key || strlen(key) > KEY_MAX)
+    else if (!dir || !key)
         rep->why = "no key";
+    else if (strlen(key) > KEY_MAX)
+        rep->why = "key too long";
     else if ((dfd = open_dir(dir)) < 0)
         rep->why = "cannot open or create the cache directory";
     else if (!dir_trusted(dfd))
         rep->why = "cache directory not ours or not private (0700)";
     if (rep->why) {
         log_debug("seccomp cache: %s: compiling %s", rep->why, name);
-        return compile(out, err);
+        return compile(arg, out, err);
     }
 
     char fname[64];
@@ -256,12 +280,25 @@ int seccomp_cache_fetch(const char *dir, const char *name, const char *key,
     snprintf(fname, sizeof(fname), "%.32s-%016" PRIx64 ".bpf", name, kh);
     if (read_entry(dfd, fname, key, out, &rep->why) == 0) {
         rep->status = SECCOMP_CACHE_HIT;
+        log_debug("seccomp cache: %s/%s: hit", dir, fname);
         return 0;
     }
     rep->status = !strcmp(rep->why, "absent") ? SECCOMP_CACHE_ABSENT : SECCOMP_CACHE_INVALID;
     log_debug("seccomp cache: %s/%s: %s: compiling", dir, fname, rep->why);
-    if (compile(out, err) < 0)
+    if (compile(arg, out, err) < 0)
         return -1;
     rep->stored = write_entry(dfd, name, fname, key, out);
     return 0;
+}
+
+static const char *cache_dir = SECCOMP_CACHE_DIR;
+
+const char *seccomp_cache_dir(void)
+{
+    return cache_dir;
+}
+
+void seccomp_cache_set_dir(const char *dir)
+{
+    cache_dir = dir;
 }

@@ -71,19 +71,15 @@ struct seccomp_floor_stats {
 int seccomp_floor_build(struct seccomp_program *out, struct seccomp_floor_stats *stats,
                         aisbx_error **err);
 
-/* The floor's key: aisbx version and commit, the binary's GNU build-id (any
- * code change), libseccomp's run-time version, native arch, kernel release
- * and version, and a hash of every floor table. Heap string; NULL when the
- * binary has no build-id (then the floor is never cached). */
+/* The floor's key: seccomp_cache_key_base (aisbx version and commit, the
+ * binary's GNU build-id, libseccomp's run-time version, native arch, kernel)
+ * and a hash of every floor table. Heap string; NULL when the binary has no
+ * build-id (then the floor is never cached). */
 char *seccomp_floor_cache_key(void);
 
-/* seccomp_floor_build through the cache in `dir` (SECCOMP_CACHE_DIR in
- * production; rootless: seccomp_floor_set_cache_dir). */
+/* seccomp_floor_build through the cache in `dir` (seccomp_cache_dir() in
+ * production). */
 int seccomp_floor_cached(const char *dir, struct seccomp_program *out,
                          struct seccomp_cache_report *rep, aisbx_error **err);
-
-/* Rootless: the user cannot use root's cache, so its own under its state
- * root (0700, the user's) instead; dir must outlive every compile. */
-void seccomp_floor_set_cache_dir(const char *dir);
 
 #endif

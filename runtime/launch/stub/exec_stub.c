@@ -105,6 +105,49 @@ static void put_num(struct msg *m, long v)
         m->b[m->n++] = t[--i];
 }
 
+/* glibc's strsignal() text with a lower-case first letter (what
+ * runtime/kernel/hooks.c prints, and Go's, which runc's users grep for:
+ * "bad system call" when a seccomp rule kills a hook); NULL for the rest. */
+static const char *sig_text(long sig)
+{
+    switch (sig) {
+    case 1:
+        return "hangup";
+    case 2:
+        return "interrupt";
+    case 3:
+        return "quit";
+    case 4:
+        return "illegal instruction";
+    case 5:
+        return "trace/breakpoint trap";
+    case 6:
+        return "aborted";
+    case 7:
+        return "bus error";
+    case 8:
+        return "floating point exception";
+    case 9:
+        return "killed";
+    case 10:
+        return "user defined signal 1";
+    case 11:
+        return "segmentation fault";
+    case 12:
+        return "user defined signal 2";
+    case 13:
+        return "broken pipe";
+    case 14:
+        return "alarm clock";
+    case 15:
+        return "terminated";
+    case 31:
+        return "bad system call";
+    default:
+        return 0;
+    }
+}
+
 static void put_hook(struct msg *m, long idx, const char *path)
 {
     /* "error running hook": runc's prefix, which scripts grep for */
@@ -207,6 +250,11 @@ static int run_hook(int fifo, int state, long idx, long timeout_s, char *path, c
     } else {
         put(&m, " failed: killed by signal ");
         put_num(&m, status & 0x7f);
+        if (sig_text(status & 0x7f)) {
+            put(&m, " (");
+            put(&m, sig_text(status & 0x7f));
+            put(&m, ")");
+        }
     }
     fail(fifo, &m, 127);
 }
