@@ -60,6 +60,8 @@ int overlay_apply_traced(const struct spec_config *in, const struct overlay_fact
         origin = xmalloc0((in->n_mounts + 4) * sizeof(*origin));
     if (ov_mounts(c, in, facts, pol, origin, changes, err) < 0)
         goto fail;
+    if (ov_userns(c, facts, pol, origin, changes, err) < 0)
+        goto fail;
     ov_sysctls(c->linux_, changes);
     if (c->linux_->rootfs_propagation && (strcmp(c->linux_->rootfs_propagation, "shared") == 0 ||
                                           strcmp(c->linux_->rootfs_propagation, "rshared") == 0)) {

@@ -20,7 +20,9 @@
  * leaks back to the host, makes the rootfs's parent mount private (pivot_root
  * refuses shared parents) and bind-mounts the rootfs onto itself (MS_REC) so
  * it is a mount point. */
-int rootfs_prepare(const struct spec_config *c, const char *rootfs, aisbx_error **err);
+/* tree_fd >= 0: a detached (idmapped) clone of the rootfs made by create,
+ * attached there instead of the bind. */
+int rootfs_prepare(const struct spec_config *c, const char *rootfs, int tree_fd, aisbx_error **err);
 
 /* The config's mounts, in order. src_fds (per mount; create passes the
  * hardened bundle's mount_fds): a bind is attached from src_fds[i], a clone

@@ -1,0 +1,186 @@
+/* The runtime side of the container's user namespace (userns_setup.h). */
+#include "runtime/lifecycle/userns_setup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "runtime/kernel/userns.h"
+#include "runtime/kernel/userns_make.h"
+#include "runtime/lifecycle/userns_pool.h"
+#include "runtime/lifecycle/userns_slots.h"
+#include "runtime/log.h"
+
+static bool asks_user_ns(const struct spec_config *c)
+{
+    for (size_t i = 0; c->linux_ && i < c->linux_->n_namespaces; i++)
+        if (c->linux_->namespaces[i].type == SPEC_NS_USER)
+            return true;
+    return false;
+}
+
+int userns_setup_claim(const struct aisbx_context *ctx, const char *id,
+                       const struct spec_config *raw, struct overlay_facts *f,
+                       struct hardened_bundle *b, aisbx_error **err)
+{
+    f->userns_root_runtime = !ctx->rootless && geteuid() == 0 && !userns_running_in_child();
+    if (!f->userns_root_runtime || !b->policy.userns || asks_user_ns(raw))
+        return 0;
+    struct userns_pool pool;
+    if (userns_pool_load("/etc/subuid", "/etc/subgid", &pool, err) < 0)
+        return -1;
+    if (!id) {
+        f->userns_base = pool.base;
+        return 0;
+    }
+    if (userns_slot_claim(USERNS_SLOTS_DIR, &pool, ctx->root, id, &b->userns_slot, err) < 0)
+        return -1;
+    b->userns_claimed = true;
+    b->userns_root = xstrdup(ctx->root);
+    b->userns_id = xstrdup(id);
+    f->userns_base = b->userns_base = userns_pool_slot_base(&pool, b->userns_slot);
+    return 0;
+}
+
+/* The namespaces of the idmapped mounts: one per distinct mapping. */
+struct ns_cache {
+    struct spec_id_mapping u, g;
+    int fd;
+};
+
+static bool one_map_eq(const struct spec_id_mapping *a, const struct spec_id_mapping *b)
+{
+    return a->container_id == b->container_id && a->host_id == b->host_id && a->size == b->size;
+}
+
+static int mapping_ns(const struct spec_mount *m, struct ns_cache *cache, size_t *n, size_t max,
+                      aisbx_error **err)
+{
+    bool single = m->n_uid_mappings == 1 && m->n_gid_mappings == 1;
+    for (size_t i = 0; single && i < *n; i++)
+        if (one_map_eq(&cache[i].u, m->uid_mappings) && one_map_eq(&cache[i].g, m->gid_mappings))
+            return cache[i].fd;
+    int fd;
+    if (!m->n_uid_mappings || !m->n_gid_mappings)
+        return aisbx_error_make(err, EINVAL,
+                                "mounts[%s]: uidMappings and gidMappings go together (the "
+                                "kernel needs both)",
+                                m->destination);
+    if (userns_make(m->uid_mappings, m->n_uid_mappings, m->gid_mappings, m->n_gid_mappings, false,
+                    &fd, err) < 0)
+        return -1;
+    if (single && *n < max) {
+        cache[*n] = (struct ns_cache){*m->uid_mappings, *m->gid_mappings, fd};
+        (*n)++;
+    } else {
+        /* not cached: kept open by the caller's list below */
+        cache[max].fd = fd;
+    }
+    return fd;
+}
+
+/* A mount that cannot be idmapped (an overlay, proc, tmpfs before 6.3):
+ * refused under userns_idmap "required", else mounted as it is and said. */
+static int idmap_failed(struct hardened_bundle *b, const char *field, aisbx_error **e,
+                        aisbx_error **err)
+{
+    if (b->policy.userns_idmap_required) {
+        aisbx_error_wrap(e, "%s (policy userns_idmap: required)", field);
+        *err = *e;
+        *e = NULL;
+        return -1;
+    }
+    char *nv = xasprintf("(not idmapped: %s)", (*e)->msg);
+    struct overlay_changes *ch = &b->changes;
+    ch->v = xrealloc(ch->v, (ch->n + 1) * sizeof(*ch->v));
+    ch->v[ch->n++] = (struct overlay_change){.field = xstrdup(field),
+                                             .old_value = xstrdup("idmapped"),
+                                             .new_value = nv,
+                                             .rule = "userns"};
+    aisbx_error_free(e);
+    return 0;
+}
+
+static int idmap_root(struct hardened_bundle *b, aisbx_error **err)
+{
+    aisbx_error *e = NULL;
+    cleanup_close int src = open(b->rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (src < 0)
+        return aisbx_error_make(err, errno, "rootfs %s", b->rootfs);
+    int tree =
+        open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+    if (tree < 0)
+        return aisbx_error_make(err, errno, "open_tree (clone the rootfs)");
+    if (userns_idmap_tree(tree, b->userns_fd, &e) < 0) {
+        close(tree);
+        return idmap_failed(b, "root.path", &e, err);
+    }
+    b->root_tree_fd = tree;
+    return 0;
+}
+
+int userns_setup_mounts(struct hardened_bundle *b, aisbx_error **err)
+{
+    const struct spec_config *c = b->cfg;
+    const char *v = spec_kvlist_get(&c->annotations, USERNS_ANNOTATION);
+    enum { MAX = 8 };
+    struct ns_cache cache[MAX + 1] = {0};
+    size_t n = 0;
+    int r = 0;
+    if (v) {
+        struct spec_id_mapping m = {
+            .container_id = 0, .host_id = b->userns_base, .size = USERNS_SIZE};
+        if (userns_make(&m, 1, &m, 1, true, &b->userns_fd, err) < 0 || idmap_root(b, err) < 0)
+            return -1;
+    }
+    for (size_t i = 0; r == 0 && i < c->n_mounts; i++) {
+        const struct spec_mount *m = &c->mounts[i];
+        if (b->mount_fds[i] < 0 || (!m->n_uid_mappings && !m->n_gid_mappings))
+            continue;
+        cache[MAX].fd = -1;
+        int ns = mapping_ns(m, cache, &n, MAX, err);
+        if (ns < 0) {
+            r = -1;
+            break;
+        }
+        aisbx_error *e = NULL;
+        if (userns_idmap_tree(b->mount_fds[i], ns, &e) < 0) {
+            char *field = xasprintf("mounts[%s].uidMappings", m->destination);
+            r = idmap_failed(b, field, &e, err);
+            free(field);
+        }
+        if (cache[MAX].fd >= 0)
+            close(cache[MAX].fd);
+    }
+    for (size_t i = 0; i < n; i++)
+        close(cache[i].fd);
+    return r;
+}
+
+int userns_setup_keep(struct hardened_bundle *b, pid_t init, aisbx_error **err)
+{
+    if (!b->userns_claimed)
+        return 0;
+    if (userns_slot_set_owner(USERNS_SLOTS_DIR, b->userns_slot, b->userns_root, b->userns_id, init,
+                              err) < 0)
+        return -1;
+    b->userns_kept = true;
+    return 0;
+}
+
+int userns_setup_release(const char *root, const struct spec_state *s, aisbx_error **err)
+{
+    const char *v = spec_kvlist_get(&s->annotations, USERNS_SLOT_ANNOTATION);
+    char *end;
+    if (!v)
+        return 0;
+    unsigned long slot = strtoul(v, &end, 10);
+    if (*end || !*v)
+        return aisbx_error_make(err, EINVAL, "state: %s \"%s\"", USERNS_SLOT_ANNOTATION, v);
+    return userns_slot_release(USERNS_SLOTS_DIR, (uint32_t)slot, root, s->id, err);
+}
