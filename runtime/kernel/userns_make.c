@@ -100,10 +100,11 @@ int userns_make(const struct spec_id_mapping *uid, size_t n_uid, const struct sp
     return r;
 }
 
-int userns_idmap_tree(int tree_fd, int userns_fd, aisbx_error **err)
+int userns_idmap_tree(int tree_fd, int userns_fd, bool recursive, aisbx_error **err)
 {
     struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (__u64)userns_fd};
-    if (mount_setattr(tree_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+    if (mount_setattr(tree_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+                      sizeof(attr)) < 0)
         return aisbx_error_make(err, errno, "idmap the mount");
     return 0;
 }

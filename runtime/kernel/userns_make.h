@@ -21,8 +21,8 @@ int userns_make(const struct spec_id_mapping *uid, size_t n_uid, const struct sp
                 size_t n_gid, bool close_doors, int *fd, aisbx_error **err);
 
 /* The detached tree tree_fd (open_tree OPEN_TREE_CLONE) becomes idmapped
- * through the user namespace userns_fd, recursively. */
-int userns_idmap_tree(int tree_fd, int userns_fd, aisbx_error **err);
+ * through the user namespace userns_fd (recursive: every mount of it). */
+int userns_idmap_tree(int tree_fd, int userns_fd, bool recursive, aisbx_error **err);
 
 /* The /proc/sys/user limits userns_make writes (for tests and `exec`). */
 extern const char *const userns_max_files[];

@@ -116,7 +116,7 @@ static int idmap_root(struct hardened_bundle *b, aisbx_error **err)
         open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
     if (tree < 0)
         return aisbx_error_make(err, errno, "open_tree (clone the rootfs)");
-    if (userns_idmap_tree(tree, b->userns_fd, &e) < 0) {
+    if (userns_idmap_tree(tree, b->userns_fd, true, &e) < 0) {
         close(tree);
         return idmap_failed(b, "root.path", &e, err);
     }
@@ -149,7 +149,9 @@ int userns_setup_mounts(struct hardened_bundle *b, aisbx_error **err)
             break;
         }
         aisbx_error *e = NULL;
-        if (userns_idmap_tree(b->mount_fds[i], ns, &e) < 0) {
+        /* "idmap" asks for the top mount only (runc), anything else all */
+        bool rec = !spec_strlist_contains(&m->options, "idmap");
+        if (userns_idmap_tree(b->mount_fds[i], ns, rec, &e) < 0) {
             char *field = xasprintf("mounts[%s].uidMappings", m->destination);
             r = idmap_failed(b, field, &e, err);
             free(field);

@@ -24,6 +24,12 @@
  * attached there instead of the bind. */
 int rootfs_prepare(const struct spec_config *c, const char *rootfs, int tree_fd, aisbx_error **err);
 
+/* Before an idmapped root is attached (rootfs_prepare with a tree): the
+ * mount points the config needs directly in the image, made on the plain
+ * directory (mountpoints.c). src_fds as for rootfs_mount_all. */
+int rootfs_precreate_mountpoints(const struct spec_config *c, const char *rootfs,
+                                 const int *src_fds, aisbx_error **err);
+
 /* The config's mounts, in order. src_fds (per mount; create passes the
  * hardened bundle's mount_fds): a bind is attached from src_fds[i], a clone
  * made by rootfs_clone_bind_source() of the source the overlay judged; the
