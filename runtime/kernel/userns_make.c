@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,12 +40,18 @@ static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *
     return 0;
 }
 
-/* The child: wait until the maps are written, close the doors, exit with
- * the errno of the first failure (0: done). Only async-signal-safe calls. */
-__attribute__((noreturn)) static void child(int rd, bool close_doors)
+/* The child: become the owner, make the namespace, tell the parent, wait
+ * until the maps are written, close the doors, exit with the errno of the
+ * first failure (0: done). Only async-signal-safe calls. */
+__attribute__((noreturn)) static void child(int rd, int wr, bool close_doors, uid_t owner)
 {
-    char c;
-    if (read(rd, &c, 1) != 1)
+    char c = 'u';
+    if (owner && (setgroups(0, NULL) < 0 || setresgid(owner, owner, owner) < 0 ||
+                  setresuid(owner, owner, owner) < 0))
+        _exit(errno & 0xff);
+    if (unshare(CLONE_NEWUSER) < 0)
+        _exit(errno & 0xff);
+    if (write(wr, &c, 1) != 1 || read(rd, &c, 1) != 1)
         _exit(ECANCELED);
     for (size_t i = 0; close_doors && userns_max_files[i]; i++) {
         int fd = open(userns_max_files[i], O_WRONLY | O_CLOEXEC);
@@ -61,34 +68,43 @@ __attribute__((noreturn)) static void child(int rd, bool close_doors)
 }
 
 int userns_make(const struct spec_id_mapping *uid, size_t n_uid, const struct spec_id_mapping *gid,
-                size_t n_gid, bool close_doors, int *fd, aisbx_error **err)
+                size_t n_gid, bool close_doors, uid_t owner, int *fd, aisbx_error **err)
 {
-    int p[2], st = 0, r = 0;
+    int go[2], ready[2], st = 0, r = 0;
+    char c;
     *fd = -1;
-    if (pipe2(p, O_CLOEXEC) < 0)
+    if (pipe2(go, O_CLOEXEC) < 0)
         return aisbx_error_make(err, errno, "user namespace: pipe");
+    if (pipe2(ready, O_CLOEXEC) < 0) {
+        close(go[0]);
+        close(go[1]);
+        return aisbx_error_make(err, errno, "user namespace: pipe");
+    }
     fflush(NULL);
-    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | SIGCHLD), 0, 0, 0, 0);
+    pid_t pid = fork();
     if (pid == 0) {
-        close(p[1]);
-        child(p[0], close_doors);
+        close(go[1]);
+        close(ready[0]);
+        child(go[0], ready[1], close_doors, owner);
     }
-    close(p[0]);
-    if (pid < 0) {
-        close(p[1]);
-        return aisbx_error_make(err, errno, "user namespace: clone");
-    }
+    close(go[0]);
+    close(ready[1]);
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-    if (write_map(pid, "gid_map", gid, n_gid, err) < 0 ||
-        write_map(pid, "uid_map", uid, n_uid, err) < 0)
+    if (pid < 0)
+        r = aisbx_error_make(err, errno, "user namespace: fork");
+    else if (read(ready[0], &c, 1) != 1)
+        r = aisbx_error_make(err, 0, "user namespace: the child could not make it");
+    else if (write_map(pid, "gid_map", gid, n_gid, err) < 0 ||
+             write_map(pid, "uid_map", uid, n_uid, err) < 0)
         r = -1;
     else if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
         r = aisbx_error_make(err, errno, "user namespace: open %s", path);
-    if (r == 0 && write(p[1], "g", 1) != 1)
+    if (r == 0 && write(go[1], "g", 1) != 1)
         r = aisbx_error_make(err, errno, "user namespace: wake the child");
-    close(p[1]); /* on failure the child reads EOF and exits */
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+    close(go[1]); /* on failure the child reads EOF and exits */
+    close(ready[0]);
+    while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (r == 0 && (!WIFEXITED(st) || WEXITSTATUS(st)))
         r = aisbx_error_make(err, WIFEXITED(st) ? WEXITSTATUS(st) : EINTR,

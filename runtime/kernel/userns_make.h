@@ -13,12 +13,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "specs/config.h"
 
-/* close_doors: write 0 to every max_*_namespaces inside. *fd is O_CLOEXEC. */
+/* close_doors: write 0 to every max_*_namespaces inside. owner > 0: the
+ * namespace is created by a process with that uid and gid (its "owner"),
+ * so that the per-user kernel quotas the container uses (inotify
+ * instances, pending signals, namespaces...), which the kernel charges to
+ * the owner at every level up, are charged to the container's host uid and
+ * never to host root. *fd is O_CLOEXEC. */
 int userns_make(const struct spec_id_mapping *uid, size_t n_uid, const struct spec_id_mapping *gid,
-                size_t n_gid, bool close_doors, int *fd, aisbx_error **err);
+                size_t n_gid, bool close_doors, uid_t owner, int *fd, aisbx_error **err);
 
 /* The detached tree tree_fd (open_tree OPEN_TREE_CLONE) becomes idmapped
  * through the user namespace userns_fd (recursive: every mount of it). */

@@ -147,11 +147,9 @@ static int step_loopback(struct init_ctx *c, aisbx_error **err)
 
 static int step_rootfs_prepare(struct init_ctx *c, aisbx_error **err)
 {
-    const struct init_args *a = c->a;
-    if (a->root_tree_fd >= 0 &&
-        rootfs_precreate_mountpoints(a->cfg, a->rootfs, a->mount_fds, err) < 0)
-        return -1;
-    return rootfs_prepare(a->cfg, a->rootfs, a->root_tree_fd, err);
+    /* with an idmapped root or a user namespace create made the mount
+     * points already (rootfs_precreate_mountpoints) */
+    return rootfs_prepare(c->a->cfg, c->a->rootfs, c->a->root_tree_fd, err);
 }
 
 static int step_mounts(struct init_ctx *c, aisbx_error **err)

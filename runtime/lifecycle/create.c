@@ -36,6 +36,7 @@
 #include "runtime/lifecycle/state_store.h"
 #include "runtime/lifecycle/userns_setup.h"
 #include "runtime/log.h"
+#include "runtime/rootfs/rootfs.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -243,6 +244,20 @@ static int leave_born_in(int *restore, aisbx_error **err)
         if (ns_restore_for_children(restore[k], ns_clone_flag(born_in[k]), err) < 0)
             r = -1;
     return r;
+}
+
+/* Step 2c: the mount points, made here as host root when the init could
+ * not make them: through an idmapped root (host root is not mapped there:
+ * EOVERFLOW) or as the mapped root of a config-asked user namespace (a
+ * root-owned image, issue 15 item 6). The same directory the init would
+ * write, resolved inside the root the same way. */
+static int job_mountpoints(struct create_job *j, aisbx_error **err)
+{
+    const struct spec_linux *lx = j->b.cfg->linux_;
+    bool userns = (ns_new_flags(lx) & CLONE_NEWUSER) || ns_path(lx, SPEC_NS_USER);
+    if (j->ctx->rootless || (j->b.root_tree_fd < 0 && !userns))
+        return 0;
+    return rootfs_precreate_mountpoints(j->b.cfg, j->b.rootfs, j->b.mount_fds, err);
 }
 
 /* Step 3: clone the init into its new namespaces. */
@@ -467,6 +482,8 @@ int create_container_internal(const struct aisbx_context *ctx, const char *id,
     FAULT_POINT("create:state-dir");
     if (r == 0)
         r = job_rootless_cgroup(&j, err);
+    if (r == 0)
+        r = job_mountpoints(&j, err);
     if (r == 0)
         r = job_clone(&j, err);
     FAULT_POINT("create:cloned");

@@ -72,7 +72,7 @@ static int mapping_ns(const struct spec_mount *m, struct ns_cache *cache, size_t
                                 "kernel needs both)",
                                 m->destination);
     if (userns_make(m->uid_mappings, m->n_uid_mappings, m->gid_mappings, m->n_gid_mappings, false,
-                    &fd, err) < 0)
+                    0, &fd, err) < 0)
         return -1;
     if (single && *n < max) {
         cache[*n] = (struct ns_cache){*m->uid_mappings, *m->gid_mappings, fd};
@@ -135,7 +135,9 @@ int userns_setup_mounts(struct hardened_bundle *b, aisbx_error **err)
     if (v) {
         struct spec_id_mapping m = {
             .container_id = 0, .host_id = b->userns_base, .size = USERNS_SIZE};
-        if (userns_make(&m, 1, &m, 1, true, &b->userns_fd, err) < 0 || idmap_root(b, err) < 0)
+        /* owned by the container's host root uid: its quotas are its own */
+        if (userns_make(&m, 1, &m, 1, true, b->userns_base, &b->userns_fd, err) < 0 ||
+            idmap_root(b, err) < 0)
             return -1;
     }
     for (size_t i = 0; r == 0 && i < c->n_mounts; i++) {

@@ -1,11 +1,11 @@
-/* Mount points of an idmapped root, made before the root is attached.
- * Through the idmapped mount the init (host root, not mapped there) cannot
- * create anything: the kernel refuses with EOVERFLOW. So every mount point
- * the config needs directly in the image is made first on the plain
- * directory, exactly as rootfs_mount_one would make it (same resolution
- * inside the root, same modes); those below another mount (/dev/pts in the
- * /dev tmpfs, /sys/fs/cgroup) are left to rootfs_mount_one, which makes
- * them in that mount as before. */
+/* Mount points made by create (host root, before the clone) where the init
+ * cannot make them: through an idmapped root (host root is not mapped
+ * there: EOVERFLOW) or as the mapped root of a config-asked user namespace
+ * (a root-owned image). Every mount point the config needs directly in the
+ * image is made on the plain directory, exactly as rootfs_mount_one would
+ * make it (same resolution inside the root, same modes); those below
+ * another mount (/dev/pts in the /dev tmpfs, /sys/fs/cgroup) are left to
+ * rootfs_mount_one, which makes them in that mount as before. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>

@@ -24,7 +24,7 @@
  * attached there instead of the bind. */
 int rootfs_prepare(const struct spec_config *c, const char *rootfs, int tree_fd, aisbx_error **err);
 
-/* Before an idmapped root is attached (rootfs_prepare with a tree): the
+/* create, before the clone, with an idmapped root or a user namespace: the
  * mount points the config needs directly in the image, made on the plain
  * directory (mountpoints.c). src_fds as for rootfs_mount_all. */
 int rootfs_precreate_mountpoints(const struct spec_config *c, const char *rootfs,
