@@ -71,8 +71,9 @@ static void set_mapping(struct spec_mount *m, uint32_t cid, uint32_t hid, uint32
     m->n_uid_mappings = m->n_gid_mappings = 1;
 }
 
-/* uid=N / gid=N of a tmpfs or devpts, moved into the range; a tmpfs
- * without them gets the range's root. */
+/* uid=N / gid=N of a tmpfs or devpts, moved into the range (a value
+ * already inside it stays: the overlay runs on its own output unchanged);
+ * a tmpfs without them gets the range's root. */
 static void translate_ids(struct spec_mount *m, uint32_t base, bool add_root)
 {
     bool have_uid = false, have_gid = false;
@@ -85,6 +86,8 @@ static void translate_ids(struct spec_mount *m, uint32_t base, bool add_root)
         unsigned long v = strtoul(o + 4, &end, 10);
         have_uid |= u;
         have_gid |= g;
+        if (!*end && v >= base && v - base < USERNS_SIZE)
+            continue;
         if (*end || v >= USERNS_SIZE) /* outside the range: nobody's */
             v = USERNS_SIZE - 2;
         m->options.v[i] = xasprintf("%s=%" PRIu32, u ? "uid" : "gid", base + (uint32_t)v);
@@ -137,11 +140,35 @@ static void userns_mounts(struct spec_config *c, const struct overlay_facts *fac
     }
 }
 
+/* The runtime reads these annotations: only the overlay may write them. */
+static void drop_own_annotations(struct spec_kvlist *a, struct overlay_changes *ch)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (strncmp(a->v[i].key, USERNS_ANNOTATION, strlen(USERNS_ANNOTATION)) == 0) {
+            ov_change(ch, "userns", a->v[i].value, "(removed: the runtime's own)",
+                      "annotations[%s]", a->v[i].key);
+            free(a->v[i].key);
+            free(a->v[i].value);
+            continue;
+        }
+        a->v[o++] = a->v[i];
+    }
+    a->n = o;
+}
+
 int ov_userns(struct spec_config *c, const struct overlay_facts *facts,
               const struct aisbx_policy *pol, const size_t *origin, struct overlay_changes *ch,
               aisbx_error **err)
 {
     const struct spec_linux *l = c->linux_;
+    /* the overlay's own output carries the decision already: kept as is */
+    const char *prev = spec_kvlist_get(&c->annotations, USERNS_ANNOTATION);
+    char *want = facts && facts->userns_base ? xasprintf("%" PRIu32, facts->userns_base) : NULL;
+    bool again = prev && want && strcmp(prev, want) == 0;
+    free(want);
+    if (!again)
+        drop_own_annotations(&c->annotations, ch);
     const struct spec_namespace *ns = user_ns(l);
     if (ns) {
         /* Rootless runtimes run inside an engine's namespace, whose "host"
@@ -164,17 +191,18 @@ int ov_userns(struct spec_config *c, const struct overlay_facts *facts,
     uint32_t base = facts->userns_base;
     if (!base)
         return aisbx_error_make(err, EINVAL, "user namespace: no host range was claimed");
-    char *v = xasprintf("%" PRIu32, base);
-    spec_kvlist_set(&c->annotations, USERNS_ANNOTATION, v);
-    free(v);
-    char *nv = xasprintf("(new, entered last: container 0-65535 = host %" PRIu32 "-%" PRIu32 ")",
-                         base, base + USERNS_SIZE - 1);
-    ov_change(ch, "userns", "(absent)", nv, "linux.namespaces[user]");
-    free(nv);
-    ov_change(ch, "userns", "(no idmap)",
-              "idmapped: on-disk 0-65535 = container 0-65535 (a plain directory; an overlay is "
-              "rebuilt read-only over idmapped layers when it can be)",
-              "root.path");
+    if (!again) {
+        char *v = xasprintf("%" PRIu32, base);
+        spec_kvlist_set(&c->annotations, USERNS_ANNOTATION, v);
+        free(v);
+        char *nv =
+            xasprintf("(new, entered last: container 0-65535 = host %" PRIu32 "-%" PRIu32 ")", base,
+                      base + USERNS_SIZE - 1);
+        ov_change(ch, "userns", "(absent)", nv, "linux.namespaces[user]");
+        free(nv);
+        ov_change(ch, "userns", "(no idmap)", "idmapped: on-disk 0-65535 = container 0-65535",
+                  "root.path");
+    }
     userns_mounts(c, facts, origin, base, ch);
     return 0;
 }
