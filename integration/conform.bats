@@ -107,7 +107,10 @@ load helpers
     start_ctr
     local pid
     pid=$(ctr_pid)
-    run aisbx ps "$ID" -o pid,comm
+    # -A: ps(1)'s default selection is the caller's euid, and container
+    # root is not host root (issue 14's user namespace); runc passes the
+    # options as they are too
+    run aisbx ps "$ID" -A -o pid,comm
     [ "$status" -eq 0 ]
     [[ "${lines[0]}" == *PID*COMMAND* ]]
     [[ "$output" =~ (^|[[:space:]])$pid[[:space:]]+sh ]]

@@ -9,6 +9,13 @@ setup() {
     mkdir -p "$HOOKS"
     chmod 777 "$HOOKS"
     add_mount /hooks bind "$HOOKS" '["rbind","rw"]'
+    # Container root is not host root (issue 14): hooks that run in the
+    # container run as its root or its process user. createContainer hooks
+    # write to $HOOKS by its host path (container root must reach it);
+    # startContainer hooks and the process write to the /hooks bind, which
+    # as a user bind is idmapped without root: they run as uid 1000.
+    chmod 711 "$AISBX_IT_BASE" "$TESTDIR"
+    update_config '.process.user = {"uid": 1000, "gid": 1000}'
 }
 
 # A hook that saves its stdin as NAME.json and appends NAME to order. It runs

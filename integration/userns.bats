@@ -267,3 +267,29 @@ members_of() { find "$SLOTS" -mindepth 2 -maxdepth 2 -name "*-$1" 2>/dev/null; }
     [ "$(jq -r '.linux.mountExtensions.idmap.enabled' <<<"$output")" = true ]
     jq -e '.mountOptions | index("idmap") and index("ridmap")' <<<"$output"
 }
+
+# An engine's root: an overlay (here with a relative lower layer, as docker
+# mounts them) cannot be idmapped itself; it is rebuilt read-only over its
+# layers, each idmapped, the upper dir on top.
+@test "userns: an overlay root is rebuilt read-only over idmapped layers" {
+    local o=$TESTDIR/ovl
+    mkdir -p "$o/l/l1" "$o/c/diff" "$o/c/work" "$o/merged"
+    cp -a "$BUNDLE/rootfs/." "$o/l/l1/"
+    mkdir -p "$o/l/l1/home/app"
+    chown 1000:1000 "$o/l/l1/home/app"
+    echo upper >"$o/c/diff/upfile"
+    (cd "$o" && mount -t overlay overlay -o "lowerdir=l/l1,upperdir=$o/c/diff,workdir=$o/c/work" "$o/merged")
+    update_config '.root.path = $r | .process.args = ["sh", "-c", "stat -c \"%u:%g %a\" /bin/busybox /root /home/app /upfile; cat /upfile; ls /root >/dev/null && echo ok; grep \" / / \" /proc/self/mountinfo"]' --arg r "$o/merged"
+    run aisbx check --bundle "$BUNDLE"
+    [[ "$output" == *"userns: root.path: idmapped -> (an overlay: rebuilt read-only over its 2 layers, each idmapped)"* ]]
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    umount "$o/merged"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "0:0 755" ]
+    [ "${lines[1]}" = "0:0 700" ]
+    [ "${lines[2]}" = "1000:1000 755" ]
+    [ "${lines[3]}" = "0:0 644" ]
+    [ "${lines[4]}" = upper ]
+    [ "${lines[5]}" = ok ]
+    [[ "${lines[6]}" == *" / / ro,"*" - overlay "* ]]
+}

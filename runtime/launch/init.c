@@ -149,7 +149,8 @@ static int step_rootfs_prepare(struct init_ctx *c, aisbx_error **err)
 {
     /* with an idmapped root or a user namespace create made the mount
      * points already (rootfs_precreate_mountpoints) */
-    return rootfs_prepare(c->a->cfg, c->a->rootfs, c->a->root_tree_fd, err);
+    const struct init_args *a = c->a;
+    return rootfs_prepare(a->cfg, a->rootfs, a->root_tree_fd, a->layer_fds, a->n_layer_fds, err);
 }
 
 static int step_mounts(struct init_ctx *c, aisbx_error **err)
@@ -175,6 +176,8 @@ static int step_close_host_fds(struct init_ctx *c, aisbx_error **err)
             close(a->ns_fds[t]);
     if (a->root_tree_fd >= 0)
         close(a->root_tree_fd);
+    for (size_t i = 0; i < a->n_layer_fds; i++)
+        close(a->layer_fds[i]);
     return 0;
 }
 
@@ -201,7 +204,7 @@ static int run_hooks_inside(const struct init_args *a, const struct spec_hooklis
     size_t len;
     int r = spec_state_generate(&st, false, false, &json, &len, err);
     /* runc's prefix, which scripts grep for; the hook's own error follows. */
-    if (r == 0 && (r = hooks_run_fds(l, exec_fds, kind, json, err)) < 0)
+    if (r == 0 && (r = hooks_run_in_userns(l, exec_fds, a->userns_fd, kind, json, err)) < 0)
         aisbx_error_wrap(err, "error running hook");
     free(json);
     return r;

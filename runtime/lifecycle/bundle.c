@@ -116,7 +116,7 @@ int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle, co
     if (r == 0)
         r = keep_judged_fds(out, &facts, origin, raw, err);
     if (r == 0)
-        r = userns_setup_mounts(out, err);
+        r = userns_setup_mounts(out, id == NULL, err);
     free(origin);
     overlay_facts_free(&facts);
     if (r < 0)
@@ -147,6 +147,9 @@ void hardened_bundle_free(struct hardened_bundle *b)
         close(b->userns_fd);
     if (b->root_tree_fd >= 0)
         close(b->root_tree_fd);
+    for (size_t i = 0; i < b->n_layer_fds; i++)
+        close(b->layer_fds[i]);
+    free(b->layer_fds);
     if (b->userns_claimed && !b->userns_kept) {
         aisbx_error *e = NULL;
         if (userns_slot_release(USERNS_SLOTS_DIR, b->userns_slot, b->userns_root, b->userns_id,

@@ -31,6 +31,11 @@ struct hardened_bundle {
     uint32_t userns_slot, userns_base;
     char *userns_root, *userns_id;
     int userns_fd, root_tree_fd;
+    /* An overlay root that cannot be idmapped as a whole: each layer's
+     * idmapped clone, the engine's upper dir first (the init rebuilds a
+     * read-only overlay over them). */
+    int *layer_fds;
+    size_t n_layer_fds;
 };
 
 /* id: the container's (a user namespace slot is claimed for it), NULL for

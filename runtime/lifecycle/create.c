@@ -255,7 +255,7 @@ static int job_mountpoints(struct create_job *j, aisbx_error **err)
 {
     const struct spec_linux *lx = j->b.cfg->linux_;
     bool userns = (ns_new_flags(lx) & CLONE_NEWUSER) || ns_path(lx, SPEC_NS_USER);
-    if (j->ctx->rootless || (j->b.root_tree_fd < 0 && !userns))
+    if (j->ctx->rootless || (j->b.root_tree_fd < 0 && !j->b.n_layer_fds && !userns))
         return 0;
     return rootfs_precreate_mountpoints(j->b.cfg, j->b.rootfs, j->b.mount_fds, err);
 }
@@ -306,6 +306,8 @@ static int job_clone(struct create_job *j, aisbx_error **err)
             .n_mount_fds = j->b.cfg->n_mounts,
             .userns_fd = j->b.userns_fd,
             .root_tree_fd = j->b.root_tree_fd,
+            .layer_fds = j->b.layer_fds,
+            .n_layer_fds = j->b.n_layer_fds,
         };
         close(j->sync[0]);
         close(j->lockfd);

@@ -4,12 +4,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
+#include "runtime/fd_util.h"
+#include "runtime/kernel/ovl_layers.h"
 #include "runtime/kernel/userns.h"
 #include "runtime/kernel/userns_make.h"
 #include "runtime/lifecycle/userns_pool.h"
@@ -84,6 +89,17 @@ static int mapping_ns(const struct spec_mount *m, struct ns_cache *cache, size_t
     return fd;
 }
 
+static void add_change(struct hardened_bundle *b, const char *field, const char *old_value,
+                       char *new_value)
+{
+    struct overlay_changes *ch = &b->changes;
+    ch->v = xrealloc(ch->v, (ch->n + 1) * sizeof(*ch->v));
+    ch->v[ch->n++] = (struct overlay_change){.field = xstrdup(field),
+                                             .old_value = xstrdup(old_value),
+                                             .new_value = new_value,
+                                             .rule = "userns"};
+}
+
 /* A mount that cannot be idmapped (an overlay, proc, tmpfs before 6.3):
  * refused under userns_idmap "required", else mounted as it is and said. */
 static int idmap_failed(struct hardened_bundle *b, const char *field, aisbx_error **e,
@@ -106,9 +122,63 @@ static int idmap_failed(struct hardened_bundle *b, const char *field, aisbx_erro
     return 0;
 }
 
+/* An engine's overlay root: its layers, each cloned and idmapped (the
+ * engine's upper dir as the top one); 0 with none when the root is not an
+ * overlay. */
+static int idmap_layers(struct hardened_bundle *b, bool dry_run, aisbx_error **err)
+{
+    char real[PATH_MAX];
+    struct statfs sf;
+    if (statfs(b->rootfs, &sf) < 0 || sf.f_type != OVERLAYFS_SUPER_MAGIC ||
+        !realpath(b->rootfs, real))
+        return 0;
+    cleanup_close int mi = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+    cleanup_free char *text = NULL;
+    size_t len;
+    if (mi < 0 || read_all(mi, &text, &len, 16 << 20) < 0)
+        return aisbx_error_make(err, errno, "read /proc/self/mountinfo");
+    struct ovl_layers l;
+    int r = ovl_layers_parse(text, real, &l, err);
+    if (r <= 0)
+        return r;
+    size_t n = l.n_lower + (l.upper ? 1 : 0);
+    b->layer_fds = xmalloc0(n * sizeof(int));
+    for (size_t i = 0; r >= 0 && !dry_run && i < n; i++) {
+        const char *path = l.upper ? (i == 0 ? l.upper : l.lower[i - 1]) : l.lower[i];
+        cleanup_close int src = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int t =
+            src < 0 ? -1 : open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (t < 0) {
+            r = aisbx_error_make(err, errno, "overlay layer %s", path);
+            break;
+        }
+        b->layer_fds[b->n_layer_fds++] = t;
+        if (userns_idmap_tree(t, b->userns_fd, false, err) < 0)
+            r = aisbx_error_wrap(err, "overlay layer %s", path);
+    }
+    ovl_layers_free(&l);
+    if (r < 0) {
+        for (size_t i = 0; i < b->n_layer_fds; i++)
+            close(b->layer_fds[i]);
+        free(b->layer_fds);
+        b->layer_fds = NULL;
+        b->n_layer_fds = 0;
+        return -1;
+    }
+    add_change(b, "root.path", "idmapped",
+               xasprintf("(an overlay: rebuilt read-only over its %zu layers, each idmapped)", n));
+    return 1;
+}
+
 static int idmap_root(struct hardened_bundle *b, aisbx_error **err)
 {
     aisbx_error *e = NULL;
+    if (b->userns_fd < 0) { /* `check`: what create would do, nothing made */
+        struct statfs sf;
+        return statfs(b->rootfs, &sf) == 0 && sf.f_type == OVERLAYFS_SUPER_MAGIC
+                   ? (idmap_layers(b, true, err) < 0 ? -1 : 0)
+                   : 0;
+    }
     cleanup_close int src = open(b->rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (src < 0)
         return aisbx_error_make(err, errno, "rootfs %s", b->rootfs);
@@ -118,13 +188,24 @@ static int idmap_root(struct hardened_bundle *b, aisbx_error **err)
         return aisbx_error_make(err, errno, "open_tree (clone the rootfs)");
     if (userns_idmap_tree(tree, b->userns_fd, true, &e) < 0) {
         close(tree);
+        /* the overlay itself cannot be idmapped (EINVAL), its layers can */
+        aisbx_error *le = NULL;
+        int r = idmap_layers(b, false, &le);
+        if (r > 0) {
+            aisbx_error_free(&e);
+            return 0;
+        }
+        if (r < 0) {
+            aisbx_error_wrap(&e, "and its layers: %s", le->msg);
+            aisbx_error_free(&le);
+        }
         return idmap_failed(b, "root.path", &e, err);
     }
     b->root_tree_fd = tree;
     return 0;
 }
 
-int userns_setup_mounts(struct hardened_bundle *b, aisbx_error **err)
+int userns_setup_mounts(struct hardened_bundle *b, bool dry_run, aisbx_error **err)
 {
     const struct spec_config *c = b->cfg;
     const char *v = spec_kvlist_get(&c->annotations, USERNS_ANNOTATION);
@@ -132,6 +213,8 @@ int userns_setup_mounts(struct hardened_bundle *b, aisbx_error **err)
     struct ns_cache cache[MAX + 1] = {0};
     size_t n = 0;
     int r = 0;
+    if (dry_run) /* `check`: no namespace, no idmap; only what the root would become */
+        return v ? idmap_root(b, err) : 0;
     if (v) {
         struct spec_id_mapping m = {
             .container_id = 0, .host_id = b->userns_base, .size = USERNS_SIZE};

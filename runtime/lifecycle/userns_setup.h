@@ -21,7 +21,9 @@
 int userns_setup_claim(const struct aisbx_context *ctx, const char *id,
                        const struct spec_config *raw, struct overlay_facts *f,
                        struct hardened_bundle *b, aisbx_error **err);
-int userns_setup_mounts(struct hardened_bundle *b, aisbx_error **err);
+/* dry_run (`check`): no namespace is made, nothing idmapped; the change
+ * list shows what create would do to the root. */
+int userns_setup_mounts(struct hardened_bundle *b, bool dry_run, aisbx_error **err);
 /* create succeeded: the slot now lives as long as the init. */
 int userns_setup_keep(struct hardened_bundle *b, pid_t init, aisbx_error **err);
 /* The slot held by a container whose state is s (no annotation: none). */

@@ -13,6 +13,7 @@
 #define AISBX_RUNTIME_ROOTFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "specs/config.h"
 
@@ -21,8 +22,15 @@
  * refuses shared parents) and bind-mounts the rootfs onto itself (MS_REC) so
  * it is a mount point. */
 /* tree_fd >= 0: a detached (idmapped) clone of the rootfs made by create,
- * attached there instead of the bind. */
-int rootfs_prepare(const struct spec_config *c, const char *rootfs, int tree_fd, aisbx_error **err);
+ * attached there instead of the bind; else n_layers > 0: the idmapped
+ * layers of an engine's overlay root, rebuilt into a read-only overlay
+ * (overlay_root.c) attached there. */
+int rootfs_prepare(const struct spec_config *c, const char *rootfs, int tree_fd, const int *layers,
+                   size_t n_layers, aisbx_error **err);
+/* overlay_root.c: *tree is a detached read-only overlay over the layers
+ * (top first); a tmpfs is laid over rootfs meanwhile and removed. */
+int rootfs_overlay_over_layers(const char *rootfs, const int *layers, size_t n, int *tree,
+                               aisbx_error **err);
 
 /* create, before the clone, with an idmapped root or a user namespace: the
  * mount points the config needs directly in the image, made on the plain
