@@ -3,9 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,15 +41,11 @@ static int pidfd_open_compat(pid_t pid)
 /* In the forked child: never returns. Reports an exec failure as an errno
  * on errfd (fd 3 after the shuffle below) so the parent can say why. */
 static void __attribute__((noreturn))
-hook_child(const struct spec_hook *h, int exec_fd, int stdin_fd, int errfd, int userns_fd)
+hook_child(const struct spec_hook *h, int exec_fd, int stdin_fd, int errfd)
 {
     int e;
     /* Own process group: a timeout kills the hook's children too. */
     setpgid(0, 0);
-    /* the container's user namespace, as its root (hooks_run_in_userns) */
-    if (userns_fd >= 0 && (setns(userns_fd, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 ||
-                           setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-        goto fail;
     signals_reset_all();
     if (dup2(stdin_fd, 0) < 0 || dup2(errfd, 3) < 0)
         goto fail;
@@ -151,8 +145,8 @@ static int wait_hook(pid_t pid, int wfd, const char *data, size_t len, int timeo
     return 0;
 }
 
-static int run_one(const struct spec_hook *h, int exec_fd, int userns_fd, const char *kind,
-                   size_t idx, const char *state, aisbx_error **err)
+static int run_one(const struct spec_hook *h, int exec_fd, const char *kind, size_t idx,
+                   const char *state, aisbx_error **err)
 {
     int in[2], ep[2];
     if (!h->path || !*h->path)
@@ -180,7 +174,7 @@ static int run_one(const struct spec_hook *h, int exec_fd, int userns_fd, const 
         return aisbx_error_make(err, e, "%s hook #%zu (%s): fork", kind, idx, h->path);
     }
     if (pid == 0)
-        hook_child(h, exec_fd, in[0], ep[1], userns_fd);
+        hook_child(h, exec_fd, in[0], ep[1]);
     setpgid(pid, pid); /* as the child does: no window where a kill(-pid) misses */
     close(in[0]);
     close(ep[1]);
@@ -226,22 +220,15 @@ int hooks_run(const struct spec_hooklist *hooks, const char *kind, const char *s
     return hooks_run_fds(hooks, NULL, kind, state_json, err);
 }
 
-int hooks_run_in_userns(const struct spec_hooklist *hooks, const int *exec_fds, int userns_fd,
-                        const char *kind, const char *state_json, aisbx_error **err)
+int hooks_run_fds(const struct spec_hooklist *hooks, const int *exec_fds, const char *kind,
+                  const char *state_json, aisbx_error **err)
 {
     if (!hooks)
         return 0;
     for (size_t i = 0; i < hooks->n; i++)
-        if (run_one(&hooks->v[i], exec_fds ? exec_fds[i] : -1, userns_fd, kind, i, state_json,
-                    err) < 0)
+        if (run_one(&hooks->v[i], exec_fds ? exec_fds[i] : -1, kind, i, state_json, err) < 0)
             return -1;
     return 0;
-}
-
-int hooks_run_fds(const struct spec_hooklist *hooks, const int *exec_fds, const char *kind,
-                  const char *state_json, aisbx_error **err)
-{
-    return hooks_run_in_userns(hooks, exec_fds, -1, kind, state_json, err);
 }
 
 int hooks_run_all(const struct spec_hooklist *hooks, const char *kind, const char *state_json)
@@ -251,7 +238,7 @@ int hooks_run_all(const struct spec_hooklist *hooks, const char *kind, const cha
         return 0;
     for (size_t i = 0; i < hooks->n; i++) {
         aisbx_error *e = NULL;
-        if (run_one(&hooks->v[i], -1, -1, kind, i, state_json, &e) < 0) {
+        if (run_one(&hooks->v[i], -1, kind, i, state_json, &e) < 0) {
             log_warning("%s", e ? e->msg : "hook failed");
             failed++;
         }

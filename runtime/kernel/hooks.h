@@ -27,12 +27,6 @@ int hooks_run(const struct spec_hooklist *hooks, const char *kind, const char *s
  * as hooks_run. */
 int hooks_run_fds(const struct spec_hooklist *hooks, const int *exec_fds, const char *kind,
                   const char *state_json, aisbx_error **err);
-/* As hooks_run_fds; userns_fd >= 0: each hook joins that user namespace
- * and becomes its root before exec (createContainer hooks of a container
- * with its own namespace run as container root, as in the container's
- * namespaces they are meant to run in). */
-int hooks_run_in_userns(const struct spec_hooklist *hooks, const int *exec_fds, int userns_fd,
-                        const char *kind, const char *state_json, aisbx_error **err);
 
 /* For the hooks the spec says MUST all run (poststart, poststop): runs every
  * hook even after a failure, logs each failure as a warning and returns

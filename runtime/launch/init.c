@@ -204,7 +204,7 @@ static int run_hooks_inside(const struct init_args *a, const struct spec_hooklis
     size_t len;
     int r = spec_state_generate(&st, false, false, &json, &len, err);
     /* runc's prefix, which scripts grep for; the hook's own error follows. */
-    if (r == 0 && (r = hooks_run_in_userns(l, exec_fds, a->userns_fd, kind, json, err)) < 0)
+    if (r == 0 && (r = hooks_run_fds(l, exec_fds, kind, json, err)) < 0)
         aisbx_error_wrap(err, "error running hook");
     free(json);
     return r;
