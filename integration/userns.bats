@@ -293,3 +293,32 @@ members_of() { find "$SLOTS" -mindepth 2 -maxdepth 2 -name "*-$1" 2>/dev/null; }
     [ "${lines[5]}" = ok ]
     [[ "${lines[6]}" == *" / / ro,"*" - overlay "* ]]
 }
+
+# A container that shares namespaces with another (a CRI pod's pause
+# container, --pid/--ipc=container:X) joins X's user namespace: X's
+# processes are not `nobody` to it, signals work; each holds the slot.
+@test "userns: a container joining another's namespaces joins its user namespace" {
+    update_config '.process.args = ["sleep", "100"]'
+    start_ctr "$ID"
+    local pid
+    pid=$(ctr_pid "$ID")
+    cp -a "$BUNDLE" "$TESTDIR/bundle-b"
+    BUNDLE=$TESTDIR/bundle-b update_config '.linux.cgroupsPath = $cg
+        | .linux.namespaces |= map(if .type == "pid" then .path = $p elif .type == "ipc" then .path = $i else . end)
+        | .process.args = ["sh", "-c", "cat /proc/self/uid_map; kill -0 1 && echo kill-ok"]' \
+        --arg cg "$CGPATH-b" --arg p "/proc/$pid/ns/pid" --arg i "/proc/$pid/ns/ipc"
+    run aisbx check --bundle "$TESTDIR/bundle-b"
+    [[ "$output" == *"linux.namespaces[user]: (absent) -> (joined: the namespace of the container it shares namespaces with, entered last: container 0-65535 = host $(base_of "$ID")-"* ]]
+    rt_bg create --bundle "$TESTDIR/bundle-b" "$ID-b"
+    [ "$status" -eq 0 ]
+    [ -n "$(members_of "$ID-b")" ]
+    [ "$(readlink /proc/"$(ctr_pid "$ID-b")"/ns/user)" = "$(readlink /proc/"$pid"/ns/user)" ]
+    rt_bg start "$ID-b"
+    wait_for grep -q kill-ok "$TESTDIR/ctr.out"
+    [ "$(head -1 "$TESTDIR/ctr.out" | tr -s ' ' | sed 's/^ //')" = "0 $(base_of "$ID") 65536" ]
+    # X goes first: the joiner's member still holds the range
+    rt_bg delete --force "$ID"
+    [ -z "$(members_of "$ID")" ]
+    rt_bg delete --force "$ID-b"
+    [ -z "$(members_of "$ID-b")" ]
+}

@@ -126,6 +126,21 @@ static void test_classes_by_facts(void **state)
     run_free(&r);
 }
 
+/* A container sharing another's namespaces joins its user namespace. */
+static void test_joined(void **state)
+{
+    struct overlay_facts f = root_facts;
+    f.userns_joined = true;
+    struct run r;
+    harden_with(&r, NULL, NULL, NULL, ALL_NS, &f, NULL);
+    assert_string_equal(spec_kvlist_get(&r.out->annotations, USERNS_ANNOTATION), BASE_S);
+    expect_change(&r.ch, "linux.namespaces[user]", "(absent)",
+                  "(joined: the namespace of the container it shares namespaces with, entered "
+                  "last: container 0-65535 = host 1879048192-1879113727)",
+                  "userns");
+    run_free(&r);
+}
+
 static void test_policy_off_and_rootless(void **state)
 {
     struct run r;
@@ -219,6 +234,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classes),
         cmocka_unit_test(test_classes_by_facts),
+        cmocka_unit_test(test_joined),
         cmocka_unit_test(test_policy_off_and_rootless),
         cmocka_unit_test(test_config_user_ns),
         cmocka_unit_test(test_own_annotations_and_mount_mappings),

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -29,6 +30,79 @@ static bool asks_user_ns(const struct spec_config *c)
     return false;
 }
 
+/* "0 B 65536\n" and nothing else: the range of a container's own user
+ * namespace (this runtime's, or any made the same way). */
+static bool single_range(const char *text, uint32_t *base)
+{
+    unsigned long long in, out, n;
+    int used = 0;
+    if (!text || sscanf(text, " %llu %llu %llu %n", &in, &out, &n, &used) != 3 || text[used])
+        return false;
+    if (in != 0 || n != USERNS_SIZE || out < USERNS_SIZE || out % USERNS_SIZE ||
+        out + n > 0xFFFFFFFFULL)
+        return false;
+    *base = (uint32_t)out;
+    return true;
+}
+
+static char *read_small(const char *path)
+{
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char *t = NULL;
+    size_t n;
+    if (fd < 0 || read_all(fd, &t, &n, 4096) < 0)
+        return NULL;
+    return t;
+}
+
+/* A container that shares namespaces with another (a CRI pod's pause
+ * container, --ipc/--pid/--net=container:X) joins X's user namespace, so
+ * that X's processes are not `nobody` to it: the namespace of the process
+ * a judged /proc/<pid>/ns/... path names, if it is not the initial one and
+ * maps exactly one 65536-id range whose root is not host root. The
+ * namespace fd is checked to belong to that same pid (the path's namespace
+ * fd the overlay judged is compared with the pid's, after the user
+ * namespace was opened: a pid reused meanwhile fails the comparison). */
+static int peer_user_ns(const struct spec_config *raw, const struct overlay_facts *f, int *fd,
+                        uint32_t *base)
+{
+    const struct spec_linux *l = raw->linux_;
+    *fd = -1;
+    for (size_t i = 0; l && f->ns && i < l->n_namespaces && i < f->n_ns; i++) {
+        const struct spec_namespace *ns = &l->namespaces[i];
+        int pid;
+        char kind[16], tail;
+        if (!ns->path || f->ns[i].fd < 0 || !f->ns[i].exists || f->ns[i].is_host ||
+            sscanf(ns->path, "/proc/%d/ns/%15[a-z]%c", &pid, kind, &tail) != 2 || pid <= 0)
+            continue;
+        char p[64];
+        snprintf(p, sizeof(p), "/proc/%d/ns/user", pid);
+        int u = open(p, O_RDONLY | O_CLOEXEC);
+        struct stat a, b2, mine;
+        snprintf(p, sizeof(p), "/proc/%d/ns/%s", pid, kind);
+        if (u < 0 || fstat(u, &a) < 0 || stat("/proc/self/ns/user", &mine) < 0 ||
+            (a.st_ino == mine.st_ino && a.st_dev == mine.st_dev) || stat(p, &b2) < 0 ||
+            fstat(f->ns[i].fd, &a) < 0 || a.st_ino != b2.st_ino || a.st_dev != b2.st_dev) {
+            if (u >= 0)
+                close(u);
+            continue;
+        }
+        snprintf(p, sizeof(p), "/proc/%d/uid_map", pid);
+        cleanup_free char *um = read_small(p);
+        snprintf(p, sizeof(p), "/proc/%d/gid_map", pid);
+        cleanup_free char *gm = read_small(p);
+        uint32_t ub, gb;
+        if (!single_range(um, &ub) || !single_range(gm, &gb) || ub != gb) {
+            close(u);
+            continue;
+        }
+        *fd = u;
+        *base = ub;
+        return 1;
+    }
+    return 0;
+}
+
 int userns_setup_claim(const struct aisbx_context *ctx, const char *id,
                        const struct spec_config *raw, struct overlay_facts *f,
                        struct hardened_bundle *b, aisbx_error **err)
@@ -39,8 +113,30 @@ int userns_setup_claim(const struct aisbx_context *ctx, const char *id,
     struct userns_pool pool;
     if (userns_pool_load("/etc/subuid", "/etc/subgid", &pool, err) < 0)
         return -1;
-    if (!id) {
+    uint32_t peer_base;
+    if (!id) { /* `check`: nothing claimed, the pool's first range or the peer's */
+        int pfd;
         f->userns_base = pool.base;
+        if (peer_user_ns(raw, f, &pfd, &peer_base) > 0) {
+            close(pfd);
+            f->userns_base = peer_base;
+            f->userns_joined = true;
+        }
+        return 0;
+    }
+    if (peer_user_ns(raw, f, &b->userns_fd, &peer_base) > 0) {
+        f->userns_base = b->userns_base = peer_base;
+        f->userns_joined = true;
+        uint64_t off = (uint64_t)peer_base - pool.base;
+        if (peer_base >= pool.base && off / USERNS_SIZE < pool.slots) {
+            /* a range of our pool: hold it too while this container runs */
+            b->userns_slot = (uint32_t)(off / USERNS_SIZE);
+            if (userns_slot_join(USERNS_SLOTS_DIR, b->userns_slot, ctx->root, id, err) < 0)
+                return -1;
+            b->userns_claimed = true;
+            b->userns_root = xstrdup(ctx->root);
+            b->userns_id = xstrdup(id);
+        }
         return 0;
     }
     if (userns_slot_claim(USERNS_SLOTS_DIR, &pool, ctx->root, id, &b->userns_slot, err) < 0)
@@ -215,14 +311,15 @@ int userns_setup_mounts(struct hardened_bundle *b, bool dry_run, aisbx_error **e
     int r = 0;
     if (dry_run) /* `check`: no namespace, no idmap; only what the root would become */
         return v ? idmap_root(b, err) : 0;
-    if (v) {
+    if (v && b->userns_fd < 0) {
         struct spec_id_mapping m = {
             .container_id = 0, .host_id = b->userns_base, .size = USERNS_SIZE};
         /* owned by the container's host root uid: its quotas are its own */
-        if (userns_make(&m, 1, &m, 1, true, b->userns_base, &b->userns_fd, err) < 0 ||
-            idmap_root(b, err) < 0)
+        if (userns_make(&m, 1, &m, 1, true, b->userns_base, &b->userns_fd, err) < 0)
             return -1;
     }
+    if (v && idmap_root(b, err) < 0)
+        return -1;
     for (size_t i = 0; r == 0 && i < c->n_mounts; i++) {
         const struct spec_mount *m = &c->mounts[i];
         if (b->mount_fds[i] < 0 || (!m->n_uid_mappings && !m->n_gid_mappings))

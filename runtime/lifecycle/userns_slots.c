@@ -229,6 +229,29 @@ int userns_slot_claim(const char *dir, const struct userns_pool *pool, const cha
     return r < 0 ? -1 : 0;
 }
 
+int userns_slot_join(const char *dir, uint32_t slot, const char *root, const char *id,
+                     aisbx_error **err)
+{
+    struct locked l;
+    char name[300], sname[16];
+    if (lock_dir(dir, &l, err) < 0)
+        return -1;
+    snprintf(sname, sizeof(sname), "%" PRIu32, slot);
+    member_name(root, id, name, sizeof(name));
+    int r = mkdirat(l.dir, sname, 0700) < 0 && errno != EEXIST
+                ? aisbx_error_make(err, errno, "userns slots: mkdir slot %s", sname)
+                : 0;
+    int sfd = r < 0 ? -1 : openat(l.dir, sname, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_RDONLY);
+    if (r == 0 && sfd < 0)
+        r = aisbx_error_make(err, errno, "userns slots: open slot %s", sname);
+    if (r == 0)
+        r = write_member(sfd, name, root, id, getpid(), err);
+    if (sfd >= 0)
+        close(sfd);
+    unlock_dir(&l);
+    return r;
+}
+
 int userns_slot_set_owner(const char *dir, uint32_t slot, const char *root, const char *id,
                           pid_t pid, aisbx_error **err)
 {

@@ -28,6 +28,12 @@
  * may write. */
 int userns_slot_claim(const char *dir, const struct userns_pool *pool, const char *root,
                       const char *id, uint32_t *slot, aisbx_error **err);
+/* The container shares slot `slot` with the container whose user namespace
+ * it joins (a pod, --ipc/--pid/--net=container:X): its own member keeps the
+ * range held while it runs, whoever goes first. The calling process holds
+ * it until userns_slot_set_owner. */
+int userns_slot_join(const char *dir, uint32_t slot, const char *root, const char *id,
+                     aisbx_error **err);
 /* From now on the slot lives as long as pid (the init). */
 int userns_slot_set_owner(const char *dir, uint32_t slot, const char *root, const char *id,
                           pid_t pid, aisbx_error **err);

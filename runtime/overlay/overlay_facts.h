@@ -53,6 +53,9 @@ struct overlay_facts {
     /* The host id of container id 0 in the slot create claimed for the
      * container's user namespace (userns_slots.h); 0: none claimed. */
     uint32_t userns_base;
+    /* ... and that range is the user namespace of a container this one
+     * shares namespaces with (joined, not new). */
+    bool userns_joined;
 };
 
 /* Relative bind sources are resolved against `bundle`. Fails only on

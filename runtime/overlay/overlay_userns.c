@@ -195,9 +195,11 @@ int ov_userns(struct spec_config *c, const struct overlay_facts *facts,
         char *v = xasprintf("%" PRIu32, base);
         spec_kvlist_set(&c->annotations, USERNS_ANNOTATION, v);
         free(v);
-        char *nv =
-            xasprintf("(new, entered last: container 0-65535 = host %" PRIu32 "-%" PRIu32 ")", base,
-                      base + USERNS_SIZE - 1);
+        const char *how = facts->userns_joined
+                              ? "joined: the namespace of the container it shares namespaces with"
+                              : "new";
+        char *nv = xasprintf("(%s, entered last: container 0-65535 = host %" PRIu32 "-%" PRIu32 ")",
+                             how, base, base + USERNS_SIZE - 1);
         ov_change(ch, "userns", "(absent)", nv, "linux.namespaces[user]");
         free(nv);
         ov_change(ch, "userns", "(no idmap)", "idmapped: on-disk 0-65535 = container 0-65535",
