@@ -239,6 +239,42 @@ static void test_gc_owner(void **state)
     assert_int_equal(count_slots(), 0);
 }
 
+/* A container that joins another's user namespace holds the slot too:
+ * the slot goes only when both members are gone. */
+static void test_join(void **state)
+{
+    aisbx_error *err = NULL;
+    uint32_t s;
+    int go[2];
+    assert_int_equal(pipe(go), 0);
+    pid_t x = fork();
+    if (x == 0) {
+        char c;
+        close(go[1]);
+        uint32_t k;
+        if (userns_slot_claim(slotdir, &small, "/r", "x", &k, NULL) < 0 || k != 0)
+            _exit(2);
+        _exit(read(go[0], &c, 1) == 0 ? 0 : 1);
+    }
+    close(go[0]);
+    /* wait for x's claim */
+    for (int i = 0; i < 500 && count_slots() < 1; i++)
+        usleep(10000);
+    assert_int_equal(count_slots(), 1);
+    assert_int_equal(userns_slot_join(slotdir, 0, "/r", "joiner", &err), 0);
+    close(go[1]); /* x goes first */
+    int st;
+    assert_int_equal(waitpid(x, &st, 0), x);
+    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_int_equal(userns_slots_gc(slotdir, &err), 1);
+    assert_int_equal(count_slots(), 1); /* the joiner still holds it */
+    assert_int_equal(userns_slot_claim(slotdir, &small, "/r", "other", &s, &err), 0);
+    assert_int_equal(s, 1);
+    assert_int_equal(userns_slot_release(slotdir, 0, "/r", "joiner", &err), 0);
+    assert_int_equal(userns_slot_release(slotdir, 1, "/r", "other", &err), 0);
+    assert_int_equal(count_slots(), 0);
+}
+
 /* N processes claim at once: the lock gives each its own slot. */
 static void test_concurrent_claims(void **state)
 {
@@ -315,6 +351,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_claim_release, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_gc_dead_claimer, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_gc_owner, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_join, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_concurrent_claims, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_dir_refused, setup_dir, teardown_dir),
     };
