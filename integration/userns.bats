@@ -322,3 +322,17 @@ members_of() { find "$SLOTS" -mindepth 2 -maxdepth 2 -name "*-$1" 2>/dev/null; }
     rt_bg delete --force "$ID-b"
     [ -z "$(members_of "$ID-b")" ]
 }
+
+# On a systemd host "/" is shared: a clone of the root (open_tree) would be
+# in the host's peer group (mount events both ways, and pivot_root refuses
+# it with EINVAL). The idmapped clone is made private.
+@test "userns: a root on a shared mount is attached private (pivot_root works, no peer group)" {
+    mount --bind "$TESTDIR" "$TESTDIR"
+    mount --make-shared "$TESTDIR"
+    update_config '.process.args = ["sh", "-c", "awk \"\\$5 == \\\"/\\\"\" /proc/self/mountinfo"]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    umount -l "$TESTDIR"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *" / ro,"*idmapped* ]]
+    [[ "$output" != *shared:* ]]
+}

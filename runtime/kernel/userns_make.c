@@ -118,7 +118,11 @@ int userns_make(const struct spec_id_mapping *uid, size_t n_uid, const struct sp
 
 int userns_idmap_tree(int tree_fd, int userns_fd, bool recursive, aisbx_error **err)
 {
-    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (__u64)userns_fd};
+    /* private as well: a clone of a shared mount (a systemd host's /) is
+     * in the source's peer group, which would let mount events flow
+     * between the host and the container, and pivot_root refuses it */
+    struct mount_attr attr = {
+        .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (__u64)userns_fd, .propagation = MS_PRIVATE};
     if (mount_setattr(tree_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
                       sizeof(attr)) < 0)
         return aisbx_error_make(err, errno, "idmap the mount");

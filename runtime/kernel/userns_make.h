@@ -27,7 +27,8 @@ int userns_make(const struct spec_id_mapping *uid, size_t n_uid, const struct sp
                 size_t n_gid, bool close_doors, uid_t owner, int *fd, aisbx_error **err);
 
 /* The detached tree tree_fd (open_tree OPEN_TREE_CLONE) becomes idmapped
- * through the user namespace userns_fd (recursive: every mount of it). */
+ * through the user namespace userns_fd, and private (recursive: every
+ * mount of it). */
 int userns_idmap_tree(int tree_fd, int userns_fd, bool recursive, aisbx_error **err);
 
 /* The /proc/sys/user limits userns_make writes (for tests and `exec`). */
