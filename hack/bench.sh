@@ -5,7 +5,8 @@
 # docs/bench.md and a gnuplot chart.)  `make bench` runs it with defaults.
 #
 #   hack/bench.sh [options] [RUNTIME ...]
-#   RUNTIME = [NAME=]PATH[,VAR=VALUE...]     (default: aisbx=./aisbx crun runc)
+#   RUNTIME = [NAME=]PATH[,VAR=VALUE...]
+#             (default: aisbx=./aisbx aisbx-nouserns=./aisbx,AISBX_POLICY=<userns off> crun runc)
 #   e.g. hack/bench.sh aisbx=./aisbx aisbx-nocache=./aisbx,AISBX_SECCOMP_CACHE=0 crun runc
 #
 # Every RUNTIME must speak the runc CLI (create/start/state/delete/run/list).
@@ -45,7 +46,8 @@ TOP=$(dirname "$HERE")
 usage() {
     cat <<'EOT'
 usage: hack/bench.sh [options] [[NAME=]PATH[,VAR=VALUE...] ...]
-  default runtimes: aisbx=./aisbx crun runc (baseline for ratios: crun)
+  default runtimes: aisbx=./aisbx aisbx-nouserns (policy userns off) crun runc
+                    (baseline for ratios: crun)
   -n N          sequential rounds (lifecycle, run, seccomp)  [50]
   -W N          warm-up rounds, not counted                  [3]
   -w N          parallel workers for throughput              [2]
@@ -123,7 +125,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 die() { echo "bench: $*" >&2; exit 1; }
-[ ${#RTS[@]} -ge 1 ] || RTS=("aisbx=$TOP/aisbx" crun runc)
+# aisbx-nouserns: the same binary with the operator's opt-out of the user
+# namespace (issue 14), interleaved with it: what the namespace costs
+[ ${#RTS[@]} -ge 1 ] || RTS=("aisbx=$TOP/aisbx"
+    "aisbx-nouserns=$TOP/aisbx,AISBX_POLICY=$TOP/hack/bench-policy-userns-off.json" crun runc)
 [ "$(id -u)" = 0 ] || die "must run as root (namespaces, cgroups)"
 for v in N WARM WORKERS PER_WORKER TROUNDS RSS_K DOCKER_N; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number, got '${!v}'"

@@ -77,7 +77,7 @@ done
 
 # --- the pure overlay: no syscalls, no I/O ------------------------------------------
 pure="overlay.c overlay_linux.c overlay_mounts.c overlay_namespaces.c overlay_paths.c
-      overlay_process.c overlay_resources.c overlay_util.c overlay.h overlay_internal.h overlay_paths.h"
+      overlay_process.c overlay_resources.c overlay_util.c overlay_userns.c overlay.h overlay_internal.h overlay_paths.h"
 allowed='errno|inttypes|stdarg|stdbool|stddef|stdint|stdio|stdlib|string'
 for n in $pure; do
     f=runtime/overlay/$n

@@ -17,6 +17,9 @@ load helpers
 
 @test "create: the user process does not run before start" {
     mkdir "$TESTDIR/vol"
+    # uid 1000: a user bind is idmapped without root (userns.bats)
+    chown 1000:1000 "$TESTDIR/vol"
+    update_config '.process.user = {"uid": 1000, "gid": 1000}'
     add_mount /vol bind "$TESTDIR/vol" '["rbind","rw"]'
     update_config '.process.args = ["sh", "-c", "echo ran > /vol/ran; " + $s]' --arg s "$LONG_RUNNING"
     rt_bg create --bundle "$BUNDLE" "$ID"

@@ -67,10 +67,13 @@ show() {
 
 @test "devices: in a user namespace the host node is bound read-only (chmod: EROFS)" {
     update_config '.linux.namespaces += [{"type": "user"}]
-        | .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
-        | .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]'
-    # container root is host root here, the one case where a rw bind of the
-    # host's node would let chmod through; the bind must be read-only.
+        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+    # mknod is impossible in a config-asked user namespace: the host's node
+    # is bound, and the bind must be read-only (a mapping of host root, the
+    # case where a rw bind would let chmod through, is refused: userns.bats).
+    # The mapped root must reach the bundle, as under runc.
+    chmod 711 "$AISBX_IT_BASE" "$TESTDIR"
     run_sh 'grep " /dev/full " /proc/self/mountinfo | cut -d" " -f6
             if grep " /dev/full " /proc/self/mountinfo | cut -d" " -f6 | grep -q "^ro"; then
                 chmod 0600 /dev/full 2>&1; chown 1:1 /dev/full 2>&1; fi

@@ -169,6 +169,11 @@ init_dies_at_every_step_of() { # STAGE
     update_config '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "echo > /dev/shm/hook-runs; sleep 100"]}]'
     add_mount /dev/shm bind "$TESTDIR" '["rbind","rw"]'
     chmod 777 "$TESTDIR"
+    # as uid 1000, the dir's owner (the hook runs as the process): a user
+    # bind is idmapped without root, nobody writes to a dir of an unmapped
+    # owner there (userns.bats)
+    chown 1000:1000 "$TESTDIR"
+    update_config '.process.user = {"uid": 1000, "gid": 1000}'
     rt_bg create --bundle "$BUNDLE" "$ID"
     [ "$status" -eq 0 ]
     local pid

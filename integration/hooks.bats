@@ -9,6 +9,14 @@ setup() {
     mkdir -p "$HOOKS"
     chmod 777 "$HOOKS"
     add_mount /hooks bind "$HOOKS" '["rbind","rw"]'
+    # Container root is not host root (issue 14): startContainer hooks and
+    # the process write to the /hooks bind, which as a user bind is idmapped
+    # without root (the kernel lets nobody write to a file or dir whose owner
+    # is not mapped there): they run as uid 1000, owner of the dir and of
+    # the shared "order" file (host-side hooks append to it as host root).
+    chown 1000:1000 "$HOOKS"
+    install -m 666 -o 1000 -g 1000 /dev/null "$HOOKS/order"
+    update_config '.process.user = {"uid": 1000, "gid": 1000}'
 }
 
 # A hook that saves its stdin as NAME.json and appends NAME to order. It runs

@@ -13,12 +13,17 @@ setup() {
 # mount_line DEST: the container's mountinfo line for DEST (from inside).
 mountinfo_of() { awk -v d="$1" '$5 == d' <<<"$output"; }
 
+# As uid 1000: a user bind is idmapped without root under aisbx's user
+# namespace (userns.bats has container root's side of it).
 @test "bind: a host dir is visible and writable" {
+    chown 1000:1000 "$TESTDIR/vol"
     add_mount /vol bind "$TESTDIR/vol" '["rbind","rw"]'
+    update_config '.process.user = {"uid": 1000, "gid": 1000}'
     run_sh 'cat /vol/hostfile && echo from-ctr > /vol/ctrfile'
     [ "$status" -eq 0 ]
     [ "$output" = from-host ]
     [ "$(cat "$TESTDIR/vol/ctrfile")" = from-ctr ]
+    [ "$(stat -c %u:%g "$TESTDIR/vol/ctrfile")" = 1000:1000 ]
 }
 
 @test "bind ro: writes fail with EROFS" {

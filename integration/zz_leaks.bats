@@ -80,3 +80,19 @@ exiting_in_removed_cgroup() { # PID
     run diff <(grep -Fwf "$AISBX_IT_BASE/devnodes.common" "$AISBX_IT_BASE/devnodes.before") <(grep -Fwf "$AISBX_IT_BASE/devnodes.common" <<<"$now")
     [ "$status" -eq 0 ] || { echo "host device nodes changed:" >&2; echo "$output" >&2; false; }
 }
+
+# Issue 14: no user namespace slot of this run's containers is still held.
+# A member whose process died (a create killed half-way) is collected by
+# the next claim or release, so after the suite's last delete none of ours
+# may be left; another run's or live containers are not ours to judge.
+@test "leaks: no user namespace slot held by a container of this run" {
+    local f bad=
+    for f in /run/aisbx-userns/*/*; do
+        [ -f "$f" ] || continue
+        # line 2 of a member is the container's --root
+        if sed -n 2p "$f" 2>/dev/null | grep -q "^$AISBX_IT_BASE/"; then
+            bad="$bad $f"
+        fi
+    done
+    [ -z "$bad" ] || { echo "slots held:$bad" >&2; false; }
+}

@@ -5,8 +5,9 @@
 
 #include "config_internal.h"
 
-static const char *const policy_keys[] = {"pids_max", "memory_max",   "nofile_max", "tmpfs_max",
-                                          "tmp_exec", "capabilities", "devpts_max", NULL};
+static const char *const policy_keys[] = {
+    "pids_max",     "memory_max", "nofile_max", "tmpfs_max",    "tmp_exec",
+    "capabilities", "devpts_max", "userns",     "userns_idmap", NULL};
 
 static int parse_policy_fields(const struct json_at *o, struct spec_policy *p, aisbx_error **err)
 {
@@ -34,6 +35,9 @@ static int parse_policy_fields(const struct json_at *o, struct spec_policy *p, a
     if ((r = json_get_u64(o, "devpts_max", 0, &p->devpts_max, err)) < 0)
         return -1;
     p->has_devpts_max = r;
+    if (json_get_string(o, "userns", 0, &p->userns, err) < 0 ||
+        json_get_string(o, "userns_idmap", 0, &p->userns_idmap, err) < 0)
+        return -1;
     return 0;
 }
 
@@ -61,5 +65,7 @@ void spec_policy_free(struct spec_policy *p)
     if (!p)
         return;
     spec_strlist_free(&p->capabilities);
+    free(p->userns);
+    free(p->userns_idmap);
     free(p);
 }

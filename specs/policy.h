@@ -19,6 +19,8 @@ struct spec_policy {
     bool tmp_exec;                    /* "tmp_exec" */
     struct spec_strlist capabilities; /* "capabilities": ["CAP_CHOWN", ...] */
     uint64_t devpts_max;              /* "devpts_max" (added for issue 10) */
+    char *userns;                     /* "userns": "required" | "off"; NULL if absent */
+    char *userns_idmap;               /* "userns_idmap": "best-effort" | "required"; NULL */
 };
 
 /* An unknown key is an error too: a misspelt tunable must not pass silently. */

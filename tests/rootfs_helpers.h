@@ -225,6 +225,8 @@ static inline int container_init(const struct scenario *s)
         .fifo_fd = -1,
         .state_dirfd = -1,
         .no_pivot = s->no_pivot,
+        .userns_fd = -1,
+        .root_tree_fd = -1,
     };
     if (init_run_stage(&a, "rootfs", before_step, (void *)s, &err) < 0) {
         if (hook_code) {

@@ -31,12 +31,15 @@ static void test_defaults(void **state)
     assert_false(p.tmp_exec);
     assert_int_equal(p.allowed_caps, 0);
     assert_int_equal(p.devpts_max, 64);
+    assert_true(p.userns);
+    assert_false(p.userns_idmap_required);
 }
 
 static void test_valid_buffer(void **state)
 {
     const char *j = "{\"pids_max\":512,\"memory_max\":2147483648,\"nofile_max\":4096,"
                     "\"tmpfs_max\":134217728,\"tmp_exec\":true,\"devpts_max\":1024,"
+                    "\"userns\":\"off\",\"userns_idmap\":\"required\","
                     "\"capabilities\":[\"CAP_CHOWN\",\"CAP_NET_BIND_SERVICE\"]}";
     struct aisbx_policy p;
     aisbx_error *err = NULL;
@@ -48,6 +51,8 @@ static void test_valid_buffer(void **state)
     assert_int_equal(p.tmpfs_max, 134217728);
     assert_true(p.tmp_exec);
     assert_int_equal(p.devpts_max, 1024);
+    assert_false(p.userns);
+    assert_true(p.userns_idmap_required);
     assert_int_equal(p.allowed_caps, (1ULL << CAP_CHOWN) | (1ULL << CAP_NET_BIND_SERVICE));
 }
 
@@ -88,6 +93,9 @@ static const struct {
     {"{\"pids_maxx\":10}", "pids_maxx"},
     {"{\"pids_max\":\"10\"}", "pids_max"},
     {"{\"tmp_exec\":1}", "tmp_exec"},
+    {"{\"userns\":\"optional\"}", "policy userns: \"optional\" is not required or off"},
+    {"{\"userns\":false}", "userns"},
+    {"{\"userns_idmap\":\"off\"}", "policy userns_idmap: \"off\" is not best-effort or required"},
     {"{\"pids_max\":10", "policy"},
     {"[]", "policy"},
     {"", "policy"},

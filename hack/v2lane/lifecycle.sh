@@ -35,6 +35,17 @@ check "cpu.weight from shares 512" test "$(cat $cg/cpu.weight)" = 20
 check "init in the cgroup" grep -qx "$(cat /tmp/pid)" $cg/cgroup.procs
 check "start" $A start c1
 check "status running" sh -c "$A state c1 | grep -q '\"status\": \"running\"'"
+# issue 14: the container's own user namespace, entered last; on 6.1 a
+# tmpfs (this guest's initramfs root) cannot be idmapped: the fallback is
+# recorded and the container runs
+check "user namespace: the init is a high host uid" \
+    test "$(awk '/^Uid:/ {print $2}' /proc/$(cat /tmp/pid)/status)" -ge 65536
+check "user namespace: uid 0 inside, max_user_namespaces 0" \
+    test "$($A exec c1 sh -c 'id -u; cat /proc/sys/user/max_user_namespaces' | tr '\n' ' ')" = "0 0 "
+case $(uname -r) in
+6.1.*) check "user namespace: the root's idmap fallback is recorded (tmpfs, 6.1)" \
+    grep -q "^userns: root.path: idmapped -> (not idmapped: " /run/aisbx-v2/c1/overlay.log ;;
+esac
 check "pause" $A pause c1
 check "cgroup.freeze = 1" test "$(cat $cg/cgroup.freeze)" = 1
 check "status paused" sh -c "$A state c1 | grep -q '\"status\": \"paused\"'"

@@ -26,6 +26,7 @@
 #include "runtime/launch/process_final.h"
 #include "runtime/launch/sync.h"
 #include "runtime/log.h"
+#include "runtime/overlay/overlay.h"
 
 /* What the exec steps share. */
 struct exec_ctx {
@@ -135,6 +136,19 @@ static int step_console(struct exec_ctx *c, aisbx_error **err)
     return launch_console(c->j->plan, false, err);
 }
 
+/* The container's own user namespace (USERNS_ANNOTATION), joined last as
+ * the init did, through the pidfd of the init the parent checked. */
+static int step_join_userns(struct exec_ctx *c, aisbx_error **err)
+{
+    if (!spec_kvlist_get(&c->j->cfg->annotations, USERNS_ANNOTATION))
+        return 0;
+    if (c->j->pidfd < 0)
+        return aisbx_error_make(err, ENOSYS, "join the container's user namespace: no pidfd");
+    if (setns(c->j->pidfd, CLONE_NEWUSER) < 0)
+        return aisbx_error_make(err, errno, "join the container's user namespace");
+    return 0;
+}
+
 static const struct exec_step child_steps[] = {
     {"wait-go", step_wait_go},
     {"listener-state", step_listener_state},
@@ -143,6 +157,7 @@ static const struct exec_step child_steps[] = {
     {"process-attrs", step_process_attrs},
     {"personality", step_personality},
     {"console", step_console},
+    {"join-userns", step_join_userns},
 };
 
 /* Entered and checked: a sub-cgroup that exists nowhere must fail, not

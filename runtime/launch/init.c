@@ -147,7 +147,10 @@ static int step_loopback(struct init_ctx *c, aisbx_error **err)
 
 static int step_rootfs_prepare(struct init_ctx *c, aisbx_error **err)
 {
-    return rootfs_prepare(c->a->cfg, c->a->rootfs, err);
+    /* with an idmapped root or a user namespace create made the mount
+     * points already (rootfs_precreate_mountpoints) */
+    const struct init_args *a = c->a;
+    return rootfs_prepare(a->cfg, a->rootfs, a->root_tree_fd, a->layer_fds, a->n_layer_fds, err);
 }
 
 static int step_mounts(struct init_ctx *c, aisbx_error **err)
@@ -171,6 +174,10 @@ static int step_close_host_fds(struct init_ctx *c, aisbx_error **err)
     for (int t = 0; a->ns_fds && t < SPEC_NS_COUNT; t++)
         if (a->ns_fds[t] >= 0)
             close(a->ns_fds[t]);
+    if (a->root_tree_fd >= 0)
+        close(a->root_tree_fd);
+    for (size_t i = 0; i < a->n_layer_fds; i++)
+        close(a->layer_fds[i]);
     return 0;
 }
 
@@ -328,6 +335,23 @@ static int step_start_hooks_state(struct init_ctx *c, aisbx_error **err)
     return 0;
 }
 
+/* "userns last": every other namespace, mount, sysctl and rlimit was set up
+ * as root of the initial user namespace (they stay owned by it); only now
+ * does the init enter its own user namespace, whose max_*_namespaces are
+ * already 0, so the ids and capabilities the hardening sets next are the
+ * namespace's: container root is an unprivileged host uid. */
+static int step_userns_enter(struct init_ctx *c, aisbx_error **err)
+{
+    int fd = c->a->userns_fd;
+    if (fd < 0)
+        return 0;
+    int r = setns(fd, CLONE_NEWUSER) < 0
+                ? aisbx_error_make(err, errno, "join the container's user namespace")
+                : 0;
+    close(fd);
+    return r;
+}
+
 /* The process's credentials, capabilities, no_new_privs, the config's
  * filter and the floor, verified: from here on the init is as privileged
  * as the program will be (startContainer hooks included). */
@@ -374,6 +398,7 @@ static const struct init_step init_steps[] = {
     {"personality", "process", step_personality},
     {"session-keyring", "process", step_session_keyring},
     {"start-hooks-state", "process", step_start_hooks_state},
+    {"userns-enter", "harden", step_userns_enter},
     {"harden", "harden", step_harden},
 };
 

@@ -33,6 +33,13 @@ struct init_args {
     const int *ns_fds;
     const int *mount_fds;
     size_t n_mount_fds;
+    /* The container's own user namespace (userns_make.h), joined last, just
+     * before the hardening; -1: none. root_tree_fd: the idmapped clone of
+     * the root, attached in place of the root's bind onto itself; -1: none. */
+    int userns_fd, root_tree_fd;
+    /* An engine's overlay root: its idmapped layers, top first (n 0: none). */
+    const int *layer_fds;
+    size_t n_layer_fds;
 };
 
 __attribute__((noreturn)) void init_main(const struct init_args *a);

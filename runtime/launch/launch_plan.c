@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "runtime/kernel/process_attrs.h"
 #include "runtime/launch/process_final.h"
 #include "runtime/log.h"
+#include "runtime/overlay/overlay.h"
 
 int launch_plan_prepare(struct launch_plan *p, const struct spec_config *cfg,
                         const struct spec_process *proc, const char *console_socket, int relay_fd,
@@ -21,6 +23,8 @@ int launch_plan_prepare(struct launch_plan *p, const struct spec_config *cfg,
     p->process = proc;
     p->preserve_fds = preserve_fds;
     p->seccomp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
+    const char *base = spec_kvlist_get(&cfg->annotations, USERNS_ANNOTATION);
+    p->userns_base = base ? (uint32_t)strtoul(base, NULL, 10) : 0;
     if (proc->terminal && !console_socket && relay_fd < 0)
         return aisbx_error_make(err, 0,
                                 "cannot allocate tty if aisbx will detach without "
@@ -92,9 +96,12 @@ int launch_console(const struct launch_plan *p, bool bind_dev_console, aisbx_err
         goto out;
     /* The terminal belongs to the process's user (runc's
      * fixStdioPermissions); the gid stays devpts's (tty, gid=5). A user
-     * namespace that does not map the owner refuses: left as it is. */
-    if (proc->user.uid != 0 && fchown(STDIN_FILENO, proc->user.uid, (gid_t)-1) < 0)
-        log_debug("chown the terminal to %u: %s", proc->user.uid, strerror(errno));
+     * namespace that does not map the owner refuses: left as it is. In
+     * the container's own namespace (still to be joined) the owner is the
+     * host id of the process's uid, its root included. */
+    uid_t owner = p->userns_base ? p->userns_base + proc->user.uid : proc->user.uid;
+    if (owner != 0 && fchown(STDIN_FILENO, owner, (gid_t)-1) < 0)
+        log_debug("chown the terminal to %u: %s", owner, strerror(errno));
     /* /dev/console is the conventional name of the container's terminal;
      * its mount point was made while /dev was still writable. */
     if (bind_dev_console) {

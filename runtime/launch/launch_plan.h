@@ -26,6 +26,10 @@ struct launch_plan {
      * holds the pids cap, set and verified by process_harden; 0: the
      * cgroup holds it. */
     uint64_t nproc_max;
+    /* The container's own user namespace (USERNS_ANNOTATION): the host id
+     * of its uid 0, 0 if none; the terminal is chowned to the host id of
+     * the process's uid. */
+    uint32_t userns_base;
 };
 
 /* Parent side: refuses a terminal without a console socket (runc's text),

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/lifecycle/userns_setup.h"
+#include "runtime/lifecycle/userns_slots.h"
 #include "runtime/log.h"
 #include "runtime/rootfs/rootfs.h"
 
@@ -61,7 +63,7 @@ static int keep_judged_fds(struct hardened_bundle *b, const struct overlay_facts
     return 0;
 }
 
-int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle,
+int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle, const char *id,
                          struct hardened_bundle *out, aisbx_error **err)
 {
     struct spec_config *raw = NULL;
@@ -71,6 +73,7 @@ int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle,
     int r;
 
     memset(out, 0, sizeof(*out));
+    out->userns_fd = out->root_tree_fd = -1;
     if (!realpath(bundle ? bundle : ".", buf))
         return aisbx_error_make(err, errno, "bundle %s", bundle ? bundle : ".");
     out->bundle = xstrdup(buf);
@@ -107,9 +110,13 @@ int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle,
         goto fail;
     overlay_facts_rootfs(raw, out->rootfs, &facts);
     size_t *origin = NULL;
-    r = overlay_apply_traced(raw, &facts, &out->policy, &out->cfg, &origin, &out->changes, err);
+    r = userns_setup_claim(ctx, id, raw, &facts, out, err);
+    if (r == 0)
+        r = overlay_apply_traced(raw, &facts, &out->policy, &out->cfg, &origin, &out->changes, err);
     if (r == 0)
         r = keep_judged_fds(out, &facts, origin, raw, err);
+    if (r == 0)
+        r = userns_setup_mounts(out, id == NULL, err);
     free(origin);
     overlay_facts_free(&facts);
     if (r < 0)
@@ -136,11 +143,28 @@ void hardened_bundle_free(struct hardened_bundle *b)
             close(b->ns_fds[t]);
     free(b->mount_fds);
     free(b->ns_fds);
+    if (b->userns_fd >= 0)
+        close(b->userns_fd);
+    if (b->root_tree_fd >= 0)
+        close(b->root_tree_fd);
+    for (size_t i = 0; i < b->n_layer_fds; i++)
+        close(b->layer_fds[i]);
+    free(b->layer_fds);
+    if (b->userns_claimed && !b->userns_kept) {
+        aisbx_error *e = NULL;
+        if (userns_slot_release(USERNS_SLOTS_DIR, b->userns_slot, b->userns_root, b->userns_id,
+                                &e) < 0)
+            log_warning("user namespace slot %u: %s", b->userns_slot, e->msg);
+        aisbx_error_free(&e);
+    }
+    free(b->userns_root);
+    free(b->userns_id);
     free(b->bundle);
     free(b->rootfs);
     spec_config_free(b->cfg);
     overlay_changes_free(&b->changes);
     memset(b, 0, sizeof(*b));
+    b->userns_fd = b->root_tree_fd = -1;
 }
 
 char *overlay_changes_text(const struct overlay_changes *c)

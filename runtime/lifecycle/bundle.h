@@ -23,9 +23,24 @@ struct hardened_bundle {
      * until loaded; close-on-exec. */
     int *mount_fds;
     int *ns_fds;
+    /* The container's user namespace (userns_setup.h): the slot claimed in
+     * the pool (released by hardened_bundle_free unless kept), the template
+     * namespace the init joins last and the idmapped clone of the root
+     * (-1: none; the init then binds the root onto itself as before). */
+    bool userns_claimed, userns_kept;
+    uint32_t userns_slot, userns_base;
+    char *userns_root, *userns_id;
+    int userns_fd, root_tree_fd;
+    /* An overlay root that cannot be idmapped as a whole: each layer's
+     * idmapped clone, the engine's upper dir first (the init rebuilds a
+     * read-only overlay over them). */
+    int *layer_fds;
+    size_t n_layer_fds;
 };
 
-int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle,
+/* id: the container's (a user namespace slot is claimed for it), NULL for
+ * `check`. */
+int bundle_load_hardened(const struct aisbx_context *ctx, const char *bundle, const char *id,
                          struct hardened_bundle *out, aisbx_error **err);
 void hardened_bundle_free(struct hardened_bundle *b);
 /* "rule: field: old -> new\n" per change. */

@@ -6,7 +6,7 @@ int container_check(const struct aisbx_context *ctx, const char *bundle, char **
 {
     struct hardened_bundle b;
     size_t len;
-    if (bundle_load_hardened(ctx, bundle, &b, err) < 0)
+    if (bundle_load_hardened(ctx, bundle, NULL, &b, err) < 0)
         return -1;
     int r = spec_config_generate(b.cfg, true, config_json, &len, err);
     if (r == 0)

@@ -35,7 +35,9 @@
 #include "runtime/lifecycle/pid_file.h"
 #include "runtime/lifecycle/rootless.h"
 #include "runtime/lifecycle/state_store.h"
+#include "runtime/lifecycle/userns_setup.h"
 #include "runtime/log.h"
+#include "runtime/rootfs/rootfs.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -78,7 +80,7 @@ static int job_prepare(struct create_job *j, aisbx_error **err)
         return -1;
     if (o->console_socket && console_check_socket(o->console_socket, err) < 0)
         return -1;
-    if (bundle_load_hardened(j->ctx, o->bundle, &j->b, err) < 0)
+    if (bundle_load_hardened(j->ctx, o->bundle, j->id, &j->b, err) < 0)
         return -1;
     if (j->ctx->rootless && rootless_check_config(j->b.cfg, geteuid() == 0, err) < 0)
         return -1;
@@ -168,6 +170,11 @@ static int job_state_dir(struct create_job *j, aisbx_error **err)
     for (size_t i = 0; i < c->annotations.n; i++)
         spec_kvlist_set(&j->st.annotations, c->annotations.v[i].key, c->annotations.v[i].value);
     spec_kvlist_set(&j->st.annotations, ANNOTATION_PIDS_CAP, "cgroup");
+    if (j->b.userns_claimed) { /* for delete, also after a create killed half-way */
+        char slot[16];
+        snprintf(slot, sizeof(slot), "%u", j->b.userns_slot);
+        spec_kvlist_set(&j->st.annotations, USERNS_SLOT_ANNOTATION, slot);
+    }
     if (save_state(j, "creating", err) < 0)
         return -1;
     if (spec_config_generate(c, true, &json, &len, err) < 0)
@@ -267,6 +274,20 @@ static int job_cgroup_before_clone(struct create_job *j, int *fd, aisbx_error **
     return 0;
 }
 
+/* Step 2c: the mount points, made here as host root when the init could
+ * not make them: through an idmapped root (host root is not mapped there:
+ * EOVERFLOW) or as the mapped root of a config-asked user namespace (a
+ * root-owned image, issue 15 item 6). The same directory the init would
+ * write, resolved inside the root the same way. */
+static int job_mountpoints(struct create_job *j, aisbx_error **err)
+{
+    const struct spec_linux *lx = j->b.cfg->linux_;
+    bool userns = (ns_new_flags(lx) & CLONE_NEWUSER) || ns_path(lx, SPEC_NS_USER);
+    if (j->ctx->rootless || (j->b.root_tree_fd < 0 && !j->b.n_layer_fds && !userns))
+        return 0;
+    return rootfs_precreate_mountpoints(j->b.cfg, j->b.rootfs, j->b.mount_fds, err);
+}
+
 /* Step 3: clone the init into its new namespaces (and, v2, its cgroup). */
 static int job_clone(struct create_job *j, aisbx_error **err)
 {
@@ -314,6 +335,10 @@ static int job_clone(struct create_job *j, aisbx_error **err)
             .ns_fds = j->b.ns_fds,
             .mount_fds = j->b.mount_fds,
             .n_mount_fds = j->b.cfg->n_mounts,
+            .userns_fd = j->b.userns_fd,
+            .root_tree_fd = j->b.root_tree_fd,
+            .layer_fds = j->b.layer_fds,
+            .n_layer_fds = j->b.n_layer_fds,
         };
         close(j->sync[0]);
         close(j->lockfd);
@@ -491,7 +516,11 @@ static void job_free(struct create_job *j)
 int create_container_internal(const struct aisbx_context *ctx, const char *id,
                               const struct create_options *o, pid_t *pid, aisbx_error **err)
 {
-    struct create_job j = {.ctx = ctx, .id = id, .o = o, .plan = {.console_fd = -1}};
+    struct create_job j = {.ctx = ctx,
+                           .id = id,
+                           .o = o,
+                           .plan = {.console_fd = -1},
+                           .b = {.userns_fd = -1, .root_tree_fd = -1}};
     int r;
     j.dirfd = j.lockfd = j.fifo_fd = j.sync[0] = j.sync[1] = -1;
 
@@ -505,6 +534,8 @@ int create_container_internal(const struct aisbx_context *ctx, const char *id,
     if (r == 0)
         r = job_rootless_cgroup(&j, err);
     if (r == 0)
+        r = job_mountpoints(&j, err);
+    if (r == 0)
         r = job_clone(&j, err);
     FAULT_POINT("create:cloned");
     if (r == 0)
@@ -513,16 +544,20 @@ int create_container_internal(const struct aisbx_context *ctx, const char *id,
     if (r == 0)
         r = job_wait_ready(&j, err);
     FAULT_POINT("create:ready");
+    if (r == 0)
+        r = userns_setup_keep(&j.b, j.pid, err);
     if (r == 0 && o->pid_file)
         r = pid_file_write(o->pid_file, j.pid, err);
     FAULT_POINT("create:pid-file");
     if (r == 0)
         r = save_state(&j, "created", err);
     FAULT_POINT("create:state-saved");
-    if (r < 0)
+    if (r < 0) {
         job_undo(&j, err);
-    else
+        j.b.userns_kept = false; /* job_free releases the slot */
+    } else {
         *pid = j.pid;
+    }
     job_free(&j);
     return r;
 }

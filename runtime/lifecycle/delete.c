@@ -16,6 +16,7 @@
 #include "runtime/lifecycle/handle.h"
 #include "runtime/lifecycle/rootless.h"
 #include "runtime/lifecycle/state_store.h"
+#include "runtime/lifecycle/userns_setup.h"
 #include "runtime/lifecycle/verdict.h"
 #include "runtime/log.h"
 
@@ -177,6 +178,12 @@ int container_delete(const struct aisbx_context *ctx, const char *id, bool force
         cgroup_destroy(h.state->cgroup_path, h.state->systemd_cgroup, err) < 0)
         r = -1;
     FAULT_POINT("delete:cgroup");
+    aisbx_error *ue = NULL;
+    /* the processes are gone: the range may go to the next container (a
+     * failure here only delays that to the next claim's collection) */
+    if (r == 0 && userns_setup_release(ctx->root, h.state, &ue) < 0)
+        log_warning("delete: user namespace slot: %s", ue->msg);
+    aisbx_error_free(&ue);
     if (r == 0)
         r = state_dir_remove(ctx->root, id, err);
     handle_close(&h);

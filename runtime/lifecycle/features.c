@@ -8,14 +8,13 @@
 #include "runtime/kernel/process_attrs.h"
 
 const char *const features_mount_options[] = {
-    "acl",        "async",      "atime",         "bind",       "defaults",
-    "dev",        "diratime",   "dirsync",       "exec",       "iversion",
-    "lazytime",   "loud",       "mand",          "noacl",      "noatime",
-    "nodev",      "nodiratime", "noexec",        "noiversion", "nolazytime",
-    "nomand",     "norelatime", "nostrictatime", "nosuid",     "private",
-    "rbind",      "relatime",   "remount",       "ro",         "rprivate",
-    "rshared",    "rslave",     "runbindable",   "rw",         "shared",
-    "silent",     "slave",      "strictatime",   "suid",       "sync",
+    "acl",        "async",      "atime",      "bind",        "defaults",    "dev",
+    "diratime",   "dirsync",    "exec",       "idmap",       "iversion",    "lazytime",
+    "loud",       "mand",       "noacl",      "noatime",     "nodev",       "nodiratime",
+    "noexec",     "noiversion", "nolazytime", "nomand",      "norelatime",  "nostrictatime",
+    "nosuid",     "private",    "rbind",      "relatime",    "remount",     "ridmap",
+    "ro",         "rprivate",   "rshared",    "rslave",      "runbindable", "rw",
+    "shared",     "silent",     "slave",      "strictatime", "suid",        "sync",
     "unbindable", NULL,
 };
 
@@ -92,7 +91,8 @@ void runtime_features(struct spec_features *f)
     f->linux_.apparmor_enabled = tri(process_apparmor_enabled(""));
     f->linux_.selinux_enabled = tri(process_selinux_enabled(""));
     f->linux_.intel_rdt_enabled = SPEC_FALSE;
-    f->linux_.idmap_mounts_enabled = SPEC_FALSE;
+    /* binds with mounts[].uidMappings/gidMappings or idmap/ridmap (issue 14) */
+    f->linux_.idmap_mounts_enabled = SPEC_TRUE;
     f->linux_.net_devices_enabled = SPEC_FALSE;
     spec_kvlist_set(&f->annotations, "run.aisbx.version", AISBX_VERSION);
     spec_kvlist_set(&f->annotations, "run.aisbx.commit", AISBX_COMMIT);

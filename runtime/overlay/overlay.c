@@ -55,10 +55,12 @@ int overlay_apply_traced(const struct spec_config *in, const struct overlay_fact
     ov_resources_create(c->linux_->resources, pol, changes);
     ov_devices(c->linux_, c->process->terminal, changes);
     ov_linux_paths(c->linux_, changes);
-    /* the overlay adds at most a few mounts (/tmp, /dev) */
-    if (mount_origin)
-        origin = xmalloc0((in->n_mounts + 4) * sizeof(*origin));
+    /* the overlay adds at most a few mounts (/tmp, /dev); the user
+     * namespace rule reads the origins even when the caller does not */
+    origin = xmalloc0((in->n_mounts + 4) * sizeof(*origin));
     if (ov_mounts(c, in, facts, pol, origin, changes, err) < 0)
+        goto fail;
+    if (ov_userns(c, facts, pol, origin, changes, err) < 0)
         goto fail;
     ov_sysctls(c->linux_, changes);
     if (c->linux_->rootfs_propagation && (strcmp(c->linux_->rootfs_propagation, "shared") == 0 ||
@@ -72,6 +74,8 @@ int overlay_apply_traced(const struct spec_config *in, const struct overlay_fact
     *out = c;
     if (mount_origin)
         *mount_origin = origin;
+    else
+        free(origin);
     return 0;
 fail:
     free(origin);

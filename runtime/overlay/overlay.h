@@ -31,6 +31,10 @@ struct overlay_changes {
 /* Annotation the lifecycle adds to the stored config so `state` shows it,
  * value e.g. "applied; 12 changes". */
 #define OVERLAY_ANNOTATION "run.aisbx.overlay"
+/* The user namespace the overlay gave the container (overlay_userns.c):
+ * the host id of container id 0; the range is USERNS_SIZE ids. */
+#define USERNS_ANNOTATION "run.aisbx.userns"
+#define USERNS_SIZE 65536u
 
 /* The whole config (create). facts may be NULL: every namespace path and
  * bind source is then judged by its text alone, and unverifiable namespace

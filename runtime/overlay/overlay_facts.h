@@ -47,6 +47,15 @@ struct overlay_facts {
     struct overlay_bind_fact *binds;
     size_t n_binds;             /* == c->n_mounts */
     bool rootfs_tmp_unmakeable; /* the rootfs has no /tmp and the runtime cannot create one */
+    /* The runtime is root of the initial user namespace (not rootless): it
+     * can give the container a user namespace, and judge id mappings. */
+    bool userns_root_runtime;
+    /* The host id of container id 0 in the slot create claimed for the
+     * container's user namespace (userns_slots.h); 0: none claimed. */
+    uint32_t userns_base;
+    /* ... and that range is the user namespace of a container this one
+     * shares namespaces with (joined, not new). */
+    bool userns_joined;
 };
 
 /* Relative bind sources are resolved against `bundle`. Fails only on

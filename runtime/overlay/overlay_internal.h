@@ -42,6 +42,10 @@ int ov_process(struct spec_process *p, const struct aisbx_policy *pol, const cha
 int ov_mounts(struct spec_config *c, const struct spec_config *in,
               const struct overlay_facts *facts, const struct aisbx_policy *pol, size_t *origin,
               struct overlay_changes *ch, aisbx_error **err);
+/* overlay_userns.c: after ov_mounts (origin as there, may be NULL). */
+int ov_userns(struct spec_config *c, const struct overlay_facts *facts,
+              const struct aisbx_policy *pol, const size_t *origin, struct overlay_changes *ch,
+              aisbx_error **err);
 void ov_linux_paths(struct spec_linux *l, struct overlay_changes *ch);
 void ov_sysctls(struct spec_linux *l, struct overlay_changes *ch);
 void ov_devices(struct spec_linux *l, bool terminal, struct overlay_changes *ch);

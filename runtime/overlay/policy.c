@@ -27,6 +27,8 @@ void policy_defaults(struct aisbx_policy *p)
     p->tmp_exec = false;
     p->allowed_caps = 0;
     p->devpts_max = POLICY_DEVPTS_DEFAULT;
+    p->userns = true;
+    p->userns_idmap_required = false;
 }
 
 uint64_t policy_safe_caps(void)
@@ -87,6 +89,19 @@ static int apply_spec(const struct spec_policy *sp, struct aisbx_policy *p, aisb
     }
     if (sp->has_tmp_exec)
         p->tmp_exec = sp->tmp_exec;
+    if (sp->userns) {
+        if (strcmp(sp->userns, "required") && strcmp(sp->userns, "off"))
+            return aisbx_error_make(err, EINVAL, "policy userns: \"%s\" is not required or off",
+                                    sp->userns);
+        p->userns = strcmp(sp->userns, "off") != 0;
+    }
+    if (sp->userns_idmap) {
+        if (strcmp(sp->userns_idmap, "required") && strcmp(sp->userns_idmap, "best-effort"))
+            return aisbx_error_make(err, EINVAL,
+                                    "policy userns_idmap: \"%s\" is not best-effort or required",
+                                    sp->userns_idmap);
+        p->userns_idmap_required = strcmp(sp->userns_idmap, "required") == 0;
+    }
     if (sp->has_capabilities) {
         uint64_t mask = 0;
         for (size_t i = 0; i < sp->capabilities.n; i++) {

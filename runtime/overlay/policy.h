@@ -36,10 +36,18 @@ struct aisbx_policy {
     bool tmp_exec;         /* the added /tmp tmpfs allows exec */
     uint64_t allowed_caps; /* bit (1 << CAP_x) for each allowed capability (safe set only) */
     uint64_t devpts_max;   /* max= of every devpts (ptys per container) */
+    /* "userns": true (required, the default): every container of a root
+     * runtime gets a user namespace of its own (README "The user
+     * namespace"); false ("off"): the operator's opt-out, recorded as a
+     * change on every container. */
+    bool userns;
+    /* "userns_idmap": "required" refuses a container whose mount cannot be
+     * idmapped; "best-effort" (default) mounts it without and records it. */
+    bool userns_idmap_required;
 };
 
 /* pids 256, memory 1 GiB, nofile 1024, tmpfs 64 MiB, tmp_exec false, no caps,
- * devpts 64. */
+ * devpts 64, userns required, idmap best-effort. */
 void policy_defaults(struct aisbx_policy *p);
 
 /* path NULL -> $AISBX_POLICY (if set and non-empty) -> POLICY_DEFAULT_PATH.

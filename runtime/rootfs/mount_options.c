@@ -151,9 +151,10 @@ static int parse_split(const struct spec_strlist *opts, struct mount_opts *out, 
             out->propagation[out->n_propagation++] = f->flag;
         } else if (!strcmp(opt, "tmpcopyup")) {
             out->tmpcopyup = true;
-        } else if (!strcmp(opt, "idmap") || !strcmp(opt, "ridmap")) {
-            return aisbx_error_make(err, ENOTSUP,
-                                    "mount option %s: idmapped mounts are not supported", opt);
+        } else if (!strcmp(opt, "idmap")) {
+            out->idmap = true;
+        } else if (!strcmp(opt, "ridmap")) {
+            out->ridmap = true;
         } else {
             bool found = false;
             for (size_t j = 0; j < N(attr_table); j++) {

@@ -20,6 +20,7 @@ struct mount_opts {
     uint64_t attr_set, attr_clr;
     bool bind, rec_bind; /* "bind" / "rbind" */
     bool tmpcopyup;      /* accepted, not implemented (logged) */
+    bool idmap, ridmap;  /* binds only: idmapped by create (userns_setup.c) */
     char *data;          /* comma-joined unknown options, NULL if none */
 };
 

@@ -291,13 +291,16 @@ int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle,
 {
     if (!m->destination || !*m->destination)
         return aisbx_error_make(err, EINVAL, "mount without a destination");
-    if (m->n_uid_mappings || m->n_gid_mappings)
-        return aisbx_error_make(err, ENOTSUP, "mount %s: idmapped mounts are not supported",
-                                m->destination);
     struct mount_opts o;
     int r;
     if (mount_options_parse(&m->options, &o, err) < 0) {
         r = -1;
+    } else if ((m->n_uid_mappings || m->n_gid_mappings || o.idmap || o.ridmap) &&
+               (!spec_mount_is_bind(m) || src_fd < 0)) {
+        /* create idmaps the detached clone of a bind (userns_setup.c) */
+        r = aisbx_error_make(err, ENOTSUP,
+                             "mount %s: idmap applies only to a bind prepared by create",
+                             m->destination);
     } else if (mount_label && *mount_label && !spec_mount_is_bind(m) && m->type &&
                takes_mount_label(m->type) && mount_options_add_context(&o, mount_label, err) < 0) {
         r = -1;

@@ -13,6 +13,7 @@
 #define AISBX_RUNTIME_ROOTFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "specs/config.h"
 
@@ -20,7 +21,22 @@
  * leaks back to the host, makes the rootfs's parent mount private (pivot_root
  * refuses shared parents) and bind-mounts the rootfs onto itself (MS_REC) so
  * it is a mount point. */
-int rootfs_prepare(const struct spec_config *c, const char *rootfs, aisbx_error **err);
+/* tree_fd >= 0: a detached (idmapped) clone of the rootfs made by create,
+ * attached there instead of the bind; else n_layers > 0: the idmapped
+ * layers of an engine's overlay root, rebuilt into a read-only overlay
+ * (overlay_root.c) attached there. */
+int rootfs_prepare(const struct spec_config *c, const char *rootfs, int tree_fd, const int *layers,
+                   size_t n_layers, aisbx_error **err);
+/* overlay_root.c: *tree is a detached read-only overlay over the layers
+ * (top first); a tmpfs is laid over rootfs meanwhile and removed. */
+int rootfs_overlay_over_layers(const char *rootfs, const int *layers, size_t n, int *tree,
+                               aisbx_error **err);
+
+/* create, before the clone, with an idmapped root or a user namespace: the
+ * mount points the config needs directly in the image, made on the plain
+ * directory (mountpoints.c). src_fds as for rootfs_mount_all. */
+int rootfs_precreate_mountpoints(const struct spec_config *c, const char *rootfs,
+                                 const int *src_fds, aisbx_error **err);
 
 /* The config's mounts, in order. src_fds (per mount; create passes the
  * hardened bundle's mount_fds): a bind is attached from src_fds[i], a clone

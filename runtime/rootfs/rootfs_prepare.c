@@ -1,11 +1,13 @@
 #include "runtime/rootfs/rootfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "runtime/log.h"
 
@@ -67,7 +69,8 @@ static int parent_mount_private(const char *rootfs, aisbx_error **err)
     }
 }
 
-int rootfs_prepare(const struct spec_config *c, const char *rootfs, aisbx_error **err)
+int rootfs_prepare(const struct spec_config *c, const char *rootfs, int tree_fd, const int *layers,
+                   size_t n_layers, aisbx_error **err)
 {
     unsigned long prop = 0;
     const char *name = c && c->linux_ ? c->linux_->rootfs_propagation : NULL;
@@ -87,8 +90,22 @@ int rootfs_prepare(const struct spec_config *c, const char *rootfs, aisbx_error 
         return aisbx_error_make(err, errno, "set propagation of / to %s", name);
     if (parent_mount_private(rootfs, err) < 0)
         return -1;
-    if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    int rebuilt = -1;
+    if (tree_fd < 0 && n_layers) {
+        if (rootfs_overlay_over_layers(rootfs, layers, n_layers, &rebuilt, err) < 0)
+            return -1;
+        tree_fd = rebuilt;
+    }
+    if (tree_fd >= 0) {
+        int r = move_mount(tree_fd, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH);
+        int e = errno;
+        if (rebuilt >= 0)
+            close(rebuilt);
+        if (r < 0)
+            return aisbx_error_make(err, e, "attach the idmapped rootfs on %s", rootfs);
+    } else if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
         return aisbx_error_make(err, errno, "bind rootfs %s onto itself", rootfs);
+    }
     /* nodev: a device node shipped in the image (a c 5:1 console, a 1:3
      * outside /dev) must open nothing; the container's nodes live on the
      * separate /dev tmpfs. nosuid: no set-id binary of the image either. */
