@@ -36,6 +36,10 @@ COMMAND(exec)
         goto fail;
     }
     o.preserve_fds = (int)preserve;
+    /* a malformed id is bad input (exit 1); from here on a failure is
+     * exec's own (255, as runc's exec), told from the process's status */
+    if (container_id_validate(argv[i], err) < 0)
+        goto fail;
     for (int k = i + 1; k < argc; k++)
         spec_strlist_push(&o.args, argv[k]);
     ret = container_exec(ctx, argv[i], &o, &status, err);

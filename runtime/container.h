@@ -44,6 +44,11 @@ struct create_options {
     bool keep; /* run --keep: not deleted after the process exits */
 };
 
+/* A container id is well formed: [A-Za-z0-9][A-Za-z0-9_+.-]*, at most 1024
+ * bytes (runc's pattern). Every verb checks it; exported so that the command
+ * line can call a malformed id bad input before it calls the verb. */
+int container_id_validate(const char *id, aisbx_error **err);
+
 int container_create(const struct aisbx_context *ctx, const char *id,
                      const struct create_options *o, aisbx_error **err);
 int container_start(const struct aisbx_context *ctx, const char *id, aisbx_error **err);

@@ -3,12 +3,9 @@
 #ifndef AISBX_RUNTIME_CONTAINER_ID_H
 #define AISBX_RUNTIME_CONTAINER_ID_H
 
-#include "specs/error.h"
+#include "runtime/container.h" /* container_id_validate: [A-Za-z0-9][A-Za-z0-9_+.-]* */
 
+/* "." and ".." are excluded by the pattern's first character. */
 #define CONTAINER_ID_MAX 1024
-
-/* Accepts [A-Za-z0-9][A-Za-z0-9_+.-]*, at most CONTAINER_ID_MAX bytes
- * (runc's pattern; "." and ".." are excluded by the first character). */
-int container_id_validate(const char *id, aisbx_error **err);
 
 #endif
