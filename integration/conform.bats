@@ -333,6 +333,43 @@ hybrid_host() { ! cgroup_v2 && [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/nu
     [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
 }
 
+# mountinfo still lists a cgroup2 mount that a later mount hides (make bench
+# puts a tmpfs over /sys/fs/cgroup/unified so that crun 1.8.1 runs at all):
+# what is at the path now decides, so the container runs on v1 alone.
+@test "conform: hybrid host: a unified mount hidden by another mount is not used" {
+    hybrid_host || skip "not a cgroup v1 hybrid host"
+    update_config '.process.args = ["true"]'
+    run unshare -m --propagation private sh -c '
+        mount -t tmpfs -o size=1m hide /sys/fs/cgroup/unified || exit 99
+        timeout 30 "$1" --root "$2" run --bundle "$3" "$4" </dev/null; echo "rc=$?"
+        echo "left: $(ls -A /sys/fs/cgroup/unified)"' sh "$AISBX_BIN" "$ROOT" "$BUNDLE" "$ID"
+    [[ "$output" == *"rc=0"* ]]
+    [[ "$output" == *"left: "$'\n'* || "$output" == *"left: " ]]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+# The unified hierarchy is the last one entered on this VM: a failure there
+# comes after every v1 hierarchy took the init, whose directories are then
+# busy until it is killed. A "domain invalid" cgroup (a sibling made threaded
+# by the test, in the test's own parent) refuses every process: EOPNOTSUPP.
+@test "conform: hybrid host: a cgroup the init cannot enter leaves no cgroup of any hierarchy" {
+    hybrid_host || skip "not a cgroup v1 hybrid host"
+    local parent=/$CG_PARENT/$AISBX_IT_RUN-$ID-p
+    mkdir -p "/sys/fs/cgroup/unified$parent/thr"
+    echo threaded >"/sys/fs/cgroup/unified$parent/thr/cgroup.type"
+    update_config ".linux.cgroupsPath = \"$parent/ctr\""
+    set_long_running
+    rt_bg run -d --bundle "$BUNDLE" "$ID"
+    local left
+    left=$(ls -d /sys/fs/cgroup/*"$parent/ctr" 2>/dev/null || true)
+    rmdir "/sys/fs/cgroup/unified$parent/thr" "/sys/fs/cgroup/unified$parent"
+    for d in /sys/fs/cgroup/*"$parent"; do [ -d "$d" ] && rmdir "$d"; done
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"Operation not supported"* ]]
+    [ -z "$left" ] || { echo "left: $left" >&2; false; }
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
 @test "conform: unified resources on cgroup v1: \"invalid configuration\", nothing left" {
     cgroup_v2 && skip "cgroup v2 host: unified resources apply"
     update_config '.linux.resources.unified = {"memory.min": "131072"}'

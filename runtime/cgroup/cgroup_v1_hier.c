@@ -4,8 +4,10 @@
  * one carrying a given controller. Used by cgroup_v1.c,
  * cgroup_v1_resources.c and the facade; calls nothing of theirs. */
 #include <errno.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 #include "runtime/cgroup/cgroup_internal.h"
 
@@ -65,6 +67,13 @@ int cg_v1_hierarchies(struct cg_hier **out, size_t *n, aisbx_error **err)
         if (!unified && strcmp(fstype, "cgroup") != 0)
             continue;
         if (sscanf(line, "%*s %*s %*s %255s %511s", root, mnt) != 2)
+            continue;
+        /* mountinfo also lists a hierarchy that a later mount hides (a
+         * tmpfs over /sys/fs/cgroup/unified, as make bench puts there for
+         * crun): judge what the path is now, not what was mounted there. */
+        struct statfs sfs;
+        if (statfs(mnt, &sfs) < 0 ||
+            sfs.f_type != (unified ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC))
             continue;
         char ctrls[512] = "", *save = NULL;
         /* A hybrid host's cgroup2 mount carries no controller (they are all

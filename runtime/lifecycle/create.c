@@ -394,9 +394,17 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
         spec_resources_free(rl);
         if (made < 0)
             return -1;
-    } else if (cgroup_create(j->st.cgroup_path, false, c->linux_ ? c->linux_->resources : NULL,
-                             j->pid, err) < 0) {
-        return -1;
+    } else {
+        /* made and limited first, then entered: a failure to enter (a
+         * hierarchy refusing the pid after others took it) is undone by
+         * job_undo, which kills the init before removing the directories
+         * (they are busy while it is in them) */
+        if (cgroup_create(j->st.cgroup_path, false, c->linux_ ? c->linux_->resources : NULL, 0,
+                          err) < 0)
+            return -1;
+        j->cgroup_created = true;
+        if (cgroup_enter(j->st.cgroup_path, j->pid, err) < 0)
+            return -1;
     }
     j->cgroup_created = true;
     /* The floor's pids cap holds only for a member: born in or attached,
