@@ -229,8 +229,11 @@ int userns_slot_claim(const char *dir, const struct userns_pool *pool, const cha
     return r < 0 ? -1 : 0;
 }
 
-int userns_slot_join(const char *dir, uint32_t slot, const char *root, const char *id,
-                     aisbx_error **err)
+/* Writes the member file of (root, id) in slot `slot` under the lock, made
+ * first when make_slot (joining a peer's slot that may be gone), else it
+ * must exist (the owner of a slot this container holds). */
+static int put_member(const char *dir, uint32_t slot, const char *root, const char *id, pid_t pid,
+                      bool make_slot, aisbx_error **err)
 {
     struct locked l;
     char name[300], sname[16];
@@ -238,36 +241,30 @@ int userns_slot_join(const char *dir, uint32_t slot, const char *root, const cha
         return -1;
     snprintf(sname, sizeof(sname), "%" PRIu32, slot);
     member_name(root, id, name, sizeof(name));
-    int r = mkdirat(l.dir, sname, 0700) < 0 && errno != EEXIST
+    int r = make_slot && mkdirat(l.dir, sname, 0700) < 0 && errno != EEXIST
                 ? aisbx_error_make(err, errno, "userns slots: mkdir slot %s", sname)
                 : 0;
     int sfd = r < 0 ? -1 : openat(l.dir, sname, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_RDONLY);
     if (r == 0 && sfd < 0)
         r = aisbx_error_make(err, errno, "userns slots: open slot %s", sname);
     if (r == 0)
-        r = write_member(sfd, name, root, id, getpid(), err);
+        r = write_member(sfd, name, root, id, pid, err);
     if (sfd >= 0)
         close(sfd);
     unlock_dir(&l);
     return r;
 }
 
+int userns_slot_join(const char *dir, uint32_t slot, const char *root, const char *id,
+                     aisbx_error **err)
+{
+    return put_member(dir, slot, root, id, getpid(), true, err);
+}
+
 int userns_slot_set_owner(const char *dir, uint32_t slot, const char *root, const char *id,
                           pid_t pid, aisbx_error **err)
 {
-    struct locked l;
-    char name[300], sname[16];
-    if (lock_dir(dir, &l, err) < 0)
-        return -1;
-    snprintf(sname, sizeof(sname), "%" PRIu32, slot);
-    member_name(root, id, name, sizeof(name));
-    int sfd = openat(l.dir, sname, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_RDONLY);
-    int r = sfd < 0 ? aisbx_error_make(err, errno, "userns slots: open slot %s", sname)
-                    : write_member(sfd, name, root, id, pid, err);
-    if (sfd >= 0)
-        close(sfd);
-    unlock_dir(&l);
-    return r;
+    return put_member(dir, slot, root, id, pid, false, err);
 }
 
 int userns_slot_release(const char *dir, uint32_t slot, const char *root, const char *id,
