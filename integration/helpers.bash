@@ -135,6 +135,19 @@ exec_sh() {
     run aisbx exec "$ID" sh -c "$1" </dev/null
 }
 
+# attack_bin: the attack probe program (testdata/attack.c), built once per
+# run however many files ask for it at once; prints its path.
+attack_bin() {
+    local bin=$AISBX_IT_BASE/attack
+    mkdir -p "$AISBX_IT_BASE"
+    (
+        flock 9
+        [ -x "$bin" ] || { cc -static -O2 -Wall -Wextra -Werror -o "$bin.tmp" \
+            "$INTEGRATION_ROOT/testdata/attack.c" -lpthread && mv "$bin.tmp" "$bin"; }
+    ) 9>"$AISBX_IT_BASE/.attack.lock" >&2
+    [ -x "$bin" ] && echo "$bin"
+}
+
 # --- environment probes ------------------------------------------------------
 
 requires_aisbx() {

@@ -441,12 +441,8 @@ undelegate_cgroup() { # NAME
 # attacks.bats' probes that apply to a rootless container, in one batch
 # (testdata/attack.c, built once per run).
 @test "rootless attacks: sockets, namespaces, ptrace, mounts, kernel interfaces, nodes, caps, the root, a fork bomb" {
-    local bin=$AISBX_IT_BASE/attack ns a=() line n
-    (
-        flock 9
-        [ -x "$bin" ] || { cc -static -O2 -Wall -Wextra -Werror -o "$bin.tmp" \
-            "$INTEGRATION_ROOT/testdata/attack.c" -lpthread && mv "$bin.tmp" "$bin"; }
-    ) 9>"$AISBX_IT_BASE/.attack.lock"
+    local bin ns a=() line n
+    bin=$(attack_bin)
     install -m 755 -o "$RL_USER" "$bin" "$BUNDLE/rootfs/attack"
     local eperm=("socket packet" "socket inet-raw" "socket netlink-audit" mount remount-root
         "umount /proc/kcore" chroot pivot-root ptrace-attach process-vm-readv keyctl bpf perf

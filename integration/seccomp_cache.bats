@@ -20,15 +20,7 @@ io-uring io-setup userfaultfd name-to-handle kexec init-module reboot syslog set
 acct iopl mount chroot fsopen open-tree"
 
 setup_file() {
-    mkdir -p "$AISBX_IT_BASE"
-    (
-        flock 9
-        if [ ! -x "$ATTACK_BIN" ]; then
-            cc -static -O2 -Wall -Wextra -Werror -o "$ATTACK_BIN.tmp" "$INTEGRATION_ROOT/testdata/attack.c" -lpthread &&
-                mv "$ATTACK_BIN.tmp" "$ATTACK_BIN"
-        fi
-    ) 9>"$AISBX_IT_BASE/.attack.lock"
-    [ -x "$ATTACK_BIN" ]
+    [ "$(attack_bin)" = "$ATTACK_BIN" ]
 }
 
 setup() {
