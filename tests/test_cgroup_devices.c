@@ -65,7 +65,7 @@ static void test_devices(void **state)
         _exit(code);
     }
     close(p[0]);
-    ASSERT_OK(cgroup_create(path, false, &r, child, &e_));
+    ASSERT_OK(cgroup_create(path, &r, child, &e_));
     assert_int_equal(write(p[1], "g", 1), 1);
     close(p[1]);
     int st;

@@ -10,7 +10,7 @@ static void test_create_rollback(void **state)
     struct spec_pids pids = {.has_limit = true, .limit = 10};
     struct spec_resources r = {.pids = &pids, .unified = {.v = &kv, .n = 1}};
     aisbx_error *e = NULL;
-    assert_int_equal(cgroup_create(path, false, &r, 0, &e), -1);
+    assert_int_equal(cgroup_create(path, &r, 0, &e), -1);
     assert_non_null(e);
     aisbx_error_free(&e);
     assert_dirs(base, false);
@@ -18,7 +18,7 @@ static void test_create_rollback(void **state)
     struct spec_memory m = {.has_swappiness = true, .swappiness = 500};
     struct spec_resources r2 = {.memory = &m};
     if (!v2()) {
-        assert_int_equal(cgroup_create(path, false, &r2, 0, &e), -1);
+        assert_int_equal(cgroup_create(path, &r2, 0, &e), -1);
         aisbx_error_free(&e);
         assert_dirs(base, false);
     }
@@ -32,7 +32,7 @@ static void test_create_rollback(void **state)
                                    .network = &net,
                                    .hugepage_limits = &hp,
                                    .n_hugepage_limits = 1};
-    ASSERT_OK(cgroup_create(path, false, &plain, 0, &e_));
+    ASSERT_OK(cgroup_create(path, &plain, 0, &e_));
     ASSERT_OK(cgroup_destroy(base, false, &e_));
     assert_dirs(base, false);
 }
@@ -45,7 +45,7 @@ static void test_missing_controller(void **state)
     struct spec_resources r = {.network = &net};
     char *cls = v2() ? NULL : cg_v1_dir("net_cls", "/");
     if (v2() || !cls) {
-        assert_int_equal(cgroup_create(path, false, &r, 0, &e), -1);
+        assert_int_equal(cgroup_create(path, &r, 0, &e), -1);
         assert_non_null(strstr(e->msg, "not supported"));
         aisbx_error_free(&e);
         assert_dirs(base, false);
@@ -55,7 +55,7 @@ static void test_missing_controller(void **state)
     if (!v2() && !hug) {
         struct spec_hugepage_limit hp = {.page_size = "2MB", .limit = 4 << 20};
         struct spec_resources r2 = {.hugepage_limits = &hp, .n_hugepage_limits = 1};
-        assert_int_equal(cgroup_create(path, false, &r2, 0, &e), -1);
+        assert_int_equal(cgroup_create(path, &r2, 0, &e), -1);
         assert_non_null(strstr(e->msg, "not supported"));
         aisbx_error_free(&e);
         assert_dirs(base, false);
@@ -86,7 +86,7 @@ static void test_v2_specifics(void **state)
                                .hugepage_limits = &hp,
                                .n_hugepage_limits = 1,
                                .unified = {.v = kv, .n = 2}};
-    ASSERT_OK(cgroup_create(path, false, &r, 0, &e_));
+    ASSERT_OK(cgroup_create(path, &r, 0, &e_));
     assert_file(NULL, path, "memory.max", "67108864");
     char *sw = cg_file(NULL, path, "memory.swap.max");
     if (sw)

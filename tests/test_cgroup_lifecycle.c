@@ -84,7 +84,7 @@ static void test_lifecycle(void **state)
     struct spec_blkio blk = {0};
     struct spec_resources r = {.pids = &pids, .memory = &mem, .cpu = &cpu, .block_io = &blk};
 
-    ASSERT_OK(cgroup_create(path, false, &r, 0, &e_));
+    ASSERT_OK(cgroup_create(path, &r, 0, &e_));
     assert_dirs(path, true);
     assert_true(cg_exists(path));
     assert_file("pids", path, "pids.max", "100");
@@ -214,7 +214,7 @@ static void test_lifecycle(void **state)
 /* kill_all with a catchable signal reaches every process of the cgroup. */
 static void test_kill_term(void **state)
 {
-    ASSERT_OK(cgroup_create(path, false, NULL, 0, &e_));
+    ASSERT_OK(cgroup_create(path, NULL, 0, &e_));
     int go, ready;
     child = spawn_spinner(&go, &ready);
     ASSERT_OK(cgroup_enter(path, child, &e_));
@@ -260,7 +260,7 @@ static void test_hybrid_unified(void **state)
     assert_int_equal(unified, 1);
     char *dir = xasprintf("%s%s", mount, path);
     cg_v1_hierarchies_free(h, n);
-    ASSERT_OK(cgroup_create(path, false, NULL, 0, &e_));
+    ASSERT_OK(cgroup_create(path, NULL, 0, &e_));
     assert_int_equal(access(dir, F_OK), 0);
     int go, ready;
     child = spawn_spinner(&go, &ready);

@@ -54,10 +54,10 @@ static void test_resolve_path(void **state)
     assert_null(cgroup_resolve_path("..", "x"));
     assert_null(cgroup_resolve_path(NULL, "a/b"));
     aisbx_error *e = NULL;
-    assert_int_equal(cgroup_create("/x/../y", false, NULL, 0, &e), -1);
+    assert_int_equal(cgroup_create("/x/../y", NULL, 0, &e), -1);
     assert_non_null(e);
     aisbx_error_free(&e);
-    assert_int_equal(cgroup_create("rel", false, NULL, 0, &e), -1);
+    assert_int_equal(cgroup_create("rel", NULL, 0, &e), -1);
     aisbx_error_free(&e);
 }
 

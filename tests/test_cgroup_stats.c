@@ -66,7 +66,7 @@ static void test_stats_and_pids_counter(void **state)
     struct spec_pids pids = {.has_limit = true, .limit = 1};
     struct spec_memory mem = {.has_limit = true, .limit = 64 << 20};
     struct spec_resources r = {.pids = &pids, .memory = &mem};
-    ASSERT_OK(cgroup_create(path, false, &r, 0, &e_));
+    ASSERT_OK(cgroup_create(path, &r, 0, &e_));
     struct cgroup_counters c;
     ASSERT_OK(cgroup_counters(path, &c, &e_));
     assert_true(c.has_pids);
@@ -112,7 +112,7 @@ static void test_oom_kill_counter_and_fd(void **state)
     struct spec_memory mem = {
         .has_limit = true, .limit = 16 << 20, .has_swap = true, .swap = 16 << 20};
     struct spec_resources r = {.memory = &mem};
-    ASSERT_OK(cgroup_create(path, false, &r, 0, &e_));
+    ASSERT_OK(cgroup_create(path, &r, 0, &e_));
     int fd = -1;
     ASSERT_OK(cgroup_oom_watch(path, &fd, &e_));
     assert_true(fd >= 0);

@@ -196,25 +196,11 @@ int cgroup_create_unit(char **path, const struct spec_resources *r, pid_t pid, a
     return 0;
 }
 
-int cgroup_create(const char *path, bool systemd, const struct spec_resources *r, pid_t pid,
-                  aisbx_error **err)
+int cgroup_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
 {
     CHECK(path);
-    if (!systemd) {
-        int ret = driver()->create(path, r, pid, err);
-        return ret < 0 ? aisbx_error_wrap(err, "create cgroup %s", path) : 0;
-    }
-    char *p = xstrdup(path);
-    int ret = cgroup_create_unit(&p, r, pid, err);
-    if (ret == 0 && strcmp(p, path) != 0) {
-        aisbx_error *e = NULL;
-        if (cgroup_destroy(p, true, &e) < 0)
-            log_warning("%s", e->msg);
-        aisbx_error_free(&e);
-        ret = aisbx_error_make(err, 0, "systemd put the unit in %s, not %s", p, path);
-    }
-    free(p);
-    return ret;
+    int ret = driver()->create(path, r, pid, err);
+    return ret < 0 ? aisbx_error_wrap(err, "create cgroup %s", path) : 0;
 }
 
 /* A unit of a user's manager (rootless --systemd-cgroup) that the caller

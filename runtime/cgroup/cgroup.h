@@ -38,17 +38,15 @@ char *cgroup_resolve_path(const char *cgroups_path, const char *id);
 char *cgroup_resolve_systemd_path(const char *cgroups_path, const char *id, int user_uid,
                                   aisbx_error **err);
 
-/* Creates the cgroup in every hierarchy used, applies r (may be NULL), then
- * moves pid in (pid <= 0: no move). On failure removes what it created.
- * systemd: path is a unit's (above); systemd starts it as a transient unit
- * with pid in it, Delegate=yes and r's systemd-owned properties, and the
- * rest of r is written inside it. */
-int cgroup_create(const char *path, bool systemd, const struct spec_resources *r, pid_t pid,
-                  aisbx_error **err);
-/* --systemd-cgroup's create: *path (from cgroup_resolve_systemd_path) is
- * replaced by the unit's cgroup as systemd reports it (its ControlGroup
- * property), where the rest of r is then written. cgroup_create with
- * systemd is this plus a check that the two paths are the same. */
+/* cgroupfs: creates the cgroup in every hierarchy used, applies r (may be
+ * NULL), then moves pid in (pid <= 0: no move). On failure removes what it
+ * created. */
+int cgroup_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err);
+/* --systemd-cgroup's create: *path (from cgroup_resolve_systemd_path, a
+ * unit's) is started by systemd as a transient unit with pid in it,
+ * Delegate=yes and r's systemd-owned properties, and replaced by the unit's
+ * cgroup as systemd reports it (its ControlGroup property), where the rest
+ * of r is then written. */
 int cgroup_create_unit(char **path, const struct spec_resources *r, pid_t pid, aisbx_error **err);
 /* v2: an O_RDONLY fd of the cgroup's directory (made by cgroup_create),
  * for clone3(CLONE_INTO_CGROUP); -1 with errno otherwise (v1: EOPNOTSUPP). */

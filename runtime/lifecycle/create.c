@@ -264,8 +264,7 @@ static int job_cgroup_before_clone(struct create_job *j, int *fd, aisbx_error **
     if (j->plan.nproc_max || j->cgroup_early || j->st.systemd_cgroup ||
         cgroup_version() != CGROUP_V2 || (off && !strcmp(off, "0")))
         return 0;
-    if (cgroup_create(j->st.cgroup_path, false, c->linux_ ? c->linux_->resources : NULL, 0, err) <
-        0)
+    if (cgroup_create(j->st.cgroup_path, c->linux_ ? c->linux_->resources : NULL, 0, err) < 0)
         return -1;
     j->cgroup_created = true;
     if ((*fd = cgroup_open_for_clone(j->st.cgroup_path)) < 0)
@@ -399,8 +398,7 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
          * hierarchy refusing the pid after others took it) is undone by
          * job_undo, which kills the init before removing the directories
          * (they are busy while it is in them) */
-        if (cgroup_create(j->st.cgroup_path, false, c->linux_ ? c->linux_->resources : NULL, 0,
-                          err) < 0)
+        if (cgroup_create(j->st.cgroup_path, c->linux_ ? c->linux_->resources : NULL, 0, err) < 0)
             return -1;
         j->cgroup_created = true;
         if (cgroup_enter(j->st.cgroup_path, j->pid, err) < 0)

@@ -53,7 +53,7 @@ int rootless_pids_cap(const char *cgroup_path, const struct spec_config *c, int6
     aisbx_error *e = NULL;
     memset(out, 0, sizeof(*out));
     struct spec_resources *r = outer_root ? spec_resources_dup(res) : without_devices(res);
-    int made = cgroup_create(cgroup_path, false, r, 0, &e);
+    int made = cgroup_create(cgroup_path, r, 0, &e);
     spec_resources_free(r);
     if (made == 0) {
         out->cgroup_made = true;
