@@ -20,6 +20,7 @@
 
 #include "runtime/seccomp/seccomp_cache.h"
 #include "runtime/seccomp/seccomp_floor.h"
+#include "tests/seccomp_cache_helpers.h"
 
 struct fx {
     char dir[64];
@@ -52,18 +53,10 @@ static int setup(void **state)
     return 0;
 }
 
-static void rm_tree(const char *dir)
-{
-    char *cmd = xasprintf("rm -rf -- '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "cleanup of %s failed\n", dir);
-    free(cmd);
-}
-
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    rm_tree(f->dir);
+    cache_rm_tree(f->dir);
     free(f->key);
     seccomp_program_free(&f->fresh);
     free(f);
@@ -104,38 +97,6 @@ static char *entry_path(const char *dir)
     pclose(fp);
     line[strcspn(line, "\n")] = '\0';
     return xstrdup(line);
-}
-
-static int count_entries(const char *dir)
-{
-    char *cmd = xasprintf("ls -1 '%s' | grep -c '^floor-.*\\.bpf$'", dir);
-    FILE *fp = popen(cmd, "r");
-    free(cmd);
-    int n = -1;
-    assert_non_null(fp);
-    assert_int_equal(fscanf(fp, "%d", &n), 1);
-    pclose(fp);
-    return n;
-}
-
-static void read_file(const char *path, unsigned char **buf, size_t *n)
-{
-    struct stat st;
-    int fd = open(path, O_RDONLY);
-    assert_true(fd >= 0);
-    assert_int_equal(fstat(fd, &st), 0);
-    *n = (size_t)st.st_size;
-    *buf = xmalloc0(*n + 1);
-    assert_int_equal(read(fd, *buf, *n), (ssize_t)*n);
-    close(fd);
-}
-
-static void write_file(const char *path, const void *buf, size_t n)
-{
-    int fd = open(path, O_WRONLY | O_TRUNC);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, buf, n), (ssize_t)n);
-    close(fd);
 }
 
 static void test_miss_stores_then_hit_is_identical(void **state)
@@ -197,11 +158,11 @@ static void test_corrupt_entry_is_recompiled(void **state)
     char *path = entry_path(f->dir);
     unsigned char *buf;
     size_t n;
-    read_file(path, &buf, &n);
+    cache_read_file(path, &buf, &n);
 
     /* One flipped bit in the program: checksum. */
     buf[n - 3] ^= 0x10;
-    write_file(path, buf, n);
+    cache_write_file(path, buf, n);
     struct seccomp_cache_report rep = fetch(f, f->dir, f->key);
     assert_int_equal(rep.status, SECCOMP_CACHE_INVALID);
     assert_non_null(strstr(rep.why, "checksum"));
@@ -210,15 +171,15 @@ static void test_corrupt_entry_is_recompiled(void **state)
 
     /* Truncated (a torn write): size. */
     buf[n - 3] ^= 0x10;
-    write_file(path, buf, n - 8);
+    cache_write_file(path, buf, n - 8);
     assert_int_equal(fetch(f, f->dir, f->key).status, SECCOMP_CACHE_INVALID);
     assert_int_equal(fetch(f, f->dir, f->key).status, SECCOMP_CACHE_HIT);
 
     /* Garbage and an empty file: header. */
     memset(buf, 'x', n);
-    write_file(path, buf, n);
+    cache_write_file(path, buf, n);
     assert_int_equal(fetch(f, f->dir, f->key).status, SECCOMP_CACHE_INVALID);
-    write_file(path, buf, 0);
+    cache_write_file(path, buf, 0);
     assert_int_equal(fetch(f, f->dir, f->key).status, SECCOMP_CACHE_INVALID);
     assert_int_equal(fetch(f, f->dir, f->key).status, SECCOMP_CACHE_HIT);
     assert_int_equal(compiles, 5); /* first miss + four rejected entries */
@@ -242,7 +203,7 @@ static void test_wrong_version_is_recompiled(void **state)
     char *path = entry_path(f->dir);
     unsigned char *buf;
     size_t n;
-    read_file(path, &buf, &n);
+    cache_read_file(path, &buf, &n);
     char *ver = (char *)memmem(buf, n, "\naisbx ", 7);
     assert_non_null(ver);
     ver[7] = ver[7] == '9' ? '8' : '9'; /* first digit of the version */
@@ -250,7 +211,7 @@ static void test_wrong_version_is_recompiled(void **state)
     uint64_t h = seccomp_cache_hash(SECCOMP_CACHE_HASH_INIT, buf + hdr, key_len);
     h = seccomp_cache_hash(h, buf + hdr + key_len, (size_t)f->fresh.len * 8);
     memcpy(buf + hdr - sizeof(h), &h, sizeof(h)); /* checksum ends the header */
-    write_file(path, buf, n);
+    cache_write_file(path, buf, n);
 
     struct seccomp_cache_report rep = fetch(f, f->dir, f->key);
     assert_int_equal(rep.status, SECCOMP_CACHE_INVALID);
@@ -262,7 +223,7 @@ static void test_wrong_version_is_recompiled(void **state)
      * entry; both stay usable side by side. */
     char *other = xasprintf("%slibseccomp 9.9.9\n", f->key);
     assert_int_equal(fetch(f, f->dir, other).status, SECCOMP_CACHE_ABSENT);
-    assert_int_equal(count_entries(f->dir), 2);
+    assert_int_equal(cache_count_entries(f->dir, "^floor-.*\\.bpf$"), 2);
     assert_int_equal(fetch(f, f->dir, f->key).status, SECCOMP_CACHE_HIT);
     assert_int_equal(fetch(f, f->dir, other).status, SECCOMP_CACHE_HIT);
     free(other);
@@ -279,9 +240,9 @@ static void test_old_entries_are_pruned(void **state)
         free(last);
         last = xasprintf("%sbuild %d\n", f->key, i);
         assert_int_equal(fetch(f, f->dir, last).status, SECCOMP_CACHE_ABSENT);
-        assert_true(count_entries(f->dir) <= 8);
+        assert_true(cache_count_entries(f->dir, "^floor-.*\\.bpf$") <= 8);
     }
-    assert_int_equal(count_entries(f->dir), 8);
+    assert_int_equal(cache_count_entries(f->dir, "^floor-.*\\.bpf$"), 8);
     assert_int_equal(fetch(f, f->dir, last).status, SECCOMP_CACHE_HIT);
     free(last);
 }

@@ -22,6 +22,7 @@
 
 #include "runtime/seccomp/seccomp.h"
 #include "runtime/seccomp/seccomp_cache.h"
+#include "tests/seccomp_cache_helpers.h"
 
 /* A small profile in Docker's shape: default ERRNO(EPERM), an allowlist,
  * argument rules, an errnoRet rule. Mutable: tests change one field. */
@@ -83,10 +84,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char *cmd = xasprintf("rm -rf -- '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "cleanup of %s failed\n", f->dir);
-    free(cmd);
+    cache_rm_tree(f->dir);
     free(f);
     unsetenv(SECCOMP_CACHE_ENV);
     return 0;
@@ -112,18 +110,6 @@ static struct seccomp_cache_report fetch(const char *dir, const struct spec_secc
     return rep;
 }
 
-static int count_entries(const char *dir, const char *glob)
-{
-    char *cmd = xasprintf("cd '%s' && ls -1A | grep -c -- '%s' || true", dir, glob);
-    FILE *fp = popen(cmd, "r");
-    free(cmd);
-    int n = -1;
-    assert_non_null(fp);
-    assert_int_equal(fscanf(fp, "%d", &n), 1);
-    pclose(fp);
-    return n;
-}
-
 static char *only_entry(const char *dir)
 {
     char *cmd = xasprintf("ls -1 '%s'/config-*.bpf", dir);
@@ -136,26 +122,6 @@ static char *only_entry(const char *dir)
     pclose(fp);
     line[strcspn(line, "\n")] = '\0';
     return xstrdup(line);
-}
-
-static void slurp(const char *path, unsigned char **buf, size_t *n)
-{
-    struct stat st;
-    int fd = open(path, O_RDONLY);
-    assert_true(fd >= 0);
-    assert_int_equal(fstat(fd, &st), 0);
-    *n = (size_t)st.st_size;
-    *buf = xmalloc0(*n + 1);
-    assert_int_equal(read(fd, *buf, *n), (ssize_t)*n);
-    close(fd);
-}
-
-static void spit(const char *path, const void *buf, size_t n)
-{
-    int fd = open(path, O_WRONLY | O_TRUNC);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, buf, n), (ssize_t)n);
-    close(fd);
 }
 
 /* ---- the key ------------------------------------------------------------ */
@@ -255,7 +221,7 @@ static void test_distinct_profiles_distinct_entries(void **state)
     assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_ABSENT);
     pers_args[0].value = 0;
     assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_ABSENT);
-    assert_int_equal(count_entries(f->dir, "^config-.*\\.bpf$"), 2);
+    assert_int_equal(cache_count_entries(f->dir, "^config-.*\\.bpf$"), 2);
     assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_HIT);
     reset_profile();
     assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_HIT);
@@ -309,10 +275,10 @@ static void test_flipped_truncated_foreign_rebuilt(void **state)
     char *path = only_entry(f->dir);
     unsigned char *buf;
     size_t n;
-    slurp(path, &buf, &n);
+    cache_read_file(path, &buf, &n);
 
     buf[n - 5] ^= 0x01; /* one flipped bit in the program */
-    spit(path, buf, n);
+    cache_write_file(path, buf, n);
     struct seccomp_cache_report rep = fetch(f->dir, &prof);
     assert_int_equal(rep.status, SECCOMP_CACHE_INVALID);
     assert_non_null(strstr(rep.why, "checksum"));
@@ -320,7 +286,7 @@ static void test_flipped_truncated_foreign_rebuilt(void **state)
     assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_HIT);
     buf[n - 5] ^= 0x01;
 
-    spit(path, buf, n - 1); /* truncated */
+    cache_write_file(path, buf, n - 1); /* truncated */
     rep = fetch(f->dir, &prof);
     assert_int_equal(rep.status, SECCOMP_CACHE_INVALID);
     assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_HIT);
@@ -335,7 +301,7 @@ static void test_flipped_truncated_foreign_rebuilt(void **state)
     uint64_t h = seccomp_cache_hash(SECCOMP_CACHE_HASH_INIT, buf + 32, key_len);
     h = seccomp_cache_hash(h, buf + 32 + key_len, plen);
     memcpy(buf + 24, &h, sizeof(h));
-    spit(path, buf, n);
+    cache_write_file(path, buf, n);
     rep = fetch(f->dir, &prof);
     assert_int_equal(rep.status, SECCOMP_CACHE_INVALID);
     assert_non_null(strstr(rep.why, "key mismatch"));
@@ -387,8 +353,8 @@ static void test_concurrent_writers(void **state)
         assert_true(WIFEXITED(st));
         assert_int_equal(WEXITSTATUS(st), 0);
     }
-    assert_int_equal(count_entries(f->dir, "\\.tmp$"), 0);
-    assert_int_equal(count_entries(f->dir, "^config-.*\\.bpf$"), 3);
+    assert_int_equal(cache_count_entries(f->dir, "\\.tmp$"), 0);
+    assert_int_equal(cache_count_entries(f->dir, "^config-.*\\.bpf$"), 3);
     for (int v = 0; v < 3; v++) {
         pers_args[0].value = (uint64_t)v;
         assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_HIT);
@@ -406,11 +372,11 @@ static void test_bounded_least_recently_used_evicted(void **state)
     for (uint64_t v = 0; v < 40; v++) {
         pers_args[0].value = v;
         assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_ABSENT);
-        assert_true(count_entries(f->dir, "^config-.*\\.bpf$") <= 32);
+        assert_true(cache_count_entries(f->dir, "^config-.*\\.bpf$") <= 32);
         pers_args[0].value = 1000; /* used between every two new ones */
         assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_HIT);
     }
-    assert_int_equal(count_entries(f->dir, "^config-.*\\.bpf$"), 32);
+    assert_int_equal(cache_count_entries(f->dir, "^config-.*\\.bpf$"), 32);
     pers_args[0].value = 0; /* the oldest of the 40: evicted */
     assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_ABSENT);
     pers_args[0].value = 39; /* the newest: kept */
@@ -424,7 +390,7 @@ static void test_disabled_writes_nothing(void **state)
     assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_OFF);
     assert_int_equal(fetch(f->dir, &prof).status, SECCOMP_CACHE_OFF);
     assert_int_equal(compiles, 2);
-    assert_int_equal(count_entries(f->dir, "."), 0);
+    assert_int_equal(cache_count_entries(f->dir, "."), 0);
 }
 
 /* A profile that does not compile is an error every time, cached or not,
@@ -445,7 +411,7 @@ static void test_bad_profile_not_cached(void **state)
         free(key);
     }
     assert_int_equal(compiles, 2);
-    assert_int_equal(count_entries(f->dir, "."), 0);
+    assert_int_equal(cache_count_entries(f->dir, "."), 0);
 }
 
 int main(void)
