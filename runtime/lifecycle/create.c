@@ -310,6 +310,12 @@ static int job_clone(struct create_job *j, aisbx_error **err)
     }
     /* cgroup: unshared by the child once it is in its cgroup; time: above. */
     flags = ns_new_flags(lx) & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
+    /* Decided here, not in the child: once the parent has written the
+     * child's uid_map ("0 <uid> 1"), geteuid() in the child is 0, and a
+     * child that asked then made itself non-dumpable, so that the parent's
+     * next open (setgroups, gid_map) failed with EACCES (issue 13's
+     * intermittent rootless failure, ~0.3% of creates). */
+    bool dumpable_until_go = (flags & CLONE_NEWUSER) && geteuid() != 0;
     fflush(NULL);
     j->pid = clone_into_cgroup((unsigned long)flags, cg_fd, &j->cgroup_born_in);
     if (j->pid == 0) {
@@ -326,7 +332,7 @@ static int job_clone(struct create_job *j, aisbx_error **err)
             .new_flags = ns_new_flags(lx),
             /* an unprivileged parent writes the maps (or runs newuidmap)
              * only into a dumpable child's /proc files */
-            .dumpable_until_go = (ns_new_flags(lx) & CLONE_NEWUSER) && geteuid() != 0,
+            .dumpable_until_go = dumpable_until_go,
             .joined_flags = joined,
             .no_pivot = j->o->no_pivot,
             .no_new_keyring = j->o->no_new_keyring,
