@@ -31,8 +31,15 @@
 # aisbx always runs its mandatory floor seccomp filter; runc and crun run
 # without any filter except in the seccomp rows.
 #
-# Runtimes are interleaved round by round (order rotating) so that the drift
-# of a shared machine hits all alike. Results: the table on stdout (median,
+# Runtimes are interleaved round by round, in a new random order each round
+# (-s SEED; reproducible), so that the drift of a shared machine hits all
+# alike and no runtime always follows the same one: on cgroup v1 the first
+# move of a task into a cgroup waits for an RCU grace period (~10 ms here)
+# unless another move happened in the last ~10 ms, so what ran just before a
+# create decides its time. (A fixed rotation a,b,c,d / b,c,d,a / ... gave
+# every runtime the same predecessor in every round: b always paid what a
+# left it.) State roots are on tmpfs under /run, as engines keep them
+# (/run/docker/runtime-runc, /run/containerd), not on the temp dir's disk. Results: the table on stdout (median,
 # p25-p90 and median ratio against the baseline runtime, crun by default), the same
 # table in docs/bench.md, a chart in docs/bench.png (gnuplot), raw samples with
 # -o DIR. Nothing outside our temp dir, our state roots and our cgroups
@@ -55,6 +62,7 @@ usage: hack/bench.sh [options] [[NAME=]PATH[,VAR=VALUE...] ...]
   -r N          throughput rounds                            [5]
   -k N          peak-RSS samples per runtime                 [10]
   -B NAME       baseline runtime for ratios                  [crun]
+  -s SEED       seed of the per-round random order             [1]
   -a 'CMD ...'  container command (split on spaces)          [/bin/true]
   -b PATH       static busybox for the rootfs                [/bin/busybox]
   -o DIR        keep raw samples (one file per metric, microseconds) in DIR
@@ -84,7 +92,7 @@ tmpfs over /sys/fs/cgroup/unified, so every runtime sees plain cgroup v1.
 EOT
 }
 
-N=50 WARM=3 WORKERS=2 PER_WORKER=15 TROUNDS=5 RSS_K=10 BASE=crun
+N=50 WARM=3 WORKERS=2 PER_WORKER=15 TROUNDS=5 RSS_K=10 BASE=crun SEED=1
 CMD="/bin/true" BUSYBOX=/bin/busybox KEEP="" DO_SC=1 DO_RUN=1 DO_FLOOR=1
 DO_DOCKER=auto DOCKER_N=30 KEEP_HYBRID=0 SYSTEMD_CG=0
 PROFILE=$TOP/integration/testdata/docker-default-seccomp.json
@@ -100,6 +108,7 @@ while [ $# -gt 0 ]; do
         -r) TROUNDS=$2; shift ;;
         -k) RSS_K=$2; shift ;;
         -B) BASE=$2; shift ;;
+        -s) SEED=$2; shift ;;
         -a) CMD=$2; shift ;;
         -b) BUSYBOX=$2; shift ;;
         -o) KEEP=$2; shift ;;
@@ -130,7 +139,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 [ ${#RTS[@]} -ge 1 ] || RTS=("aisbx=$TOP/aisbx"
     "aisbx-nouserns=$TOP/aisbx,AISBX_POLICY=$TOP/hack/bench-policy-userns-off.json" crun runc)
 [ "$(id -u)" = 0 ] || die "must run as root (namespaces, cgroups)"
-for v in N WARM WORKERS PER_WORKER TROUNDS RSS_K DOCKER_N; do
+for v in N WARM WORKERS PER_WORKER TROUNDS RSS_K DOCKER_N SEED; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number, got '${!v}'"
 done
 [ "$N" -ge 1 ] || die "-n must be at least 1"
@@ -202,6 +211,12 @@ rtx_time() {
 
 TOK="b$$"
 T=$(mktemp -d /tmp/aisbx-bench.XXXXXX) || die "mktemp failed"
+# state roots: tmpfs, as an engine's (else the temp dir)
+if [ "$(stat -fc %T /run 2>/dev/null)" = tmpfs ]; then
+    ST=$(mktemp -d /run/aisbx-bench.XXXXXX) || die "mktemp /run failed"
+else
+    ST=$T/state
+fi
 CGREL="aisbx-bench/$TOK"        # cgroupsPath prefix, relative to each hierarchy
 WORKER_PIDS=() DOCKERD_PID="" CONTAINERD_PID=""
 # --docker: docker_bench, and docker_stop for cleanup.
@@ -222,7 +237,7 @@ cleanup() {
     [ ${#kids[@]} -gt 0 ] && sleep 0.5
     docker_stop
     for i in "${!RTPATHS[@]}"; do
-        local root=$T/state/$i ids=()
+        local root=$ST/$i ids=()
         [ -d "$root" ] || continue
         mapfile -t ids < <(rtx "$i" --root "$root" list -q 2>/dev/null)
         # Runtimes without `list`: their state dirs are named by id.
@@ -259,7 +274,7 @@ cleanup() {
     awk -v t="$T" '$5 ~ "^"t {print $5}' /proc/self/mountinfo | sort -r |
         while read -r d; do umount -l "$d" 2>/dev/null; done
     [ -n "$KEEP" ] && [ -d "$T/samples" ] && { mkdir -p "$KEEP" && cp -r "$T/samples/." "$KEEP/"; }
-    rm -rf "$T"
+    rm -rf "$T" "$ST"
     exit $rc
 }
 trap cleanup EXIT
@@ -336,7 +351,7 @@ wait_exit() {
 # Records KEYPREFIX.{create,state,start,wait,delete,total}.I unless quiet.
 lifecycle() {
     local i=$1 key=$2 b=$3 id=$4 sc=${5:-} quiet=${6:-}
-    local rt=${RTPATHS[$i]} root=$T/state/$i a bb c d e f
+    local rt=${RTPATHS[$i]} root=$ST/$i a bb c d e f
     write_config "$b" "$id" "$sc"
     rm -f "$b/pid"
     now; a=$NOW
@@ -382,7 +397,7 @@ lifecycle() {
 
 # run_fg I BUNDLE ID: one foreground `run`; the runtime deletes it itself.
 run_fg() {
-    local i=$1 b=$2 id=$3 rt=${RTPATHS[$1]} root=$T/state/$1 a rc
+    local i=$1 b=$2 id=$3 rt=${RTPATHS[$1]} root=$ST/$1 a rc
     write_config "$b" "$id"
     now; a=$NOW
     rtx "$i" --root "$root" run --bundle "$b" "$id" </dev/null >/dev/null 2>>"$T/rt-stderr.$i"
@@ -413,7 +428,7 @@ floor() {
 # through create/start and through run.  A runtime that fails fast must not
 # produce numbers.
 sanity() {
-    local i=$1 rt=${RTPATHS[$1]} root=$T/state/$1 b=$T/b/sanity.$1 out
+    local i=$1 rt=${RTPATHS[$1]} root=$ST/$1 b=$T/b/sanity.$1 out
     mkdir -p "$b" "$root"
     local mark="bench-ok-$TOK-$i"
     write_config "$b" "sanity-$TOK-$i"
@@ -450,20 +465,32 @@ echo "  rounds=$N warm-up=$WARM workers=$WORKERS x $PER_WORKER x $TROUNDS rounds
 
 for i in "${!RTPATHS[@]}"; do sanity "$i"; done
 
-# Sequential phase: round by round, runtimes rotated each round.
+# ORD: 0..NRT-1 in a random order (Fisher-Yates on bash's seeded RANDOM).
+RANDOM=$SEED
+shuffle_order() {
+    local k m t
+    ORD=()
+    for ((k = 0; k < NRT; k++)); do ORD+=("$k"); done
+    for ((k = NRT - 1; k > 0; k--)); do
+        m=$((RANDOM % (k + 1)))
+        t=${ORD[k]} ORD[k]=${ORD[m]} ORD[m]=$t
+    done
+}
+
+# Sequential phase: round by round, runtimes in a new random order each round.
 total_rounds=$((WARM + N))
 for r in $(seq 1 "$total_rounds"); do
     warm=""
     [ "$r" -le "$WARM" ] && warm=1
     [ "$DO_FLOOR" = 1 ] && [ -z "$warm" ] && floor
-    for j in $(seq 0 $((NRT - 1))); do  # the binary's own start-up cost
-        i=$(((j + r) % NRT))
+    shuffle_order
+    for i in "${ORD[@]}"; do  # the binary's own start-up cost
         now; a=$NOW
         rtx "$i" --version >/dev/null 2>&1
         now; [ -z "$warm" ] && add "ver.$i" $((NOW - a))
     done
-    for j in $(seq 0 $((NRT - 1))); do
-        i=$(((j + r) % NRT))
+    shuffle_order
+    for i in "${ORD[@]}"; do
         if [ -n "$warm" ]; then
             lifecycle "$i" warm "$T/b/seq.$i" "w$TOK-$i-$r" "" quiet
         else
@@ -471,14 +498,14 @@ for r in $(seq 1 "$total_rounds"); do
         fi
     done
     if [ "$DO_RUN" = 1 ]; then
-        for j in $(seq 0 $((NRT - 1))); do
-            i=$(((j + r) % NRT))
+        shuffle_order
+        for i in "${ORD[@]}"; do
             run_fg "$i" "$T/b/run.$i" "r$TOK-$i-$r"
         done
     fi
     if [ "$DO_SC" = 1 ]; then
-        for j in $(seq 0 $((NRT - 1))); do
-            i=$(((j + r) % NRT))
+        shuffle_order
+        for i in "${ORD[@]}"; do
             if [ -n "$warm" ]; then
                 lifecycle "$i" warm "$T/b/sc.$i" "ws$TOK-$i-$r" sc quiet
             else
@@ -498,8 +525,8 @@ worker() {  # worker I W R: M quiet lifecycles; exits with the failure count
     echo "$bad" >"$T/tp.bad.$i.$w"
 }
 for r in $(seq 1 "$TROUNDS"); do
-    for j in $(seq 0 $((NRT - 1))); do
-        i=$(((j + r) % NRT))
+    shuffle_order
+    for i in "${ORD[@]}"; do
         WORKER_PIDS=()
         now; a=$NOW
         for w in $(seq 1 "$WORKERS"); do
@@ -521,9 +548,9 @@ done
 # Peak RSS of create (GNU time %M, KiB), interleaved too.
 if [ -x /usr/bin/time ]; then
     for r in $(seq 1 "$RSS_K"); do
-        for j in $(seq 0 $((NRT - 1))); do
-            i=$(((j + r) % NRT))
-            b=$T/b/rss.$i id="m$TOK-$i-$r" root=$T/state/$i
+        shuffle_order
+        for i in "${ORD[@]}"; do
+            b=$T/b/rss.$i id="m$TOK-$i-$r" root=$ST/$i
             write_config "$b" "$id"
             if rtx_time "$i" "$b/maxrss" --root "$root" create --bundle "$b" \
                 --pid-file "$b/pid" "$id" </dev/null >/dev/null 2>>"$T/rt-stderr.$i"; then
