@@ -96,3 +96,41 @@ mem_limit() {
     [ "$(mem_limit)" != max ]
     [ "$(mem_limit)" -le 1073741824 ]
 }
+
+# cgroup v1: the init moves itself into the cgroup create made, by writing "0"
+# to each hierarchy's `tasks` (a move by pid through cgroup.procs waits for an
+# RCU grace period, cgroup.h); AISBX_CLONE_INTO_CGROUP=0 keeps the old way (the
+# parent writes the pid). Either way every controller line of /proc/PID/cgroup
+# (and a hybrid host's unified 0:: line) names the container's cgroup, and
+# create wrote the pid to no v1 cgroup.procs in the first.
+@test "cgroups: v1: the init moves itself into every hierarchy; AISBX_CLONE_INTO_CGROUP=0 moves it by pid" {
+    cgroup_v2 && skip "cgroup v1 only"
+    [ "$AISBX_IT_RUNTIME" = aisbx ] || skip "aisbx's own ways in"
+    set_long_running
+    local way id pid lines
+    for way in self pid; do
+        id=$ID-$way
+        update_config '.linux.cgroupsPath = $cg' --arg cg "$CGPATH-$way"
+        if [ "$way" = pid ]; then
+            AISBX_CLONE_INTO_CGROUP=0 rt_bg --debug --log "$TESTDIR/$way.log" create --bundle "$BUNDLE" "$id"
+        else
+            rt_bg --debug --log "$TESTDIR/$way.log" create --bundle "$BUNDLE" "$id"
+        fi
+        [ "$status" -eq 0 ]
+        pid=$(ctr_pid "$id")
+        cat "/proc/$pid/cgroup"
+        # controller hierarchies and the unified one; named ones (name=systemd) are not ours
+        lines=$(awk -F: '($2 != "" && $2 !~ /^name=/) || $1 == 0' "/proc/$pid/cgroup")
+        [ "$(echo "$lines" | wc -l)" -ge 5 ]
+        [ -z "$(echo "$lines" | awk -F: -v p="$CGPATH-$way" '$3 != p')" ]
+        if [ "$way" = self ]; then
+            grep -q 'init: join-cgroup' "$TESTDIR/$way.log"
+            [ -z "$(grep 'cgroup\.procs = ' "$TESTDIR/$way.log" | grep -v '/unified/')" ]
+        else
+            grep -q "pids$CGPATH-$way/cgroup.procs = $pid" "$TESTDIR/$way.log"
+        fi
+        rt_bg delete --force "$id"
+        [ "$status" -eq 0 ]
+        [ ! -d "/sys/fs/cgroup/pids$CGPATH-$way" ]
+    done
+}

@@ -89,6 +89,35 @@ members_of() { find "$SLOTS" -mindepth 2 -maxdepth 2 -name "*-$1" 2>/dev/null; }
     [ "${found:-}" = 1 ]
 }
 
+# The init makes the /dev nodes as host root before it enters the namespace:
+# owners are container ids moved into the range, or root's nodes would be
+# nobody's inside (runc's dev.bats checks "crw-rw-rw- 1 0 0 5, 0 /dev/tty").
+@test "userns: /dev nodes and links are root's inside, the range's root on the host; a config device's ids are container ids" {
+    update_config '.linux.devices = [{"path": "/dev/zero", "type": "c", "major": 1, "minor": 5, "fileMode": 438, "uid": 1000, "gid": 1001}]'
+    set_long_running
+    start_ctr
+    local base pid
+    base=$(base_of)
+    pid=$(ctr_pid)
+    exec_sh 'stat -c "%n %u:%g" /dev/null /dev/tty /dev/full /dev/ptmx /dev/fd /dev/stdin /dev/zero'
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "/dev/null 0:0" ]
+    [ "${lines[1]}" = "/dev/tty 0:0" ]
+    [ "${lines[2]}" = "/dev/full 0:0" ]
+    [ "${lines[3]}" = "/dev/ptmx 0:0" ]
+    [ "${lines[4]}" = "/dev/fd 0:0" ]
+    [ "${lines[5]}" = "/dev/stdin 0:0" ]
+    [ "${lines[6]}" = "/dev/zero 1000:1001" ]
+    # the host sees the range (through the init's root: the container's /dev)
+    [ "$(stat -c %u:%g "/proc/$pid/root/dev/null")" = "$base:$base" ]
+    [ "$(stat -c %u:%g "/proc/$pid/root/dev/zero")" = "$((base + 1000)):$((base + 1001))" ]
+    # still read-only inside, and the host's nodes untouched
+    exec_sh 'chmod 600 /dev/null'
+    [ "$status" -ne 0 ]
+    [ "$(stat -c %u:%g:%a /dev/null)" = 0:0:666 ]
+}
+
 @test "userns: two containers get disjoint ranges; delete frees the slot" {
     set_long_running
     start_ctr "$ID"

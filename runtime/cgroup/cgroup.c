@@ -234,6 +234,43 @@ static int enter_via_user_manager(const char *path, pid_t pid)
     return in ? 0 : -1;
 }
 
+int cgroup_self_join_open(const char *path, struct cgroup_self_join *sj, aisbx_error **err)
+{
+    sj->tasks_fds = NULL;
+    sj->n = 0;
+    sj->unified_fd = -1;
+    if (!path || path[0] != '/' || cgroup_version() != CGROUP_V1) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    if (cg_v1_self_join_open(path, sj, err) < 0) {
+        cgroup_self_join_close(sj);
+        return aisbx_error_wrap(err, "cgroup %s", path);
+    }
+    return 0;
+}
+
+int cgroup_self_join(const struct cgroup_self_join *sj, aisbx_error **err)
+{
+    for (size_t i = 0; i < sj->n; i++)
+        if (write(sj->tasks_fds[i], "0", 1) != 1)
+            return aisbx_error_make(err, errno, "join the container's cgroup (tasks, fd %d)",
+                                    sj->tasks_fds[i]);
+    return 0;
+}
+
+void cgroup_self_join_close(struct cgroup_self_join *sj)
+{
+    for (size_t i = 0; i < sj->n; i++)
+        close(sj->tasks_fds[i]);
+    free(sj->tasks_fds);
+    sj->tasks_fds = NULL;
+    sj->n = 0;
+    if (sj->unified_fd >= 0)
+        close(sj->unified_fd);
+    sj->unified_fd = -1;
+}
+
 int cgroup_open_for_clone(const char *path)
 {
     if (!path || path[0] != '/' || cgroup_version() != CGROUP_V2) {

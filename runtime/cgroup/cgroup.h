@@ -54,6 +54,27 @@ int cgroup_open_for_clone(const char *path);
 /* 0 if /proc/<pid>/cgroup puts pid in path (v2: the unified line; v1: the
  * pids hierarchy's, the one the overlay's pids cap lives in). */
 int cgroup_check_member(const char *path, pid_t pid, aisbx_error **err);
+/* v1, the cgroupfs driver: how the init puts itself into the cgroup that
+ * cgroup_create made. A pid written to cgroup.procs is moved under the
+ * kernel's global threadgroup lock taken for writing, and the first writer
+ * after ~10 ms without one waits a full RCU grace period for it (4-13 ms
+ * measured on this VM's 6.18, most of a create); a thread that writes "0"
+ * (itself) to a v1 `tasks` file is moved without that lock (0.04 ms here).
+ * The init is single-threaded, so its thread is the process. Where a kernel
+ * takes the lock anyway it is only slower: the caller checks membership as
+ * for any other way in. tasks_fds: O_WRONLY `tasks` of every v1 hierarchy
+ * the cgroup is in; unified_fd: a hybrid host's unified directory, for
+ * clone3(CLONE_INTO_CGROUP), or -1. */
+struct cgroup_self_join {
+    int *tasks_fds;
+    size_t n;
+    int unified_fd;
+};
+/* -1 with errno EOPNOTSUPP when the host is not v1. */
+int cgroup_self_join_open(const char *path, struct cgroup_self_join *sj, aisbx_error **err);
+/* In the process that moves, single-threaded: "0" to every tasks fd. */
+int cgroup_self_join(const struct cgroup_self_join *sj, aisbx_error **err);
+void cgroup_self_join_close(struct cgroup_self_join *sj);
 /* Joins an existing cgroup (exec). */
 int cgroup_enter(const char *path, pid_t pid, aisbx_error **err);
 /* Fields that are absent or zero are left unchanged (docker sends zeros).

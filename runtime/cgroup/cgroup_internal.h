@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "runtime/cgroup/cgroup.h"
 #include "runtime/cgroup/cgroup_fs.h"
 #include "specs/config.h"
 #include "specs/error.h"
@@ -84,6 +85,7 @@ bool cg_hier_has(const struct cg_hier *h, const char *controller);
 /* The hierarchy carrying controller, or NULL. */
 const struct cg_hier *cg_v1_find(const struct cg_hier *h, size_t n, const char *controller);
 char *cg_v1_dir(const char *controller, const char *path); /* NULL if not mounted */
+int cg_v1_self_join_open(const char *path, struct cgroup_self_join *sj, aisbx_error **err);
 
 /* ---- cgroup_v1_resources.c ---- */
 

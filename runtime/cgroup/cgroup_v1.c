@@ -139,6 +139,46 @@ static int enter_all(const struct cg_hier *h, size_t n, const char *path, pid_t 
     return 0;
 }
 
+/* The fds cgroup_self_join writes through, for the directories v1_create
+ * made (enter_all's rules: a hierarchy without the directory is skipped,
+ * the unified one may be denied; the caller's membership check finds a
+ * missing pids hierarchy). Opened here, by the runtime, from the mount it
+ * judged: the init only writes "0" into them. */
+int cg_v1_self_join_open(const char *path, struct cgroup_self_join *sj, aisbx_error **err)
+{
+    struct cg_hier *h = NULL;
+    size_t n = 0;
+    if (cg_v1_hierarchies(&h, &n, err) < 0)
+        return -1;
+    sj->tasks_fds = xmalloc0((n ? n : 1) * sizeof(int));
+    int ret = 0;
+    for (size_t i = 0; i < n && ret == 0; i++) {
+        char *dir = xasprintf("%s%s", h[i].mount, path);
+        aisbx_error *e = NULL;
+        /* clone3 takes the cgroup from a regular open file, not O_PATH */
+        int dfd =
+            open(dir, (h[i].unified ? O_RDONLY : O_PATH) | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0 && errno != ENOENT)
+            aisbx_error_make(&e, errno, "open cgroup %s", dir);
+        if (dfd >= 0 && h[i].unified) {
+            sj->unified_fd = dfd;
+            dfd = -1;
+        } else if (dfd >= 0) {
+            int fd = openat(dfd, "tasks", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd < 0)
+                aisbx_error_make(&e, errno, "open %s/tasks", dir);
+            else
+                sj->tasks_fds[sj->n++] = fd;
+            close(dfd);
+        }
+        free(dir);
+        if (e && !unified_denied(&h[i], path, &e))
+            ret = pass_error(err, &e);
+    }
+    cg_v1_hierarchies_free(h, n);
+    return ret;
+}
+
 static int v1_create(const char *path, const struct spec_resources *r, pid_t pid, aisbx_error **err)
 {
     struct cg_hier *h = NULL;

@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "runtime/cgroup/cgroup.h"
 #include "runtime/fault.h"
 #include "runtime/fd_util.h"
 #include "runtime/kernel/console.h"
@@ -53,6 +54,23 @@ struct init_ctx {
     int state_fd; /* the state the startContainer hooks read, -1 */
     int stub;     /* the sealed stub, -2 where the build has none */
 };
+
+/* Into the container's cgroup by our own hand (v1: no wait for a grace
+ * period, cgroup.h), before anything else: whatever we fork or unshare from
+ * here on (the cgroup namespace) starts there. */
+static int step_join_cgroup(struct init_ctx *c, aisbx_error **err)
+{
+    const struct init_args *a = c->a;
+    if (!a->n_cgroup_tasks_fds)
+        return 0;
+    struct cgroup_self_join sj = {
+        .tasks_fds = (int *)a->cgroup_tasks_fds, .n = a->n_cgroup_tasks_fds, .unified_fd = -1};
+    if (cgroup_self_join(&sj, err) < 0)
+        return -1;
+    for (size_t i = 0; i < sj.n; i++)
+        close(sj.tasks_fds[i]);
+    return sync_send(a->sync_fd, SYNC_JOINED, 0, NULL, err);
+}
 
 /* createContainer hooks name host paths, but run after the image's mounts,
  * which could put another binary there: open them before any mount. */
@@ -161,7 +179,7 @@ static int step_mounts(struct init_ctx *c, aisbx_error **err)
 
 static int step_dev(struct init_ctx *c, aisbx_error **err)
 {
-    return rootfs_setup_dev(c->a->cfg, c->a->rootfs, err);
+    return rootfs_setup_dev(c->a->cfg, c->a->rootfs, c->a->plan->userns_base, err);
 }
 
 /* Host objects: nothing after this (hooks, the program) may hold them. */
@@ -375,6 +393,7 @@ static int step_harden(struct init_ctx *c, aisbx_error **err)
 /* The order is the documentation; a step is named for what it does. The
  * stage groups them for the fault suite (each stage is one test). */
 static const struct init_step init_steps[] = {
+    {"join-cgroup", "setup", step_join_cgroup},
     {"open-hooks", "setup", step_open_hooks},
     {"wait-go", "setup", step_wait_go},
     {"namespaces", "setup", step_namespaces},

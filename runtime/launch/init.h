@@ -40,6 +40,10 @@ struct init_args {
     /* An engine's overlay root: its idmapped layers, top first (n 0: none). */
     const int *layer_fds;
     size_t n_layer_fds;
+    /* v1 cgroupfs: the `tasks` files we write "0" into first, then say
+     * SYNC_JOINED (cgroup.h, cgroup_self_join); n 0: the parent moves us. */
+    const int *cgroup_tasks_fds;
+    size_t n_cgroup_tasks_fds;
 };
 
 __attribute__((noreturn)) void init_main(const struct init_args *a);

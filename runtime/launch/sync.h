@@ -12,6 +12,8 @@
  * create (init.c <-> create.c):
  * | step | from   | message         | meaning                                  | answer          |
  * |------|--------|-----------------|------------------------------------------|-----------------|
+ * | 0    | child  | SYNC_JOINED     | v1 cgroupfs: it moved itself into the    | -               |
+ * |      |        |                 | cgroup (cgroup_self_join; sent only then)|                 |
  * | 1    | parent | SYNC_GO         | id mappings written, cgroup joined,      | -               |
  * |      |        |                 | oom_score_adj set; value = child's pid   |                 |
  * |      |        |                 | on the host (its pid ns hides it)        |                 |
@@ -69,6 +71,7 @@ enum sync_type {
     SYNC_HOOKS_DONE,
     SYNC_READY,
     SYNC_ERROR,
+    SYNC_JOINED,
 };
 
 struct sync_msg {

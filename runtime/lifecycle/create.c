@@ -53,6 +53,10 @@ struct create_job {
     bool dir_created, cgroup_created;
     bool cgroup_early;   /* rootless: made before the clone, joined after */
     bool cgroup_born_in; /* v2: cloned into it (clone3 CLONE_INTO_CGROUP) */
+    /* v1 cgroupfs: made before the clone, the init moves itself in
+     * (cgroup_self_join); self_join's fds are closed once it is cloned */
+    bool cgroup_self_joining, cgroup_unified;
+    struct cgroup_self_join self_join;
     pid_t pid;
     struct launch_plan plan;
 };
@@ -249,24 +253,37 @@ static int leave_born_in(int *restore, aisbx_error **err)
     return r;
 }
 
-/* Step 3a, cgroup v2 with the cgroupfs driver: the cgroup is made and
- * limited before the clone, and *fd opened on it, so that the init is born
- * in it (clone_into.h). Elsewhere (v1, systemd, rootless) *fd stays -1 and
- * step 4 makes or joins the cgroup once the init exists. Before the
- * namespaces are entered: /sys/fs/cgroup is the host's here.
- * AISBX_CLONE_INTO_CGROUP=0 takes the v1 order (clone, then make the cgroup
- * with the pid): benchmarks measure the difference, tests the other path. */
+/* Step 3a, the cgroupfs driver: the cgroup is made and limited before the
+ * clone, so that the init never waits for the move by pid (a grace period
+ * on v1, cgroup.h). v2: *fd is opened on it and the init is born in it
+ * (clone_into.h). v1: the init moves itself in through the `tasks` fds
+ * opened here (cgroup_self_join) and says so; on a hybrid host *fd is the
+ * unified hierarchy's directory, which it is born in. Elsewhere (systemd,
+ * rootless) *fd stays -1 and step 4 makes or joins the cgroup once the
+ * init exists. Before the namespaces are entered: /sys/fs/cgroup is the
+ * host's here. AISBX_CLONE_INTO_CGROUP=0 takes the old order (clone, then
+ * make the cgroup and write the pid): benchmarks measure the difference,
+ * tests the other path. */
 static int job_cgroup_before_clone(struct create_job *j, int *fd, aisbx_error **err)
 {
     const struct spec_config *c = j->b.cfg;
     const char *off = getenv("AISBX_CLONE_INTO_CGROUP");
+    int v = cgroup_version();
     *fd = -1;
-    if (j->plan.nproc_max || j->cgroup_early || j->st.systemd_cgroup ||
-        cgroup_version() != CGROUP_V2 || (off && !strcmp(off, "0")))
+    if (j->plan.nproc_max || j->cgroup_early || j->st.systemd_cgroup || (off && !strcmp(off, "0")))
         return 0;
     if (cgroup_create(j->st.cgroup_path, c->linux_ ? c->linux_->resources : NULL, 0, err) < 0)
         return -1;
     j->cgroup_created = true;
+    if (v == CGROUP_V1) {
+        if (cgroup_self_join_open(j->st.cgroup_path, &j->self_join, err) < 0)
+            return -1;
+        j->cgroup_self_joining = true;
+        j->cgroup_unified = j->self_join.unified_fd >= 0;
+        *fd = j->self_join.unified_fd; /* job_clone's now */
+        j->self_join.unified_fd = -1;
+        return 0;
+    }
     if ((*fd = cgroup_open_for_clone(j->st.cgroup_path)) < 0)
         log_debug("open cgroup %s for clone3: %s; attaching after the clone", j->st.cgroup_path,
                   strerror(errno));
@@ -344,6 +361,8 @@ static int job_clone(struct create_job *j, aisbx_error **err)
             .root_tree_fd = j->b.root_tree_fd,
             .layer_fds = j->b.layer_fds,
             .n_layer_fds = j->b.n_layer_fds,
+            .cgroup_tasks_fds = j->self_join.tasks_fds,
+            .n_cgroup_tasks_fds = j->self_join.n,
         };
         close(j->sync[0]);
         close(j->lockfd);
@@ -351,6 +370,7 @@ static int job_clone(struct create_job *j, aisbx_error **err)
             close(cg_fd);
         init_main(&a);
     }
+    cgroup_self_join_close(&j->self_join); /* the init has its copies */
     if (j->pid < 0)
         r = aisbx_error_make(err, errno, "clone the container init");
     else if (j->cgroup_born_in)
@@ -387,7 +407,15 @@ static int job_parent_setup(struct create_job *j, aisbx_error **err)
         return save_state(j, "creating", err) < 0
                    ? -1
                    : sync_send(j->sync[0], SYNC_GO, j->pid, NULL, err);
-    if (j->cgroup_early || j->cgroup_created) { /* rootless, or v2 made before the clone */
+    if (j->cgroup_self_joining) { /* v1: the init moved itself in (step 3a) */
+        struct sync_msg m;
+        if (sync_expect(j->sync[0], SYNC_JOINED, &m, err) < 0)
+            return -1;
+        /* hybrid, and clone3 refused the unified directory: by pid there */
+        if (j->cgroup_unified && !j->cgroup_born_in &&
+            cgroup_enter(j->st.cgroup_path, j->pid, err) < 0)
+            return -1;
+    } else if (j->cgroup_early || j->cgroup_created) { /* rootless, or v2 made before the clone */
         if (!j->cgroup_born_in && cgroup_enter(j->st.cgroup_path, j->pid, err) < 0)
             return -1;
     } else if (j->st.systemd_cgroup) {
@@ -512,6 +540,7 @@ static void job_free(struct create_job *j)
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
         if (fds[i] >= 0)
             close(fds[i]);
+    cgroup_self_join_close(&j->self_join);
     launch_plan_free(&j->plan);
     free(j->st.oci_version);
     free(j->st.id);
@@ -532,7 +561,8 @@ int create_container_internal(const struct aisbx_context *ctx, const char *id,
                            .id = id,
                            .o = o,
                            .plan = {.console_fd = -1},
-                           .b = {.userns_fd = -1, .root_tree_fd = -1}};
+                           .b = {.userns_fd = -1, .root_tree_fd = -1},
+                           .self_join = {.unified_fd = -1}};
     int r;
     j.dirfd = j.lockfd = j.fifo_fd = j.sync[0] = j.sync[1] = -1;
 

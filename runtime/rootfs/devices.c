@@ -83,7 +83,13 @@ static int bind_host_node_ro(int parent, const char *name, const struct node *n,
     return 0;
 }
 
-static int create_node(int rootfd, const struct node *n, aisbx_error **err)
+/* A container id as the host sees it (rootfs_setup_dev's owner_base). */
+static unsigned host_id(unsigned id, uint32_t base)
+{
+    return base && id < 65536 ? base + id : id;
+}
+
+static int create_node(int rootfd, const struct node *n, uint32_t base, aisbx_error **err)
 {
     mode_t type;
     switch (n->type) {
@@ -129,19 +135,26 @@ static int create_node(int rootfd, const struct node *n, aisbx_error **err)
         log_debug("mknod %s not permitted, binding the host node read-only", n->path);
         return bind_host_node_ro(parent, name, n, err);
     }
-    if (fchownat(parent, name, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) < 0)
+    if (fchownat(parent, name, host_id(n->uid, base), host_id(n->gid, base), AT_SYMLINK_NOFOLLOW) <
+        0)
         return aisbx_error_make(err, errno, "chown %s", n->path);
     return 0;
 }
 
-static int make_symlink(int devfd, const char *target, const char *name, aisbx_error **err)
+static int make_symlink(int devfd, const char *target, const char *name, uint32_t base,
+                        aisbx_error **err)
 {
-    if (symlinkat(target, devfd, name) < 0 && errno != EEXIST)
+    if (symlinkat(target, devfd, name) < 0) {
+        if (errno == EEXIST)
+            return 0;
         return aisbx_error_make(err, errno, "symlink /dev/%s -> %s", name, target);
+    }
+    if (base && fchownat(devfd, name, base, base, AT_SYMLINK_NOFOLLOW) < 0)
+        return aisbx_error_make(err, errno, "chown /dev/%s", name);
     return 0;
 }
 
-static int dev_symlinks(const struct spec_config *c, int rootfd, aisbx_error **err)
+static int dev_symlinks(const struct spec_config *c, int rootfd, uint32_t base, aisbx_error **err)
 {
     static const char *const links[][2] = {
         {"/proc/self/fd", "fd"},
@@ -153,20 +166,21 @@ static int dev_symlinks(const struct spec_config *c, int rootfd, aisbx_error **e
     if (devfd < 0)
         return -1;
     for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
-        if (make_symlink(devfd, links[i][0], links[i][1], err) < 0)
+        if (make_symlink(devfd, links[i][0], links[i][1], base, err) < 0)
             return -1;
     const struct spec_mount *pts = find_mount(c, "/dev/pts");
     if (pts && pts->type && !strcmp(pts->type, "devpts")) {
         /* With a private devpts instance, /dev/ptmx must be its ptmx. */
         if (unlinkat(devfd, "ptmx", 0) < 0 && errno != ENOENT)
             return aisbx_error_make(err, errno, "remove /dev/ptmx");
-        if (make_symlink(devfd, "pts/ptmx", "ptmx", err) < 0)
+        if (make_symlink(devfd, "pts/ptmx", "ptmx", base, err) < 0)
             return -1;
     }
     return 0;
 }
 
-int rootfs_setup_dev(const struct spec_config *c, const char *rootfs, aisbx_error **err)
+int rootfs_setup_dev(const struct spec_config *c, const char *rootfs, uint32_t owner_base,
+                     aisbx_error **err)
 {
     const struct spec_mount *devm = find_mount(c, "/dev");
     if (devm && spec_mount_is_bind(devm)) {
@@ -182,7 +196,7 @@ int rootfs_setup_dev(const struct spec_config *c, const char *rootfs, aisbx_erro
         for (size_t j = 0; l && j < l->n_devices; j++)
             if (l->devices[j].path && same_path(l->devices[j].path, default_nodes[i].path))
                 overridden = true;
-        if (!overridden && create_node(rootfd, &default_nodes[i], err) < 0)
+        if (!overridden && create_node(rootfd, &default_nodes[i], owner_base, err) < 0)
             return aisbx_error_wrap(err, "default device");
     }
     for (size_t j = 0; l && j < l->n_devices; j++) {
@@ -198,10 +212,10 @@ int rootfs_setup_dev(const struct spec_config *c, const char *rootfs, aisbx_erro
             .uid = d->has_uid ? d->uid : 0,
             .gid = d->has_gid ? d->gid : 0,
         };
-        if (create_node(rootfd, &n, err) < 0)
+        if (create_node(rootfd, &n, owner_base, err) < 0)
             return aisbx_error_wrap(err, "config device");
     }
-    if (dev_symlinks(c, rootfd, err) < 0)
+    if (dev_symlinks(c, rootfd, owner_base, err) < 0)
         return -1;
     /* The terminal's pty is bound on /dev/console after the pivot, when /dev
      * is already read-only: the mount point must exist now. */

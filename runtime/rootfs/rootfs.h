@@ -57,8 +57,13 @@ int rootfs_clone_bind_source(int src_fd, bool recursive, aisbx_error **err);
  * (null zero full random urandom tty), the config's devices (mknod, or a
  * read-only bind of the host node where mknod is impossible: a user
  * namespace), the /dev/fd, stdin, stdout, stderr and (with a devpts at
- * /dev/pts) ptmx symlinks, and the /dev/console mount point for a terminal. */
-int rootfs_setup_dev(const struct spec_config *c, const char *rootfs, aisbx_error **err);
+ * /dev/pts) ptmx symlinks, and the /dev/console mount point for a terminal.
+ * Node owners are container ids: owner_base, the host id of container id 0
+ * in the runtime's user namespace the init enters last (launch_plan's
+ * userns_base; 0: none), is added to those below 65536, so that root's
+ * nodes are root's inside too, as without the namespace. */
+int rootfs_setup_dev(const struct spec_config *c, const char *rootfs, uint32_t owner_base,
+                     aisbx_error **err);
 
 /* After the pivot (rootfs_finalize): the /dev tmpfs populated by
  * rootfs_setup_dev becomes read-only, noexec and nosuid, so nothing can be
