@@ -184,7 +184,7 @@ static void test_malformed(void **state)
         {"empty header", 1, SYNC_GO},
         {"short header", offsetof(struct sync_msg, text) - 1, SYNC_GO},
         {"type 0", offsetof(struct sync_msg, text), 0},
-        {"type past the enum", offsetof(struct sync_msg, text), SYNC_ERROR + 1},
+        {"type past the enum", offsetof(struct sync_msg, text), SYNC_LAST + 1},
         {"type huge", offsetof(struct sync_msg, text) + 3, 0xffffffffu},
         {"longer than a record", sizeof(struct sync_msg) + 1, SYNC_GO},
     };

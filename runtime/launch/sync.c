@@ -51,7 +51,7 @@ int sync_recv(int fd, struct sync_msg *msg, aisbx_error **err)
     if (n == 0)
         return 1;
     if ((size_t)n < offsetof(struct sync_msg, text) || (size_t)n > sizeof(*msg) ||
-        msg->type < SYNC_GO || msg->type > SYNC_JOINED)
+        msg->type < SYNC_GO || msg->type > SYNC_LAST)
         return aisbx_error_make(err, 0, "sync: malformed message");
     msg->text[sizeof(msg->text) - 1] = '\0';
     return 0;

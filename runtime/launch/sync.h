@@ -72,6 +72,7 @@ enum sync_type {
     SYNC_READY,
     SYNC_ERROR,
     SYNC_JOINED,
+    SYNC_LAST = SYNC_JOINED, /* sync_recv refuses any type past it */
 };
 
 struct sync_msg {
