@@ -135,7 +135,9 @@ static void test_classes_by_facts(void **state)
     "shm\"},"                                                                                      \
     "{\"destination\":\"/o\",\"type\":\"bind\",\"source\":\"/srv/dk/other/v/_data\"},"             \
     "{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/srv/dk/containers/abc/"               \
-    "config.v2.json\"}"
+    "config.v2.json\"},"                                                                           \
+    "{\"destination\":\"/cri\",\"type\":\"bind\",\"source\":\"/srv/ctd/"                           \
+    "io.containerd.grpc.v1.cri/sandboxes/s1/hosts\"}"
 static void test_classes_relocated_root(void **state)
 {
     const char *mounts = RELOC_MOUNTS;
@@ -143,6 +145,8 @@ static void test_classes_relocated_root(void **state)
     harden_with(&r, NULL, NULL, mounts, ALL_NS, &root_facts, NULL);
     /* the root path is not an engine's: user binds */
     expect_map(r.out, "/v", 1, BASE + 1, 65535);
+    /* containerd's CRI files are known wherever its dirs are */
+    expect_map(r.out, "/cri", 0, BASE, 65536);
     run_free(&r);
 
     char *j = cfg_json(NULL, NULL, mounts, ALL_NS);

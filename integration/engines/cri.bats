@@ -240,6 +240,16 @@ ctr_running() { cri status "$1" | grep -q '^CONTAINER_RUNNING '; }
     run cri exec "$(cat "$E/client")" 10 sh -c "nc 127.0.0.1 $PORT </dev/null"
     [ "$status" -eq 0 ]
     [ "$output" = "hello from pod1" ]
+    # the pod's files and /dev/shm are containerd's (idmapped with the full range, its
+    # dirs being temp dirs here as k3s's are elsewhere): container root writes them,
+    # and the pod's containers share /dev/shm
+    run cri exec "$(cat "$E/client")" 10 sh -c 'echo in-shm >/dev/shm/x && echo "127.0.0.2 extra" >>/etc/hosts && grep -c extra /etc/hosts'
+    echo "# $output" >&2
+    [ "$status" -eq 0 ]
+    [ "$output" = 1 ]
+    run cri exec "$(cat "$E/server")" 10 sh -c 'cat /dev/shm/x; ls -ln /dev/shm/x | tr -s " " | cut -d" " -f3'
+    [ "$output" = "in-shm
+0" ]
     # a second pod gets a namespace (and range) of its own
     run_pod pod3 0
     [ "$(userns_of "$(task_pid "$POD")")" != "$(userns_of "$pid")" ]

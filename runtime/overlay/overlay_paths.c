@@ -110,13 +110,21 @@ bool ovp_engine_rw(const char *p)
         storage_rw(p, "/var/lib/containers/storage", false))
         return true;
     int d;
-    /* containerd CRI: {sandboxes,containers}/<id>/... under its root and state dirs */
-    static const char *const cri[] = {"/var/lib/containerd/io.containerd.grpc.v1.cri",
-                                      "/run/containerd/io.containerd.grpc.v1.cri", NULL};
+    /* containerd CRI: {sandboxes,containers}/<id>/... of its plugin dir under its root
+     * and state dirs, wherever they are (/var/lib/containerd and /run/containerd by
+     * default; k3s: /var/lib/rancher/k3s/agent/containerd, /run/k3s/containerd) */
     static const char *const cri_kinds[] = {"sandboxes", "containers", NULL};
-    for (const char *const *c = cri; *c; c++)
-        if (ov_path_depth_below(p, *c) >= 3 && comp_in(p, *c, 0, cri_kinds))
+    static const char cri[] = "/io.containerd.grpc.v1.cri/";
+    for (const char *c = strstr(p, cri); c; c = strstr(c + 1, cri)) {
+        char dir[4096];
+        size_t n = (size_t)(c - p) + strlen(cri) - 1;
+        if (n >= sizeof(dir))
+            break;
+        memcpy(dir, p, n);
+        dir[n] = '\0';
+        if (ov_path_depth_below(p, dir) >= 3 && comp_in(p, dir, 0, cri_kinds))
             return true;
+    }
     /* kubelet: pods/<uid>/{etc-hosts, volumes/<plugin>/<name>/..., volume-subpaths/...,
      * containers/<name>/<hash> (termination log)} */
     const char *kp = "/var/lib/kubelet/pods";
