@@ -167,6 +167,11 @@ static const struct {
     {"/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/s1/hosts", RW},
     {"/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/s1/resolv.conf", RW},
     {"/run/containerd/io.containerd.grpc.v1.cri/sandboxes/s1/shm", RW},
+    /* containerd elsewhere (k3s; the engine suite's temp dirs) */
+    {"/run/k3s/containerd/io.containerd.grpc.v1.cri/sandboxes/s1/shm", RW},
+    {"/run/k3s/containerd/io.containerd.grpc.v1.cri/sandboxes/s1", DROP},
+    {"/run/k3s/containerd/io.containerd.grpc.v1.cri/other/s1/shm", DROP},
+    {"/run/k3s/io.containerd.grpc.v1.cri.x/sandboxes/s1/shm", DROP},
     {"/var/lib/kubelet/pods/uid1/volumes/kubernetes.io~empty-dir/cache", RW},
     {"/var/lib/kubelet/pods/uid1/etc-hosts", RW},
     {"/var/lib/kubelet/pods/uid1/containers/app/0a1b2c", RW},

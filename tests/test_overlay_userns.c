@@ -126,6 +126,68 @@ static void test_classes_by_facts(void **state)
     run_free(&r);
 }
 
+/* An engine with a storage root of its own (docker's data-root, podman's
+ * graphroot): its volumes and files are known from the container's root path. */
+#define RELOC_MOUNTS                                                                               \
+    "{\"destination\":\"/v\",\"type\":\"bind\",\"source\":\"/srv/dk/volumes/v/_data\"},"           \
+    "{\"destination\":\"/h\",\"type\":\"bind\",\"source\":\"/srv/dk/containers/abc/hosts\"},"      \
+    "{\"destination\":\"/shm\",\"type\":\"bind\",\"source\":\"/srv/dk/containers/abc/mounts/"      \
+    "shm\"},"                                                                                      \
+    "{\"destination\":\"/o\",\"type\":\"bind\",\"source\":\"/srv/dk/other/v/_data\"},"             \
+    "{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/srv/dk/containers/abc/"               \
+    "config.v2.json\"},"                                                                           \
+    "{\"destination\":\"/cri\",\"type\":\"bind\",\"source\":\"/srv/ctd/"                           \
+    "io.containerd.grpc.v1.cri/sandboxes/s1/hosts\"}"
+static void test_classes_relocated_root(void **state)
+{
+    const char *mounts = RELOC_MOUNTS;
+    struct run r;
+    harden_with(&r, NULL, NULL, mounts, ALL_NS, &root_facts, NULL);
+    /* the root path is not an engine's: user binds */
+    expect_map(r.out, "/v", 1, BASE + 1, 65535);
+    /* containerd's CRI files are known wherever its dirs are */
+    expect_map(r.out, "/cri", 0, BASE, 65536);
+    run_free(&r);
+
+    char *j = cfg_json(NULL, NULL, mounts, ALL_NS);
+    char *k = NULL;
+    static const char *const roots[] = {"/srv/dk/overlay2/l1/merged", "/srv/dk/overlay/l1/merged",
+                                        "/srv/dk/vfs/l1/merged", "/srv/dk/overlay2/l1/diff"};
+    for (int i = 0; i < 4; i++) {
+        free(k);
+        k = xasprintf("%s", j);
+        char *at = strstr(k, "\"rootfs\"");
+        assert_non_null(at);
+        char *full =
+            xasprintf("%.*s\"%s\"%s", (int)(at - k), k, roots[i], at + strlen("\"rootfs\""));
+        struct spec_config *in = parse(full), *out = NULL;
+        free(full);
+        struct overlay_changes ch = {0};
+        struct aisbx_policy p = defpol();
+        aisbx_error *err = NULL;
+        assert_int_equal(overlay_apply(in, &root_facts, &p, &out, &ch, &err), 0);
+        if (i == 0) { /* docker: volumes and per-container files */
+            expect_map(out, "/v", 0, BASE, 65536);
+            expect_map(out, "/h", 0, BASE, 65536);
+            expect_map(out, "/shm", 0, BASE, 65536);
+        } else if (i == 1) { /* containers-storage: volumes only */
+            expect_map(out, "/v", 0, BASE, 65536);
+            expect_map(out, "/h", 1, BASE + 1, 65535);
+            expect_map(out, "/shm", 1, BASE + 1, 65535);
+        } else { /* not an engine's layout */
+            expect_map(out, "/v", 1, BASE + 1, 65535);
+            expect_map(out, "/h", 1, BASE + 1, 65535);
+        }
+        expect_map(out, "/o", 1, BASE + 1, 65535);
+        expect_map(out, "/x", 1, BASE + 1, 65535);
+        spec_config_free(in);
+        spec_config_free(out);
+        overlay_changes_free(&ch);
+    }
+    free(k);
+    free(j);
+}
+
 /* A container sharing another's namespaces joins its user namespace. */
 static void test_joined(void **state)
 {
@@ -234,6 +296,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classes),
         cmocka_unit_test(test_classes_by_facts),
+        cmocka_unit_test(test_classes_relocated_root),
         cmocka_unit_test(test_joined),
         cmocka_unit_test(test_policy_off_and_rootless),
         cmocka_unit_test(test_config_user_ns),

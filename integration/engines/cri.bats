@@ -213,6 +213,49 @@ ctr_running() { cri status "$1" | grep -q '^CONTAINER_RUNNING '; }
     [ "$output" = "hello from pod1" ]
 }
 
+# issue 14 item 3: a pod's containers share the pause container's user namespace
+@test "cri: userns: the pod's containers and their execs share the pause container's user namespace; localhost works" {
+    local pod pid spid cpid h
+    pod=$(cat "$E/pod1")
+    pid=$(task_pid "$pod")
+    spid=$(task_pid "$(cat "$E/server")")
+    cpid=$(task_pid "$(cat "$E/client")")
+    # the pause: container root is a high host uid
+    h=$(userns_host_root "$pid")
+    [ "$(host_uid "$pid")" = "$h" ]
+    # the app containers joined it (same namespace, same map, same host uid)
+    [ "$(userns_of "$spid")" = "$(userns_of "$pid")" ]
+    [ "$(userns_of "$cpid")" = "$(userns_of "$pid")" ]
+    [ "$(userns_host_root "$cpid")" = "$h" ]
+    [ "$(host_uid "$spid")" = "$h" ]
+    [ "$(host_uid "$cpid")" = "$h" ]
+    # an ExecSync joins it too, and is root in it
+    run cri exec "$(cat "$E/client")" 10 sh -c 'readlink /proc/self/ns/user; id -u; tr -s " " </proc/self/uid_map'
+    echo "# $output" >&2
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "$(userns_of "$pid")" ]
+    [ "${lines[1]}" = 0 ]
+    [ "${lines[2]}" = " 0 $h 65536" ]
+    # and localhost between the two containers of the pod, in that namespace
+    run cri exec "$(cat "$E/client")" 10 sh -c "nc 127.0.0.1 $PORT </dev/null"
+    [ "$status" -eq 0 ]
+    [ "$output" = "hello from pod1" ]
+    # the pod's files and /dev/shm are containerd's (idmapped with the full range, its
+    # dirs being temp dirs here as k3s's are elsewhere): container root writes them,
+    # and the pod's containers share /dev/shm
+    run cri exec "$(cat "$E/client")" 10 sh -c 'echo in-shm >/dev/shm/x && echo "127.0.0.2 extra" >>/etc/hosts && grep -c extra /etc/hosts'
+    echo "# $output" >&2
+    [ "$status" -eq 0 ]
+    [ "$output" = 1 ]
+    run cri exec "$(cat "$E/server")" 10 sh -c 'cat /dev/shm/x; ls -ln /dev/shm/x | tr -s " " | cut -d" " -f3'
+    [ "$output" = "in-shm
+0" ]
+    # a second pod gets a namespace (and range) of its own
+    run_pod pod3 0
+    [ "$(userns_of "$(task_pid "$POD")")" != "$(userns_of "$pid")" ]
+    [ "$(userns_host_root "$(task_pid "$POD")")" != "$h" ]
+}
+
 @test "cri: ExecSync in a pod container: the overlay holds, exit codes come back" {
     local c
     c=$(cat "$E/client")

@@ -70,6 +70,7 @@ start_bg() {
 
 inspect() { dk inspect -f "$2" "$1"; } # NAME FORMAT
 logged() { docker logs "$1" 2>&1 | grep -q "$2"; } # NAME TEXT: the container's log has TEXT
+logged_times() { [ "$(docker logs "$1" 2>&1 | grep -c "$2")" = "$3" ]; } # NAME TEXT N: N lines have TEXT
 
 @test "docker info lists the aisbx runtime from conf/docker-daemon.json" {
     run dk info --format '{{json .Runtimes}}'
@@ -324,6 +325,228 @@ logged() { docker logs "$1" 2>&1 | grep -q "$2"; } # NAME TEXT: the container's 
     [[ "$output" == *gw=unreachable* ]]
     run dk network rm "$NET"
     [ "$status" -eq 0 ]
+}
+
+# ---- issue 14 item 3: docker keeps working with a user namespace per container ----
+
+@test "userns: the container runs in a user namespace of its own (uid 0 = a high host uid)" {
+    start_bg un1
+    local pid h
+    pid=$(inspect un1 '{{.State.Pid}}')
+    h=$(userns_host_root "$pid")
+    [ "$(host_uid "$pid")" = "$h" ]
+    # what the container sees: the same map, and it is root in it
+    run dk exec un1 sh -c 'tr -s " " </proc/self/uid_map; id -u; readlink /proc/self/ns/user'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = " 0 $h 65536" ]
+    [ "${lines[1]}" = 0 ]
+    # the exec'd process joined the container's namespace, not a new one
+    [ "${lines[2]}" = "$(userns_of "$pid")" ]
+    # a second container gets a range of its own
+    start_bg un1b
+    [ "$(userns_host_root "$(inspect un1b '{{.State.Pid}}')")" != "$h" ]
+}
+
+@test "userns: docker run -u 1000 and docker exec -u 1000 run as 1000 (high+1000 on the host)" {
+    start_bg un2 -u 1000
+    local pid h
+    pid=$(inspect un2 '{{.State.Pid}}')
+    h=$(userns_host_root "$pid")
+    [ "$(host_uid "$pid")" = $((h + 1000)) ]
+    run dk exec un2 id -u
+    [ "$output" = 1000 ]
+    # exec -u 1000 in a container whose init is root
+    start_bg un2b
+    pid=$(inspect un2b '{{.State.Pid}}')
+    h=$(userns_host_root "$pid")
+    run dk exec -u 1000 un2b id -u
+    [ "$status" -eq 0 ]
+    [ "$output" = 1000 ]
+    run dk exec -d -u 1000 un2b sleep 1234
+    [ "$status" -eq 0 ]
+    # docker top runs the host's ps over the container's pids: host uids
+    wait_until 10 sh -c "docker top un2b -eo pid,uid,args | grep -Eq ' $((h + 1000)) +sleep 1234 *\$'"
+    run dk top un2b -eo pid,uid,args
+    echo "$output" >&2
+    [[ "$output" == *" $h "*"sleep 1000"* ]]
+}
+
+@test "userns: docker logs, stop, start and restart; a restarted container is in a user namespace again" {
+    run dkrun -d --name un3 --runtime=aisbx "$IMG" sh -c \
+        "echo \"map \$(tr -s ' ' </proc/self/uid_map)\"; $LONG_RUNNING"
+    [ "$status" -eq 0 ]
+    wait_until 10 logged un3 '^map '
+    local pid1 pid2 pid3 h
+    pid1=$(inspect un3 '{{.State.Pid}}')
+    h=$(userns_host_root "$pid1")
+    run dk logs un3
+    [ "$output" = "map  0 $h 65536" ]
+    # SIGTERM from the shim (host root) reaches the init in its user namespace
+    run dk stop -t 10 un3
+    [ "$status" -eq 0 ]
+    [ "$(inspect un3 '{{.State.ExitCode}}')" = 143 ]
+    run dk start un3
+    [ "$status" -eq 0 ]
+    pid2=$(inspect un3 '{{.State.Pid}}')
+    [ "$pid2" != "$pid1" ]
+    h=$(userns_host_root "$pid2")
+    [ "$(host_uid "$pid2")" = "$h" ]
+    run dk restart -t 5 un3
+    [ "$status" -eq 0 ]
+    [ "$(inspect un3 '{{.State.Status}}')" = running ]
+    pid3=$(inspect un3 '{{.State.Pid}}')
+    [ "$pid3" != "$pid2" ]
+    h=$(userns_host_root "$pid3")
+    [ "$(host_uid "$pid3")" = "$h" ]
+    wait_until 10 logged_times un3 '^map  0 ' 3
+    run dk exec un3 sh -c "$OVERLAY_PROBE"
+    assert_overlay "$output"
+}
+
+@test "userns: a named volume is idmapped: container root's file is on-disk uid 0, another container reads it" {
+    # written by container root, a high host uid (its map is checked: with no user
+    # namespace the on-disk check below would pass too)
+    run dkrun --rm --runtime=aisbx -v un-vol:/data "$IMG" sh -c \
+        'echo by-root >/data/f && mkdir /data/d && ls -ln /data/f | tr -s " " | cut -d" " -f3,4; tr -s " " </proc/self/uid_map'
+    echo "$output" >&2
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "0 0" ]
+    [[ "${lines[1]}" =~ ^\ 0\ ([0-9]+)\ 65536$ ]]
+    [ "${BASH_REMATCH[1]}" -ge "$(userns_pool_base)" ]
+    local mp
+    mp=$(dk volume inspect -f '{{.Mountpoint}}' un-vol)
+    [ "$(stat -c %u:%g "$mp/f" "$mp/d")" = "0:0
+0:0" ]
+    # another container (another range): root reads and writes, uid 1000 reads
+    run dkrun --rm --runtime=aisbx -v un-vol:/data "$IMG" sh -c 'cat /data/f; echo more >>/data/f'
+    [ "$status" -eq 0 ]
+    [ "$output" = by-root ]
+    run dkrun --rm --runtime=aisbx -u 1000 -v un-vol:/data "$IMG" cat /data/f
+    [ "$status" -eq 0 ]
+    [ "$output" = "by-root
+more" ]
+    [ "$(stat -c %u:%g "$mp/f")" = 0:0 ]
+}
+
+@test "userns: docker cp into a volume, into and out of a running container" {
+    start_bg cp1 -v un-cpvol:/data
+    echo into-vol >"$E/cp-in"
+    run dk cp "$E/cp-in" cp1:/data/in
+    [ "$status" -eq 0 ]
+    run dk exec cp1 sh -c 'cat /data/in; ls -ln /data/in | tr -s " " | cut -d" " -f3'
+    [ "$output" = "into-vol
+0" ]
+    # out: a file container root wrote in the volume, and one of the image
+    run dk exec cp1 sh -c 'echo from-ctr >/data/out'
+    [ "$status" -eq 0 ]
+    run dk cp cp1:/data/out "$E/cp-out"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$E/cp-out")" = from-ctr ]
+    [ "$(stat -c %u "$E/cp-out")" = 0 ]
+    run dk cp cp1:/etc/passwd "$E/cp-passwd"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$E/cp-passwd")" = 'root:x:0:0:root:/root:/bin/sh' ]
+    # into the running root (README, deviations): the copy lands in the engine's
+    # upper dir, under the read-only overlay aisbx rebuilt over the layers. A name
+    # the container never looked up shows at once; a file it already read (here
+    # /etc/group) keeps its old content until the container restarts.
+    run dk cp "$E/cp-in" cp1:/cp-new
+    [ "$status" -eq 0 ]
+    run dk exec cp1 cat /cp-new
+    [ "$output" = into-vol ]
+    run dk exec cp1 cat /etc/group
+    [ "$output" = 'root:x:0:' ]
+    echo 'root:x:0:copied' >"$E/cp-group"
+    run dk cp "$E/cp-group" cp1:/etc/group
+    [ "$status" -eq 0 ]
+    run dk exec cp1 cat /etc/group
+    echo "# /etc/group right after docker cp: $output" >&2
+    run dk restart -t 5 cp1
+    [ "$status" -eq 0 ]
+    run dk exec cp1 cat /etc/group /cp-new /data/in
+    [ "$output" = "root:x:0:copied
+into-vol
+into-vol" ]
+    # /tmp is aisbx's own tmpfs, which docker does not know of: its cp goes to
+    # the root's /tmp underneath (README, deviations)
+    run dk exec cp1 sh -c 'echo in-tmp >/tmp/t'
+    run dk cp cp1:/tmp/t "$E/cp-tmp"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"Could not find the file /tmp/t"* ]]
+}
+
+@test "userns: docker cp into and out of a stopped container (root and volume)" {
+    run dkrun -d --name cp2 --runtime=aisbx -v un-cpvol2:/data "$IMG" sh -c \
+        'cat /in-root /data/in-vol 2>/dev/null; ls -ln /data/in-vol 2>/dev/null | tr -s " " | cut -d" " -f3,4; echo made-by-root >/data/made; echo ran'
+    [ "$status" -eq 0 ]
+    wait_until 10 status_is cp2 exited
+    [ "$(dk logs cp2)" = ran ]
+    echo into-stopped >"$E/cp2-in"
+    run dk cp "$E/cp2-in" cp2:/in-root
+    [ "$status" -eq 0 ]
+    run dk cp "$E/cp2-in" cp2:/data/in-vol
+    [ "$status" -eq 0 ]
+    run dk cp cp2:/data/made "$E/cp2-made"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$E/cp2-made")" = made-by-root ]
+    run dk cp cp2:/etc/passwd - # a tar stream
+    [ "$status" -eq 0 ]
+    [[ "$output" == *'root:x:0:0:root:/root:/bin/sh'* ]]
+    # the next start sees both, the volume's file owned by container root
+    run dk start -a cp2
+    echo "$output" >&2
+    [ "$status" -eq 0 ]
+    [ "$output" = "into-stopped
+into-stopped
+0 0
+ran" ]
+}
+
+@test "userns: --pid/--ipc/--net=container:X share X's user namespace; kill and IPC work across" {
+    run dkrun -d --name shx1 --ipc=shareable --runtime=aisbx "$IMG" sh -c \
+        'trap "echo got-usr1" USR1; trap "echo got-term; exit 143" TERM; echo started; while true; do sleep 1 & wait $!; done'
+    [ "$status" -eq 0 ]
+    wait_until 10 logged shx1 started
+    local xp xu pp
+    xp=$(inspect shx1 '{{.State.Pid}}')
+    userns_host_root "$xp" >/dev/null
+    xu=$(userns_of "$xp")
+    # --pid=container:X: the same user namespace, and a signal to X's init arrives
+    start_bg shp1 --pid=container:shx1
+    pp=$(inspect shp1 '{{.State.Pid}}')
+    [ "$(userns_of "$pp")" = "$xu" ]
+    run dk exec shp1 sh -c 'kill -0 1 && kill -USR1 1 && echo sent'
+    [ "$status" -eq 0 ]
+    [ "$output" = sent ]
+    wait_until 10 logged shx1 got-usr1
+    # --ipc=container:X on a shareable X: one /dev/shm, both ways
+    run dk exec shx1 sh -c 'echo from-x >/dev/shm/x'
+    [ "$status" -eq 0 ]
+    run dkrun --rm --runtime=aisbx --ipc=container:shx1 "$IMG" sh -c \
+        'readlink /proc/self/ns/user; readlink /proc/self/ns/ipc; cat /dev/shm/x; echo from-peer >/dev/shm/p'
+    echo "$output" >&2
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "$xu" ]
+    [ "${lines[1]}" = "$(readlink "/proc/$xp/ns/ipc")" ]
+    [ "${lines[2]}" = from-x ]
+    run dk exec shx1 cat /dev/shm/p
+    [ "$output" = from-peer ]
+    # --net=container:X: localhost between them
+    run dk exec -d shx1 sh -c 'echo pong | nc -l -p 5556 127.0.0.1'
+    [ "$status" -eq 0 ]
+    run dkrun --rm --runtime=aisbx --net=container:shx1 "$IMG" sh -c \
+        'readlink /proc/self/ns/user; readlink /proc/self/ns/net; for i in $(seq 50); do nc 127.0.0.1 5556 </dev/null 2>/dev/null && break; sleep 0.1; done'
+    echo "$output" >&2
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "$xu" ]
+    [ "${lines[1]}" = "$(readlink "/proc/$xp/ns/net")" ]
+    [ "${lines[2]}" = pong ]
+    # SIGTERM from a container that joined X's pid namespace ends X
+    run dkrun --rm --runtime=aisbx --pid=container:shx1 "$IMG" kill -TERM 1
+    [ "$status" -eq 0 ]
+    wait_until 10 status_is shx1 exited
+    [ "$(inspect shx1 '{{.State.ExitCode}}')" = 143 ]
+    logged shx1 got-term
 }
 
 @test "nothing left behind: cgroups and runtime state of removed containers" {

@@ -254,3 +254,37 @@ remove_tree() {
     fi
     rm -rf --one-file-system "$dir"
 }
+
+# ---- the user namespace (issue 14 item 3) ----
+
+# userns_pool_base: the first host id of aisbx's pool (the aisbx entry of /etc/subuid, else
+# the documented default 0x70000000).
+userns_pool_base() {
+    local b
+    b=$(awk -F: '$1 == "aisbx" { print $2; exit }' /etc/subuid 2>/dev/null)
+    echo "${b:-$((0x70000000))}"
+}
+
+# userns_host_root PID: the host uid of container uid 0 for PID (from its uid_map as the
+# host sees it); fails unless the map is aisbx's single 65536-id range in the pool, the
+# gid map is the same, and PID is not in the host's user namespace.
+userns_host_root() {
+    local pid=$1 c h n pool
+    read -r c h n <"/proc/$pid/uid_map" || return 1
+    pool=$(userns_pool_base)
+    if [ "$c" != 0 ] || [ "$n" != 65536 ] || [ "$h" -lt "$pool" ] ||
+        [ "$(wc -l <"/proc/$pid/uid_map")" != 1 ] ||
+        [ "$(tr -s ' ' <"/proc/$pid/gid_map")" != "$(tr -s ' ' <"/proc/$pid/uid_map")" ] ||
+        [ "$(readlink "/proc/$pid/ns/user")" = "$(readlink /proc/self/ns/user)" ]; then
+        echo "# pid $pid: uid_map '$(cat "/proc/$pid/uid_map")', gid_map '$(cat "/proc/$pid/gid_map")'," \
+            "ns $(readlink "/proc/$pid/ns/user") (host $(readlink /proc/self/ns/user)), pool from $pool" >&2
+        return 1
+    fi
+    echo "$h"
+}
+
+# host_uid PID: the owner of PID as the host's ps(1) shows it.
+host_uid() { ps -o uid= -p "$1" | tr -d ' '; }
+
+# userns_of PID: the inode of PID's user namespace (user:[N]).
+userns_of() { readlink "/proc/$1/ns/user"; }

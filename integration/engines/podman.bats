@@ -11,6 +11,8 @@
 load engines
 
 IMG=localhost/$IMAGE_NAME
+# the user whose subuid range podman --userns=auto uses (made by that test if absent)
+AUTO_USER=aisbx-pmauto
 
 setup_file() {
     [ "$(id -u)" = 0 ] || skip "needs root"
@@ -26,7 +28,8 @@ setup_file() {
         render_conf "$CONF_DIR/podman-containers.conf" |
             sed "/^\[engine\]\$/a events_logger = \"file\"\ntmp_dir = \"$E/tmp\""
     } >"$E/containers.conf"
-    printf '[storage]\ndriver = "overlay"\ngraphroot = "%s/root"\nrunroot = "%s/runroot"\n' "$E" "$E" >"$E/storage.conf"
+    printf '[storage]\ndriver = "overlay"\ngraphroot = "%s/root"\nrunroot = "%s/runroot"\n[storage.options]\nroot-auto-userns-user = "%s"\n' \
+        "$E" "$E" "$AUTO_USER" >"$E/storage.conf"
     export CONTAINERS_CONF=$E/containers.conf CONTAINERS_STORAGE_CONF=$E/storage.conf
     et podman import -q -c 'CMD ["/bin/sh"]' "$E/rootfs.tar" "$IMG" >/dev/null
 }
@@ -45,6 +48,8 @@ teardown_file() {
         for f in /sys/fs/cgroup/*/libpod_parent/conmon; do [ -d "$f" ] && rmdir "$f" 2>/dev/null; done
     fi
     cleanup_parent_cgroup libpod_parent
+    # the --userns=auto test's user (and its subuid/subgid entries), only if it made it
+    [ -e "$E/auto-user-made" ] && userdel -f "$AUTO_USER" 2>/dev/null
     remove_tree "$E"
 }
 
@@ -204,6 +209,116 @@ logged() { podman logs "$1" 2>&1 | grep -q "$2"; } # NAME TEXT: the container's 
     start_bg up2 --pids-limit 100000
     id=$(inspect up2 '{{.Id}}')
     [ "$(cat "$(cgroup_file pids "libpod_parent/libpod-$id" pids.max)")" = 256 ]
+}
+
+# ---- issue 14 item 3: podman keeps working with a user namespace per container ----
+
+@test "userns: podman run/exec/top: the container runs in a user namespace of its own" {
+    start_bg un1
+    local pid h
+    pid=$(inspect un1 '{{.State.Pid}}')
+    h=$(userns_host_root "$pid")
+    [ "$(host_uid "$pid")" = "$h" ]
+    run pm exec un1 sh -c 'tr -s " " </proc/self/uid_map; id -u; readlink /proc/self/ns/user'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = " 0 $h 65536" ]
+    [ "${lines[1]}" = 0 ]
+    [ "${lines[2]}" = "$(userns_of "$pid")" ]
+    run pm exec -u 1000 un1 id -u
+    [ "$status" -eq 0 ]
+    [ "$output" = 1000 ]
+    # podman top: the user inside and the host user
+    run pm top un1 huser user pid args
+    echo "$output" >&2
+    [ "$status" -eq 0 ]
+    [[ "$output" =~ (^|$'\n')$h\ +root\ +1\ +sh\ -c ]]
+    # run -u 1000: container uid 1000 is HIGH+1000 on the host
+    start_bg un1b -u 1000
+    pid=$(inspect un1b '{{.State.Pid}}')
+    h=$(userns_host_root "$pid")
+    [ "$(host_uid "$pid")" = $((h + 1000)) ]
+}
+
+@test "userns: a podman volume is idmapped; podman cp out works, into a running container fails (README)" {
+    start_bg pcp1 -v un-pvol:/data
+    run pm exec pcp1 sh -c 'echo by-root >/data/f'
+    [ "$status" -eq 0 ]
+    local mp
+    mp=$(pm volume inspect -f '{{.Mountpoint}}' un-pvol)
+    [ "$(stat -c %u:%g "$mp/f")" = 0:0 ]
+    # out of the running container: the volume and the image
+    run pm cp pcp1:/data/f "$E/pcp-out"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$E/pcp-out")" = by-root ]
+    run pm cp pcp1:/etc/passwd "$E/pcp-passwd"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$E/pcp-passwd")" = 'root:x:0:0:root:/root:/bin/sh' ]
+    # into the running container: podman writes as host root inside the container's
+    # mount namespace, where host root is not mapped through the idmapped volume
+    # (EOVERFLOW) and the root is read-only (EROFS)
+    echo into >"$E/pcp-in"
+    run pm cp "$E/pcp-in" pcp1:/data/in
+    echo "# $output" >&2
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"value too large for defined data type"* ]]
+    run pm cp "$E/pcp-in" pcp1:/in-root
+    echo "# $output" >&2
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"read-only file system"* ]]
+    # stopped, podman writes on the host: both work
+    run pm stop -t 5 pcp1
+    [ "$status" -eq 0 ]
+    run pm cp "$E/pcp-in" pcp1:/data/in
+    [ "$status" -eq 0 ]
+    run pm cp "$E/pcp-in" pcp1:/in-root
+    [ "$status" -eq 0 ]
+    run pm start pcp1
+    [ "$status" -eq 0 ]
+    run pm exec pcp1 sh -c 'cat /data/in /in-root; ls -ln /data/in /in-root | tr -s " " | cut -d" " -f3'
+    [ "$output" = "into
+into
+0
+0" ]
+}
+
+@test "userns: a config-asked namespace (podman --uidmap) is kept, one that maps host id 0 is refused" {
+    run pmrun --rm --uidmap 0:200000:65536 --gidmap 0:200000:65536 "$IMG" sh -c 'tr -s " " </proc/self/uid_map'
+    echo "# $output" >&2
+    [ "$status" -eq 0 ]
+    [ "$output" = " 0 200000 65536" ]
+    run pmrun --rm --uidmap 0:0:65536 --gidmap 0:0:65536 "$IMG" true
+    echo "# $output" >&2
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"a mapping includes host id 0"* ]]
+}
+
+@test "userns: podman --userns=auto keeps podman's mapping (its subuid range, not aisbx's pool)" {
+    # containers-storage takes auto ranges from the subuid entry of
+    # root-auto-userns-user (storage.conf, set in setup_file): a user made here
+    if ! id "$AUTO_USER" >/dev/null 2>&1; then
+        useradd -M -d /nonexistent -s /usr/sbin/nologin "$AUTO_USER" || skip "useradd failed"
+        touch "$E/auto-user-made"
+    elif [ ! -e "$E/auto-user-made" ]; then
+        skip "user $AUTO_USER already exists (left by another run?)"
+    fi
+    grep -q "^$AUTO_USER:" /etc/subuid 2>/dev/null ||
+        usermod --add-subuids 1710000000-1710065535 --add-subgids 1710000000-1710065535 "$AUTO_USER"
+    local sub pid
+    sub=$(awk -F: -v u="$AUTO_USER" '$1 == u { print $2; exit }' /etc/subuid)
+    [ -n "$sub" ]
+    run pmrun -d --name au1 --userns=auto "$IMG" sh -c "echo started; $LONG_RUNNING"
+    echo "# $output" >&2
+    [ "$status" -eq 0 ]
+    wait_until 10 logged au1 started
+    pid=$(inspect au1 '{{.State.Pid}}')
+    read -r c h n <"/proc/$pid/uid_map"
+    echo "# uid_map: $c $h $n (subuid $sub)" >&2
+    [ "$c" = 0 ]
+    [ "$h" -ge "$sub" ]
+    [ "$h" -lt "$((sub + 65536))" ]
+    [ "$(host_uid "$pid")" = "$h" ]
+    run pm exec au1 id -u
+    [ "$output" = 0 ]
 }
 
 @test "nothing left behind: cgroups and runtime state of removed containers" {

@@ -3,6 +3,8 @@
  * places that hold control sockets (a root process that can connect to
  * docker.sock or systemd's private socket owns the host, and a read-only
  * mount does not stop connect(2)), and the system trees forced read-only. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runtime/overlay/overlay_internal.h"
@@ -56,28 +58,73 @@ static bool podman_userdata(const char *p)
     return false;
 }
 
+/* Under a storage root R: volumes R/volumes/<name>/_data/... (docker and
+ * containers-storage), and with docker's layout R/containers/<id>/{resolv.conf,
+ * hosts,hostname} and R/containers/<id>/mounts/... (shm, secrets). */
+static bool storage_rw(const char *p, const char *root, bool docker)
+{
+    char dir[4096];
+    if (snprintf(dir, sizeof(dir), "%s/volumes", root) >= (int)sizeof(dir))
+        return false;
+    if (ov_path_depth_below(p, dir) >= 2 && comp_is(p, dir, 1, "_data"))
+        return true;
+    if (!docker || snprintf(dir, sizeof(dir), "%s/containers", root) >= (int)sizeof(dir))
+        return false;
+    int d = ov_path_depth_below(p, dir);
+    return (d == 2 && comp_in(p, dir, 1, net_files)) || (d >= 3 && comp_is(p, dir, 1, "mounts"));
+}
+
+bool ovp_engine_rw_for(const char *p, const char *rootfs)
+{
+    if (ovp_engine_rw(p))
+        return true;
+    /* rootfs = R/overlay2/<layer>/merged (docker) or R/overlay/<layer>/merged
+     * (containers-storage): R is the engine's storage root wherever it is */
+    if (!rootfs || rootfs[0] != '/')
+        return false;
+    char *r = ov_path_clean(rootfs);
+    bool ok = false, docker = false;
+    char *s = strrchr(r, '/');
+    if (s && strcmp(s, "/merged") == 0) {
+        *s = '\0';
+        s = strrchr(r, '/'); /* the layer */
+        if (s && s[1]) {
+            *s = '\0';
+            s = strrchr(r, '/'); /* the driver */
+            docker = s && strcmp(s, "/overlay2") == 0;
+            if (s && s != r && (docker || strcmp(s, "/overlay") == 0)) {
+                *s = '\0';
+                ok = storage_rw(p, r, docker);
+            }
+        }
+    }
+    free(r);
+    return ok;
+}
+
 bool ovp_engine_rw(const char *p)
 {
     /* docker: containers/<id>/{resolv.conf,hosts,hostname}, containers/<id>/mounts/...
      * (shm, secrets), volumes/<name>/_data/... */
-    const char *dk = "/var/lib/docker/containers";
-    int d = ov_path_depth_below(p, dk);
-    if (d == 2 && comp_in(p, dk, 1, net_files))
+    if (storage_rw(p, "/var/lib/docker", true) ||
+        storage_rw(p, "/var/lib/containers/storage", false))
         return true;
-    if (d >= 3 && comp_is(p, dk, 1, "mounts"))
-        return true;
-    static const char *const volroots[] = {"/var/lib/docker/volumes",
-                                           "/var/lib/containers/storage/volumes", NULL};
-    for (const char *const *v = volroots; *v; v++)
-        if (ov_path_depth_below(p, *v) >= 2 && comp_is(p, *v, 1, "_data"))
-            return true;
-    /* containerd CRI: {sandboxes,containers}/<id>/... under its root and state dirs */
-    static const char *const cri[] = {"/var/lib/containerd/io.containerd.grpc.v1.cri",
-                                      "/run/containerd/io.containerd.grpc.v1.cri", NULL};
+    int d;
+    /* containerd CRI: {sandboxes,containers}/<id>/... of its plugin dir under its root
+     * and state dirs, wherever they are (/var/lib/containerd and /run/containerd by
+     * default; k3s: /var/lib/rancher/k3s/agent/containerd, /run/k3s/containerd) */
     static const char *const cri_kinds[] = {"sandboxes", "containers", NULL};
-    for (const char *const *c = cri; *c; c++)
-        if (ov_path_depth_below(p, *c) >= 3 && comp_in(p, *c, 0, cri_kinds))
+    static const char cri[] = "/io.containerd.grpc.v1.cri/";
+    for (const char *c = strstr(p, cri); c; c = strstr(c + 1, cri)) {
+        char dir[4096];
+        size_t n = (size_t)(c - p) + strlen(cri) - 1;
+        if (n >= sizeof(dir))
+            break;
+        memcpy(dir, p, n);
+        dir[n] = '\0';
+        if (ov_path_depth_below(p, dir) >= 3 && comp_in(p, dir, 0, cri_kinds))
             return true;
+    }
     /* kubelet: pods/<uid>/{etc-hosts, volumes/<plugin>/<name>/..., volume-subpaths/...,
      * containers/<name>/<hash> (termination log)} */
     const char *kp = "/var/lib/kubelet/pods";

@@ -8,6 +8,12 @@
 
 /* An engine's per-container file or volume directory: stays writable. */
 bool ovp_engine_rw(const char *p);
+/* ... or one under the storage root of the engine that made `rootfs` (the
+ * container's root.path), wherever that root is (docker's data-root,
+ * containers-storage's graphroot): R/overlay2/<layer>/merged -> R/volumes/<name>/
+ * _data/... and R/containers/<id>/{hosts,...,mounts/...}; R/overlay/<layer>/merged
+ * -> R/volumes/<name>/_data/.... */
+bool ovp_engine_rw_for(const char *p, const char *rootfs);
 /* A control socket, an ancestor of one, or inside a daemon's socket dir. */
 bool ovp_socket_path(const char *p);
 /* Within /etc, /boot, /root, /usr, /bin, /sbin, /lib*, /run, /var/lib/{docker,

@@ -43,7 +43,8 @@ static const struct spec_namespace *user_ns(const struct spec_linux *l)
 
 enum bind_class { BIND_NEVER, BIND_FULL, BIND_NO_ROOT };
 
-static enum bind_class classify(const struct spec_mount *m, const struct overlay_bind_fact *bf)
+static enum bind_class classify(const struct spec_mount *m, const struct overlay_bind_fact *bf,
+                                const char *rootfs)
 {
     if (bf && (bf->is_device || bf->is_proc_sys_dev))
         return BIND_NEVER;
@@ -51,7 +52,7 @@ static enum bind_class classify(const struct spec_mount *m, const struct overlay
                 : m->source && m->source[0] == '/' ? ov_path_clean(m->source)
                                                    : NULL;
     enum bind_class k = BIND_NO_ROOT;
-    if (src && ovp_engine_rw(src))
+    if (src && ovp_engine_rw_for(src, rootfs))
         k = BIND_FULL;
     else if (src && (ovp_system_tree(src) || ovp_standard_device(src, false, 0, 0)))
         k = BIND_NEVER;
@@ -118,7 +119,7 @@ static void userns_mounts(struct spec_config *c, const struct overlay_facts *fac
                 facts && facts->binds && k != OVERLAY_ADDED_MOUNT && k < facts->n_binds
                     ? &facts->binds[k]
                     : NULL;
-            enum bind_class cl = classify(m, bf);
+            enum bind_class cl = classify(m, bf, c->root ? c->root->path : NULL);
             if (cl == BIND_NEVER)
                 continue;
             uint32_t first = cl == BIND_FULL ? 0 : 1;
