@@ -188,6 +188,30 @@ static void test_classes_relocated_root(void **state)
     free(j);
 }
 
+/* A root.path that names a system tree as its storage root gets no
+ * full-range bind out of it: /etc/dk/volumes/... stays a system tree's. */
+static void test_relocated_root_not_a_system_tree(void **state)
+{
+    const char *mounts = "{\"destination\":\"/v\",\"type\":\"bind\",\"source\":"
+                         "\"/etc/dk/volumes/v/_data\"}";
+    char *j = cfg_json(NULL, NULL, mounts, ALL_NS);
+    char *at = strstr(j, "\"rootfs\"");
+    assert_non_null(at);
+    char *full = xasprintf("%.*s\"/etc/dk/overlay2/l1/merged\"%s", (int)(at - j), j,
+                           at + strlen("\"rootfs\""));
+    struct spec_config *in = parse(full), *out = NULL;
+    struct overlay_changes ch = {0};
+    struct aisbx_policy p = defpol();
+    aisbx_error *err = NULL;
+    assert_int_equal(overlay_apply(in, &root_facts, &p, &out, &ch, &err), 0);
+    assert_null(umap(out, "/v"));
+    spec_config_free(in);
+    spec_config_free(out);
+    overlay_changes_free(&ch);
+    free(full);
+    free(j);
+}
+
 /* A container sharing another's namespaces joins its user namespace. */
 static void test_joined(void **state)
 {
@@ -297,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_classes),
         cmocka_unit_test(test_classes_by_facts),
         cmocka_unit_test(test_classes_relocated_root),
+        cmocka_unit_test(test_relocated_root_not_a_system_tree),
         cmocka_unit_test(test_joined),
         cmocka_unit_test(test_policy_off_and_rootless),
         cmocka_unit_test(test_config_user_ns),

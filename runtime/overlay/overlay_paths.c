@@ -94,7 +94,10 @@ bool ovp_engine_rw_for(const char *p, const char *rootfs)
             docker = s && strcmp(s, "/overlay2") == 0;
             if (s && s != r && (docker || strcmp(s, "/overlay") == 0)) {
                 *s = '\0';
-                ok = storage_rw(p, r, docker);
+                /* the default roots are ovp_engine_rw's; a root.path that
+                 * names a system tree as its storage root (/etc/overlay2/...)
+                 * gets no full-range bind from it */
+                ok = !ovp_system_tree(r) && storage_rw(p, r, docker);
             }
         }
     }
