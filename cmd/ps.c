@@ -128,6 +128,10 @@ COMMAND(ps)
         return aisbx_error_make(err, 0, "invalid format option \"%s\"", format);
     if (container_ps(ctx, argv[i], &pids, &n, err) < 0)
         return -1;
+    if (strcmp(format, "table") == 0 && container_ps_view(ctx, argv[i], err) < 0) {
+        free(pids);
+        return -1;
+    }
     if (strcmp(format, "table") == 0 && argc - i > 1) {
         int r = ps_filtered(pids, n, argv + i + 1, argc - i - 1, err);
         free(pids);

@@ -118,6 +118,31 @@ members_of() { find "$SLOTS" -mindepth 2 -maxdepth 2 -name "*-$1" 2>/dev/null; }
     [ "$(stat -c %u:%g:%a /dev/null)" = 0:0:666 ]
 }
 
+# `ps ID` runs ps(1) as the container's root in its user namespace: ids as
+# the container has them (runc's ps.bats expects the caller's name, root, on
+# the container's lines), and ps's default selection (the caller's euid) is
+# container root's processes. JSON stays host pids.
+@test "userns: ps ID shows container root as root; ps -o without -A lists the container's processes" {
+    set_long_running
+    start_ctr
+    local pid base
+    pid=$(ctr_pid)
+    base=$(base_of)
+    run aisbx ps "$ID"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == UID*PID* ]]
+    [[ "${lines[1]}" =~ ^root[[:space:]]+$pid[[:space:]] ]]
+    run aisbx ps "$ID" -o pid,user,comm
+    [ "$status" -eq 0 ]
+    [[ "$output" =~ (^|[[:space:]])$pid[[:space:]]+root[[:space:]]+sh ]]
+    # on the host it stays the range's uid, and ps left nothing running
+    [ "$(ps -o uid= -p "$pid" | tr -d ' ')" = "$base" ]
+    run aisbx ps --format json "$ID"
+    [ "$status" -eq 0 ]
+    [ "$(echo "$output" | jq -r '.[0]')" = "$pid" ]
+}
+
 @test "userns: two containers get disjoint ranges; delete frees the slot" {
     set_long_running
     start_ctr "$ID"

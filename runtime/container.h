@@ -68,6 +68,14 @@ int container_list(const struct aisbx_context *ctx, struct spec_state ***out, si
 void container_state_list_free(struct spec_state **v, size_t n);
 int container_ps(const struct aisbx_context *ctx, const char *id, pid_t **pids, size_t *n,
                  aisbx_error **err);
+/* For `ps` in table form, in the process about to run ps(1): when the
+ * runtime gave the container its user namespace (issue 14), joins it
+ * through a pidfd of the checked init and becomes its root, so that ps(1)
+ * shows ids as the container has them (container root is "root", as
+ * without the namespace) and its default selection (the caller's euid,
+ * BSD `x`) is container root's processes. This process keeps no host
+ * privilege afterwards. Nothing to do without that namespace. */
+int container_ps_view(const struct aisbx_context *ctx, const char *id, aisbx_error **err);
 int container_pause(const struct aisbx_context *ctx, const char *id, bool pause, aisbx_error **err);
 /* Zero or absent fields mean "leave unchanged". */
 int container_update(const struct aisbx_context *ctx, const char *id,

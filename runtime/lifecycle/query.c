@@ -1,13 +1,19 @@
 /* The read-only commands: state, list, ps. */
 #include <errno.h>
+#include <grp.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/kernel/pidns_procs.h"
+#include "runtime/kernel/proc_info.h"
 #include "runtime/lifecycle/handle.h"
 #include "runtime/lifecycle/state_store.h"
 #include "runtime/lifecycle/verdict.h"
 #include "runtime/log.h"
+#include "runtime/overlay/overlay.h"
 
 int container_state(const struct aisbx_context *ctx, const char *id, struct spec_state **out,
                     aisbx_error **err)
@@ -70,6 +76,31 @@ int container_ps(const struct aisbx_context *ctx, const char *id, pid_t **pids, 
         r = pidns_procs_list(h.state->pid, pids, n, err);
     else if (cs_has_processes(h.status))
         r = cgroup_pids(h.state->cgroup_path, pids, n, err);
+    handle_close(&h);
+    return r;
+}
+
+int container_ps_view(const struct aisbx_context *ctx, const char *id, aisbx_error **err)
+{
+    struct container_handle h;
+    if (handle_open(ctx, id, &h, err) < 0)
+        return -1;
+    int r = 0;
+    if (cs_has_processes(h.status) && spec_kvlist_get(&h.state->annotations, USERNS_ANNOTATION)) {
+        /* the pidfd pins the init we check: a recycled pid is not joined */
+        int pidfd = (int)syscall(SYS_pidfd_open, h.state->pid, 0);
+        if (pidfd < 0)
+            r = aisbx_error_make(err, errno, "pidfd_open of the container init %d",
+                                 (int)h.state->pid);
+        else if (!proc_is_alive(h.state->pid, h.state->pid_start_time))
+            r = aisbx_error_make(err, ESRCH, "the container init %d is gone", (int)h.state->pid);
+        else if (setns(pidfd, CLONE_NEWUSER) < 0)
+            r = aisbx_error_make(err, errno, "join the container's user namespace");
+        else if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+            r = aisbx_error_make(err, errno, "become the container's root");
+        if (pidfd >= 0)
+            close(pidfd);
+    }
     handle_close(&h);
     return r;
 }
