@@ -99,7 +99,7 @@ members_of() { find "$SLOTS" -mindepth 2 -maxdepth 2 -name "*-$1" 2>/dev/null; }
     local base pid
     base=$(base_of)
     pid=$(ctr_pid)
-    exec_sh 'stat -c "%n %u:%g" /dev/null /dev/tty /dev/full /dev/ptmx /dev/fd /dev/stdin /dev/zero'
+    exec_sh 'stat -c "%n %u:%g" /dev/null /dev/tty /dev/full /dev/ptmx /dev/fd /dev/stdin /dev/zero; stat -L -c "%n %u:%g" /dev/ptmx'
     echo "$output"
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = "/dev/null 0:0" ]
@@ -109,6 +109,8 @@ members_of() { find "$SLOTS" -mindepth 2 -maxdepth 2 -name "*-$1" 2>/dev/null; }
     [ "${lines[4]}" = "/dev/fd 0:0" ]
     [ "${lines[5]}" = "/dev/stdin 0:0" ]
     [ "${lines[6]}" = "/dev/zero 1000:1001" ]
+    # the devpts instance's ptmx, which /dev/ptmx links to (runc's dev.bats: ls -lLn)
+    [ "${lines[7]}" = "/dev/ptmx 0:0" ]
     # the host sees the range (through the init's root: the container's /dev)
     [ "$(stat -c %u:%g "/proc/$pid/root/dev/null")" = "$base:$base" ]
     [ "$(stat -c %u:%g "/proc/$pid/root/dev/zero")" = "$((base + 1000)):$((base + 1001))" ]

@@ -175,6 +175,10 @@ static int dev_symlinks(const struct spec_config *c, int rootfd, uint32_t base, 
             return aisbx_error_make(err, errno, "remove /dev/ptmx");
         if (make_symlink(devfd, "pts/ptmx", "ptmx", base, err) < 0)
             return -1;
+        /* devpts makes its ptmx owned by root of the mounter's user
+         * namespace, host root here (the init enters its own last) */
+        if (base && fchownat(devfd, "pts/ptmx", base, base, 0) < 0)
+            return aisbx_error_make(err, errno, "chown /dev/pts/ptmx");
     }
     return 0;
 }
