@@ -614,13 +614,20 @@ group_ctr() {
 # ---------------------------------------------------------------- bare bundle
 # events_stats BIN ID PIDFILE [GLOBAL...]: `events --stats` (issue 17) is one
 # stats event whose pids.current is the file's of the init's cgroup (on this
-# host the systemd unit's with --systemd-cgroup; the container only sleeps).
+# host the systemd unit's with --systemd-cgroup; the container only sleeps):
+# the v2 cgroup's, or on a hybrid host (STOCK_CGROUP=hybrid) the pids
+# hierarchy's.
 events_stats() {
     local bin=$1 id=$2 pidf=$3 out cg want
     shift 3
     out=$(bounded "$bin" "$@" events --stats "$id" 2>"$T/err") || { fail "events --stats: $(err "$T/err")"; return; }
-    cg=$(sed -n 's/^0:://p' "/proc/$(cat "$pidf")/cgroup")
-    want=$(cat "/sys/fs/cgroup$cg/pids.current")
+    if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+        cg=$(sed -n 's/^0:://p' "/proc/$(cat "$pidf")/cgroup")
+        want=$(cat "/sys/fs/cgroup$cg/pids.current")
+    else
+        cg=$(sed -n 's/^[0-9]*:pids://p' "/proc/$(cat "$pidf")/cgroup")
+        want=$(cat "/sys/fs/cgroup/pids$cg/pids.current")
+    fi
     jq -e --arg id "$id" --argjson n "$want" '.type == "stats" and .id == $id and .data.pids.current == $n' \
         <<<"$out" >/dev/null || fail "events --stats: pids.current not $want (cgroup $cg): $(cut -c1-200 <<<"$out")"
     info "events --stats: pids.current $want in $cg"
