@@ -323,6 +323,9 @@ int exec_launch_spawn(struct exec_launch *j, aisbx_error **err)
     close(j->sync[1]);
     j->sync[1] = -1;
     FAULT_POINT("exec:forked");
+    if (born_in)
+        log_debug("exec: joining process %d born in cgroup %s (clone3 CLONE_INTO_CGROUP)", (int)mid,
+                  j->state->cgroup_path);
     int r = 0;
     /* the exec process inherits the cgroup: it is never outside the pids cap */
     if (self_joining) { /* v1: it moved itself in */
