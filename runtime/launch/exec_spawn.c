@@ -4,8 +4,8 @@
  * hardened (process_final.h). The joining process comes into the
  * container's cgroup without a move by pid where it can (cgroup.h: born in
  * it on v2, moving itself on v1), else the parent (exec_launch_spawn) puts
- * it there; the protocol is in sync.h. The verb itself (state checks, the process spec, the
- * overlay, waiting) is lifecycle/exec.c. */
+ * it there; the protocol is in sync.h. The verb itself (state checks,
+ * the process spec, the overlay, waiting) is lifecycle/exec.c. */
 #include "runtime/launch/exec.h"
 
 #include <errno.h>
@@ -285,6 +285,10 @@ static void exec_cgroup_ways(const struct exec_launch *j, struct cgroup_self_joi
     if (cgroup_self_join_open(path, sj, &e) < 0) {
         log_debug("%s; attaching by pid", e ? e->msg : strerror(errno));
         aisbx_error_free(&e);
+        return;
+    }
+    if (!sj->n) { /* in no v1 hierarchy: cgroup_enter says what is wrong */
+        cgroup_self_join_close(sj);
         return;
     }
     *fd = sj->unified_fd; /* the clone's, closed by the caller */
