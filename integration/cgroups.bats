@@ -134,3 +134,51 @@ mem_limit() {
         [ ! -d "/sys/fs/cgroup/pids$CGPATH-$way" ]
     done
 }
+
+# exec, the same: the joining process (whose child the exec'd program is)
+# comes into the container's cgroup without a move by pid where it can: on v1
+# it writes "0" to each hierarchy's `tasks` itself and is born in a hybrid
+# host's unified cgroup, on v2 it is born in the cgroup (clone3
+# CLONE_INTO_CGROUP). AISBX_CLONE_INTO_CGROUP=0 keeps the move by pid. Either
+# way the exec'd process is in the container's cgroup in every controller
+# hierarchy (and the unified one), and the first way wrote no cgroup.procs
+# (v1: none outside the unified hierarchy).
+@test "cgroups: exec: the exec'd process is in every hierarchy without a move by pid; AISBX_CLONE_INTO_CGROUP=0 moves it by pid" {
+    [ "$AISBX_IT_RUNTIME" = aisbx ] || skip "aisbx's own ways in"
+    set_long_running
+    start_ctr
+    local way pid lines log
+    for way in self pid; do
+        log=$TESTDIR/exec-$way.log
+        if [ "$way" = pid ]; then
+            AISBX_CLONE_INTO_CGROUP=0 rt_bg --debug --log "$log" exec -d --pid-file "$TESTDIR/$way.pid" "$ID" sleep 100
+        else
+            rt_bg --debug --log "$log" exec -d --pid-file "$TESTDIR/$way.pid" "$ID" sleep 100
+        fi
+        [ "$status" -eq 0 ]
+        pid=$(cat "$TESTDIR/$way.pid")
+        cat "/proc/$pid/cgroup"
+        grep 'cgroup\.procs = ' "$log" || true
+        if cgroup_v2; then
+            [ "$(cat "/proc/$pid/cgroup")" = "0::$CGPATH" ]
+        else
+            # controller hierarchies and the unified one; named ones (name=systemd) are not ours
+            lines=$(awk -F: '($2 != "" && $2 !~ /^name=/) || $1 == 0' "/proc/$pid/cgroup")
+            [ "$(echo "$lines" | wc -l)" -ge 5 ]
+            [ -z "$(echo "$lines" | awk -F: -v p="$CGPATH" '$3 != p')" ]
+        fi
+        if [ "$way" = self ]; then
+            if cgroup_v2; then
+                ! grep -q 'cgroup\.procs = ' "$log"
+            else
+                grep -q 'exec: join-cgroup' "$log"
+                [ -z "$(grep 'cgroup\.procs = ' "$log" | grep -v '/unified/')" ]
+            fi
+        elif cgroup_v2; then
+            grep -q "$CGPATH/cgroup.procs = " "$log"
+        else
+            grep -q "pids$CGPATH/cgroup.procs = " "$log"
+        fi
+        kill -9 "$pid"
+    done
+}

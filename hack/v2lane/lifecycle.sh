@@ -56,6 +56,17 @@ check "pids.max = 32" test "$(cat $cg/pids.max)" = 32
 check "update above the floor is capped" $A update --pids-limit 100000 c1
 check "pids.max capped at 256" test "$(cat $cg/pids.max)" = 256
 check "exec runs in the cgroup" sh -c "$A exec c1 cat /proc/self/cgroup | grep -q '^0::/'"
+# the joining process is born in the cgroup (clone3), so the exec'd process
+# is there with no cgroup.procs written; AISBX_CLONE_INTO_CGROUP=0 attaches
+# it by pid (the fallback's path)
+check "exec -d: the exec'd process is in the container's cgroup (host view)" sh -c \
+    "$A --debug --log /tmp/e1.log exec -d --pid-file /tmp/epid1 c1 sleep 300 && grep -qx 0::/aisbx-v2/c1 /proc/\$(cat /tmp/epid1)/cgroup"
+check "exec: born in the cgroup (clone3 CLONE_INTO_CGROUP), no cgroup.procs written" sh -c \
+    "grep -q 'born in cgroup /aisbx-v2/c1 (clone3' /tmp/e1.log && ! grep -q 'cgroup.procs = ' /tmp/e1.log"
+check "exec -d, AISBX_CLONE_INTO_CGROUP=0: in the container's cgroup" sh -c \
+    "AISBX_CLONE_INTO_CGROUP=0 $A --debug --log /tmp/e2.log exec -d --pid-file /tmp/epid2 c1 sleep 300 && grep -qx 0::/aisbx-v2/c1 /proc/\$(cat /tmp/epid2)/cgroup"
+check "exec, AISBX_CLONE_INTO_CGROUP=0: attached by pid" sh -c \
+    "grep -q '/aisbx-v2/c1/cgroup.procs = ' /tmp/e2.log && ! grep -q 'born in cgroup' /tmp/e2.log"
 check "eBPF device program: /dev/null writable" $A exec c1 sh -c 'echo x > /dev/null'
 # the init's own nodes (the device program allows it "m" on them), never a bind of the host's
 check "/dev/null is not a bind of the host's node" sh -c "! $A exec c1 grep -q ' /dev/null ' /proc/self/mountinfo"

@@ -4,6 +4,7 @@
 #ifndef AISBX_RUNTIME_LAUNCH_EXEC_H
 #define AISBX_RUNTIME_LAUNCH_EXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -20,6 +21,9 @@ struct exec_launch {
      * for the container's own. Entered after the container's, so that the
      * process is under the pids cap even where the sub-cgroup is absent. */
     const char *sub_cgroup;
+    /* the container was made rootless: the parent joins the cgroup by pid
+     * (or through the user's systemd), as before */
+    bool rootless;
     /* set by exec_launch_spawn; sync = {-1, -1} and pidfd = -1 before */
     int sync[2], join_flags, pidfd;
     pid_t pid; /* the exec process once it exec'd */

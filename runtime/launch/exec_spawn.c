@@ -1,10 +1,11 @@
 /* `exec`, both halves of the fork: the joining process (host pid namespace)
  * joins every namespace of the init and forks the exec process straight
  * into the container, which sets itself up by its step table and execs
- * hardened (process_final.h). The parent side (exec_launch_spawn) puts the
- * joining process in the container's cgroup and follows the protocol in
- * sync.h. The verb itself (state checks, the process spec, the overlay,
- * waiting) is lifecycle/exec.c. */
+ * hardened (process_final.h). The joining process comes into the
+ * container's cgroup without a move by pid where it can (cgroup.h: born in
+ * it on v2, moving itself on v1), else the parent (exec_launch_spawn) puts
+ * it there; the protocol is in sync.h. The verb itself (state checks,
+ * the process spec, the overlay, waiting) is lifecycle/exec.c. */
 #include "runtime/launch/exec.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,6 +21,7 @@
 
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/fault.h"
+#include "runtime/kernel/clone_into.h"
 #include "runtime/kernel/namespaces.h"
 #include "runtime/kernel/proc_info.h"
 #include "runtime/kernel/process_attrs.h"
@@ -31,6 +34,7 @@
 /* What the exec steps share. */
 struct exec_ctx {
     struct exec_launch *j;
+    struct cgroup_self_join *cg_join; /* v1: the joining process moves itself */
     pid_t host_pid;
     int listener_sock;
     char *listener_json;
@@ -55,6 +59,21 @@ static void run_exec_steps(struct exec_ctx *c, const struct exec_step *s, size_t
 
 /* ---- the joining process (host pid namespace) ---------------------------- */
 
+/* v1 cgroupfs: into the container's cgroup by our own hand ("0" to every
+ * hierarchy's tasks: no threadgroup lock, so no grace period, cgroup.h),
+ * first of all. The fds go before anything is forked: the exec process
+ * never holds them. */
+static int step_join_cgroup(struct exec_ctx *c, aisbx_error **err)
+{
+    struct cgroup_self_join *sj = c->cg_join;
+    if (!sj || !sj->n)
+        return 0;
+    if (cgroup_self_join(sj, err) < 0)
+        return -1;
+    cgroup_self_join_close(sj);
+    return sync_send(c->j->sync[1], SYNC_JOINED, 0, NULL, err);
+}
+
 /* /proc/self/stat is read: before joining the container's mount namespace. */
 static int step_wipe_cmdline(struct exec_ctx *c, aisbx_error **err)
 {
@@ -62,7 +81,7 @@ static int step_wipe_cmdline(struct exec_ctx *c, aisbx_error **err)
     return 0;
 }
 
-/* The parent has put us in the container's cgroup. */
+/* The parent has put us in the container's cgroup (or seen that we are). */
 static int step_wait_cgroup(struct exec_ctx *c, aisbx_error **err)
 {
     struct sync_msg m;
@@ -83,6 +102,7 @@ static int step_join(struct exec_ctx *c, aisbx_error **err)
 }
 
 static const struct exec_step join_steps[] = {
+    {"join-cgroup", step_join_cgroup},
     {"wipe-cmdline", step_wipe_cmdline},
     {"wait-cgroup", step_wait_cgroup},
     {"connect-listener", step_connect_listener},
@@ -210,20 +230,24 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 }
 
 /* Runs in the host's pid namespace, so nothing in the container sees it.
- * Once the parent has put it in the container's cgroup, it joins every
+ * Once it is in the container's cgroup (born there, moved itself or put
+ * there by the parent: exec_launch_spawn), it joins every
  * namespace of the init at once, and only then forks the exec process
  * (CLONE_PARENT: it becomes our parent's child) straight into the
  * container's pid namespace. So the first moment the exec process is
  * visible inside, it is already in the container's mount, network, ipc,
  * uts and cgroup namespaces and cgroup, non-dumpable (inherited) and
  * with no command line to read. Never returns. */
-__attribute__((noreturn)) static void exec_intermediate(struct exec_launch *j)
+__attribute__((noreturn)) static void exec_intermediate(struct exec_launch *j,
+                                                        struct cgroup_self_join *cg_join, int cg_fd)
 {
-    struct exec_ctx c = {.j = j, .listener_sock = -1};
+    struct exec_ctx c = {.j = j, .cg_join = cg_join, .listener_sock = -1};
     aisbx_error *err = NULL;
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     close(j->sync[0]);
+    if (cg_fd >= 0)
+        close(cg_fd);
     run_exec_steps(&c, join_steps, sizeof(join_steps) / sizeof(join_steps[0]));
     fflush(NULL);
     pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
@@ -236,11 +260,48 @@ __attribute__((noreturn)) static void exec_intermediate(struct exec_launch *j)
     _exit(sync_send(j->sync[1], SYNC_READY, pid, NULL, &err) < 0 ? 1 : 0);
 }
 
+/* How the joining process comes into the container's cgroup without the
+ * parent moving it by pid (a wait for an RCU grace period, cgroup.h), as
+ * create's init does: v2, *fd is the cgroup's directory and it is born in
+ * it (clone_into.h); v1, it writes "0" to every hierarchy's tasks through
+ * sj (opened here, from the mounts the runtime judged) and says
+ * SYNC_JOINED, and on a hybrid host *fd is the unified directory it is born
+ * in. Rootless and --systemd-cgroup containers, a container without a
+ * cgroup, and AISBX_CLONE_INTO_CGROUP=0 keep the move by pid (sj empty, *fd
+ * -1); so does anything that cannot be opened. */
+static void exec_cgroup_ways(const struct exec_launch *j, struct cgroup_self_join *sj, int *fd)
+{
+    const char *path = j->state->cgroup_path;
+    const char *off = getenv("AISBX_CLONE_INTO_CGROUP");
+    aisbx_error *e = NULL;
+    *fd = -1;
+    if (!path || !*path || j->rootless || j->state->systemd_cgroup || (off && !strcmp(off, "0")))
+        return;
+    if (cgroup_version() == CGROUP_V2) {
+        if ((*fd = cgroup_open_for_clone(path)) < 0)
+            log_debug("open cgroup %s for clone3: %s; attaching by pid", path, strerror(errno));
+        return;
+    }
+    if (cgroup_self_join_open(path, sj, &e) < 0) {
+        log_debug("%s; attaching by pid", e ? e->msg : strerror(errno));
+        aisbx_error_free(&e);
+        return;
+    }
+    if (!sj->n) { /* in no v1 hierarchy: cgroup_enter says what is wrong */
+        cgroup_self_join_close(sj);
+        return;
+    }
+    *fd = sj->unified_fd; /* the clone's, closed by the caller */
+    sj->unified_fd = -1;
+}
+
 int exec_launch_spawn(struct exec_launch *j, aisbx_error **err)
 {
     const struct spec_linux *lx = j->cfg->linux_;
+    struct cgroup_self_join sj = {.unified_fd = -1};
     struct sync_msg m;
-    int status;
+    int status, cg_fd;
+    bool born_in = false;
     for (size_t i = 0; lx && i < lx->n_namespaces; i++)
         j->join_flags |= ns_clone_flag(lx->namespaces[i].type);
     if (sync_pair(j->sync, err) < 0)
@@ -251,20 +312,36 @@ int exec_launch_spawn(struct exec_launch *j, aisbx_error **err)
         return aisbx_error_make(err, errno, "pidfd_open of the container init %d", j->state->pid);
     if (!proc_is_alive(j->state->pid, j->state->pid_start_time))
         return aisbx_error_make(err, ESRCH, "the container init %d is gone", j->state->pid);
+    exec_cgroup_ways(j, &sj, &cg_fd);
+    bool self_joining = sj.n > 0, unified = cgroup_version() == CGROUP_V1 && cg_fd >= 0;
     fflush(NULL);
-    pid_t mid = fork();
+    pid_t mid = clone_into_cgroup(0, cg_fd, &born_in);
     if (mid == 0)
-        exec_intermediate(j);
+        exec_intermediate(j, &sj, cg_fd);
+    int fork_errno = errno;
+    if (cg_fd >= 0)
+        close(cg_fd);
+    cgroup_self_join_close(&sj); /* the joining process has its copies */
     if (mid < 0)
-        return aisbx_error_make(err, errno, "fork");
+        return aisbx_error_make(err, fork_errno, "fork");
     close(j->sync[1]);
     j->sync[1] = -1;
     FAULT_POINT("exec:forked");
+    if (born_in)
+        log_debug("exec: joining process %d born in cgroup %s (clone3 CLONE_INTO_CGROUP)", (int)mid,
+                  j->state->cgroup_path);
     int r = 0;
     /* the exec process inherits the cgroup: it is never outside the pids cap */
-    if (j->state->cgroup_path && *j->state->cgroup_path &&
-        cgroup_enter(j->state->cgroup_path, mid, err) < 0)
+    if (self_joining) { /* v1: it moved itself in */
+        if (sync_expect(j->sync[0], SYNC_JOINED, &m, err) < 0)
+            r = -1;
+        /* hybrid, and clone3 refused the unified directory: by pid there */
+        else if (unified && !born_in && cgroup_enter(j->state->cgroup_path, mid, err) < 0)
+            r = -1;
+    } else if (j->state->cgroup_path && *j->state->cgroup_path && !born_in &&
+               cgroup_enter(j->state->cgroup_path, mid, err) < 0) {
         r = -1;
+    }
     if (r == 0 && j->sub_cgroup && enter_sub_cgroup(j->sub_cgroup, mid, err) < 0)
         r = -1;
     if (r == 0 && sync_send(j->sync[0], SYNC_GO, mid, NULL, err) < 0)

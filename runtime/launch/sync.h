@@ -29,15 +29,20 @@
  * Any other type is refused.
  *
  * exec (exec.c, both children on the same socket):
- * | step | from         | message    | meaning                                | answer        |
- * |------|--------------|------------|----------------------------------------|---------------|
- * | 1    | parent       | SYNC_GO    | the intermediate is in the cgroup      | -             |
- * | 2    | intermediate | SYNC_READY | namespaces joined, exec process forked;| -             |
- * |      |              |            | value = its host pid; then it exits    |               |
- * | 3    | parent       | SYNC_GO    | value = the exec process's host pid    | -             |
- * | 4    | exec process | EOF        | it exec'd: the socket is close-on-exec | -             |
- * | any  | child        | SYNC_ERROR | value = errnum, text = the failure     | -             |
- * EOF at step 2 means the intermediate died; any other type is refused.
+ * | step | from         | message     | meaning                               | answer        |
+ * |------|--------------|-------------|---------------------------------------|---------------|
+ * | 0    | intermediate | SYNC_JOINED | v1 cgroupfs: it moved itself into the | -             |
+ * |      |              |             | cgroup (cgroup_self_join; sent only   |               |
+ * |      |              |             | then; v2: born in it, nothing sent)   |               |
+ * | 1    | parent       | SYNC_GO     | the intermediate is in the cgroup     | -             |
+ * | 2    | intermediate | SYNC_READY  | namespaces joined, exec process       | -             |
+ * |      |              |             | forked; value = its host pid; then it |               |
+ * |      |              |             | exits                                 |               |
+ * | 3    | parent       | SYNC_GO     | value = the exec process's host pid   | -             |
+ * | 4    | exec process | EOF         | it exec'd: the socket is              | -             |
+ * |      |              |             | close-on-exec                         |               |
+ * | any  | child        | SYNC_ERROR  | value = errnum, text = the failure    | -             |
+ * EOF at step 0 or 2 means the intermediate died; any other type is refused.
  * EOF at step 4 comes with the runtime's execve of the sealed stub
  * (sealed_exec.h): a failing execve of the program in the stub shows only
  * as the process's exit status 126/127.

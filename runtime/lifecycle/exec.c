@@ -242,6 +242,7 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
                                .state = j.h.state,
                                .plan = &j.plan,
                                .sub_cgroup = sub_cgroup,
+                               .rootless = ctx->rootless,
                                .sync = {-1, -1},
                                .pidfd = -1};
     if (exec_launch_spawn(&j.x, err) < 0) {
