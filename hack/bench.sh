@@ -167,7 +167,7 @@ if [ "$KEEP_HYBRID" = 0 ] && [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null
         exec unshare --mount --propagation private -- "$BASH" "$(readlink -f "$0")" "${ORIG_ARGS[@]}"
     fi
     UNIFIED_CTRLS=$(cat /sys/fs/cgroup/unified/cgroup.controllers)
-    mount -t tmpfs -o mode=755,size=4m aisbx-bench-hide /sys/fs/cgroup/unified ||
+    mount -t tmpfs -o mode=755,size=64m aisbx-bench-hide /sys/fs/cgroup/unified ||
         die "cannot hide /sys/fs/cgroup/unified in the private mount namespace"
     HID_UNIFIED=1
 fi
