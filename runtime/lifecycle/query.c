@@ -1,7 +1,9 @@
 /* The read-only commands: state, list, ps. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -87,11 +89,17 @@ int container_ps_view(const struct aisbx_context *ctx, const char *id, aisbx_err
         return -1;
     int r = 0;
     if (cs_has_processes(h.status) && spec_kvlist_get(&h.state->annotations, USERNS_ANNOTATION)) {
-        /* the pidfd pins the init we check: a recycled pid is not joined */
+        /* the pidfd pins the init we check: a recycled pid is not joined;
+         * without pidfd_open (valgrind, kernels before 5.3) the namespace's
+         * own fd, opened first and the init checked after */
         int pidfd = (int)syscall(SYS_pidfd_open, h.state->pid, 0);
+        if (pidfd < 0 && errno == ENOSYS) {
+            char path[64];
+            snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)h.state->pid);
+            pidfd = open(path, O_RDONLY | O_CLOEXEC);
+        }
         if (pidfd < 0)
-            r = aisbx_error_make(err, errno, "pidfd_open of the container init %d",
-                                 (int)h.state->pid);
+            r = aisbx_error_make(err, errno, "open the container init %d", (int)h.state->pid);
         else if (!proc_is_alive(h.state->pid, h.state->pid_start_time))
             r = aisbx_error_make(err, ESRCH, "the container init %d is gone", (int)h.state->pid);
         else if (setns(pidfd, CLONE_NEWUSER) < 0)
