@@ -3,6 +3,7 @@
 # conf/docker-daemon.json. The daemon runs in its own temp dir ($E) with
 # --bridge=none and --iptables=false; every container id is recorded (--cidfile)
 # so that cleanup removes only the cgroups /docker/<id> of our own containers.
+# The userns-remap test starts a second private dockerd of its own (remap_start).
 
 load engines
 
@@ -45,8 +46,15 @@ teardown_file() {
     for f in "$E"/cids/*; do
         [ -s "$f" ] && remove_cgroup "docker/$(cat "$f")"
     done
+    remap_stop
     cleanup_parent_cgroup docker
     remove_tree "$E"
+}
+
+# The userns-remap test's daemon and user go when that test ends, passed or not
+# (remap_stop does nothing for the other tests).
+teardown() {
+    remap_stop
 }
 
 # dk ARGS...: docker with a time bound.
@@ -549,6 +557,167 @@ ran" ]
     logged shx1 got-term
 }
 
+# ---- docker's userns-remap: a config-asked user namespace is kept ----
+# A second private dockerd (its own temp dir $R with data-root, exec-root, pidfile and
+# socket; no iptables, no bridge; aisbx registered from conf/docker-daemon.json) with
+# --userns-remap=$REMAP_USER, a user this file makes with useradd (which gives it an
+# /etc/subuid and /etc/subgid range) and removes with userdel. $E/remap-dir names $R;
+# its containers' ids go to $E/cids/r.* (so the leak test checks their cgroups too).
+
+REMAP_USER=aisbx-remap
+
+# remap_start: the user and the daemon; skips with the reason when either cannot be had.
+remap_start() {
+    if id "$REMAP_USER" >/dev/null 2>&1; then
+        skip "user $REMAP_USER already exists (left by another run?)"
+    fi
+    local f
+    for f in subuid subgid; do
+        [ -e "/etc/$f" ] && echo yes >"$E/remap-$f-existed"
+    done
+    touch "$E/remap-user-made"
+    useradd -M -d /nonexistent -s /usr/sbin/nologin "$REMAP_USER" || skip "useradd $REMAP_USER failed"
+    # useradd gives a subordinate range when /etc/subuid exists; otherwise one is
+    # added here (userdel removes either)
+    grep -q "^$REMAP_USER:" /etc/subuid 2>/dev/null ||
+        usermod --add-subuids 1720000000-1720065535 --add-subgids 1720000000-1720065535 "$REMAP_USER"
+    R=$(mktemp -d /tmp/aisbx-eng-remap.XXXXXX)
+    echo "$R" >"$E/remap-dir"
+    # dockerd refuses a data-root whose ancestors the remapped root cannot search
+    chmod 711 "$R"
+    render_conf "$CONF_DIR/docker-daemon.json" >"$R/daemon.json"
+    dockerd --config-file "$R/daemon.json" --iptables=false --ip-masq=false --bridge=none \
+        --userns-remap="$REMAP_USER" \
+        --data-root "$R/data" --exec-root "$R/exec" -H "unix://$R/docker.sock" -p "$R/docker.pid" \
+        >"$R/dockerd.log" 2>&1 </dev/null 3>&- &
+    echo $! >"$R/dockerd.bgpid"
+    if ! wait_until 30 rdk version; then
+        tail -5 "$R/dockerd.log" >&2
+        skip "dockerd --userns-remap=$REMAP_USER did not start: $(grep -m1 -iE 'level=(fatal|error)|failed' "$R/dockerd.log")"
+    fi
+    rdk import -c 'CMD ["/bin/sh"]' "$E/rootfs.tar" "$IMG" >/dev/null || {
+        tail -5 "$R/dockerd.log" >&2
+        return 1
+    }
+}
+
+# remap_stop: the daemon (by its pid), what it left, its temp dir, the user and the
+# subuid/subgid files if this file made them. Does nothing when remap_start did not run.
+remap_stop() {
+    [ -n "${E:-}" ] && [ -d "$E" ] || return 0
+    local r f
+    if [ -s "$E/remap-dir" ]; then
+        r=$(cat "$E/remap-dir")
+        for f in "$E"/cids/r.*; do
+            [ -s "$f" ] && DOCKER_HOST=unix://$r/docker.sock et docker rm -f "$(cat "$f")" >/dev/null 2>&1
+        done
+        [ -s "$r/dockerd.bgpid" ] && stop_pid "$(cat "$r/dockerd.bgpid")" 40
+        kill_procs_under "$r"
+        for f in "$E"/cids/r.*; do
+            [ -s "$f" ] && remove_cgroup "docker/$(cat "$f")"
+        done
+        remove_tree "$r"
+        echo "$r" >"$E/remap-dir-removed"
+        rm -f "$E/remap-dir"
+    fi
+    if [ -e "$E/remap-user-made" ]; then
+        userdel "$REMAP_USER" 2>/dev/null || userdel -f "$REMAP_USER" 2>/dev/null
+        for f in subuid subgid; do
+            [ -e "$E/remap-$f-existed" ] || [ -s "/etc/$f" ] || rm -f "/etc/$f"
+        done
+        rm -f "$E/remap-user-made" "$E"/remap-sub*-existed
+        touch "$E/remap-user-removed"
+    fi
+    return 0
+}
+
+# rdk ARGS...: docker against the remap daemon; rdkrun: its `docker run`, id recorded.
+rdk() { DOCKER_HOST=unix://$(cat "$E/remap-dir")/docker.sock et docker "$@"; }
+rdkrun() {
+    local cid
+    cid=$(mktemp -u "$E/cids/r.XXXXXX")
+    rdk run --cidfile "$cid" "$@"
+}
+rlogged() { rdk logs "$1" 2>&1 | grep -q "$2"; } # NAME TEXT
+rstatus_is() { [ "$(rdk inspect -f '{{.State.Status}}' "$1")" = "$2" ]; } # NAME STATUS
+
+@test "userns: docker userns-remap: docker's mapping is kept (not aisbx's pool), the floor holds" {
+    remap_start
+    local sub subg n pid pid2 id mp
+    read -r sub n < <(awk -F: -v u="$REMAP_USER" '$1 == u { print $2, $3; exit }' /etc/subuid)
+    subg=$(awk -F: -v u="$REMAP_USER" '$1 == u { print $2; exit }' /etc/subgid)
+    echo "# $REMAP_USER: subuid $sub+$n, subgid $subg; aisbx pool from $(userns_pool_base)" >&2
+    [ "$n" -ge 65536 ]
+    [ "$sub" -lt "$(userns_pool_base)" ]
+    [[ "$(rdk info --format '{{json .SecurityOptions}}')" == *name=userns* ]]
+    run rdkrun --rm --runtime=aisbx "$IMG" sh -c \
+        'tr -s " " </proc/self/uid_map; tr -s " " </proc/self/gid_map; id -u'
+    echo "# aisbx: $output" >&2
+    if [ "$status" -ne 0 ]; then
+        run rdkrun --rm --runtime=runc "$IMG" true
+        [ "$status" -ne 0 ] && skip "docker --userns-remap fails here even with runc: $output"
+        false
+    fi
+    # docker's range (its user's subordinate ids, all of them), as runc gets it
+    [ "${lines[0]}" = " 0 $sub $n" ]
+    [ "${lines[1]}" = " 0 $subg $n" ]
+    [ "${lines[2]}" = 0 ]
+    run rdkrun --rm --runtime=runc "$IMG" sh -c 'tr -s " " </proc/self/uid_map'
+    [ "$output" = " 0 $sub $n" ]
+
+    # the floor: no_new_privs, seccomp, only lo (/proc/net/dev too), no caps, ro root
+    run rdkrun --rm --runtime=aisbx "$IMG" sh -c \
+        "$OVERLAY_PROBE"' echo "netdev=$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | tr "\n" " ")"'
+    [ "$status" -eq 0 ]
+    assert_overlay "$output"
+    [[ "$output" == *$'\nnetdev=lo '* ]]
+
+    # a named volume: container root's file is the remap range's first id on disk
+    # (docker's own userns-remap behaviour; aisbx does not idmap it)
+    run rdkrun --rm --runtime=aisbx -v remap-vol:/data "$IMG" sh -c \
+        'echo by-root >/data/f && mkdir /data/d && ls -ln /data/f | tr -s " " | cut -d" " -f3,4'
+    [ "$status" -eq 0 ]
+    [ "$output" = "0 0" ]
+    mp=$(rdk volume inspect -f '{{.Mountpoint}}' remap-vol)
+    [ "$(stat -c %u:%g "$mp/f" "$mp/d")" = "$sub:$subg
+$sub:$subg" ]
+
+    # a running container: its init is host uid $sub, exec joins its namespace and
+    # is hardened too; aisbx claimed no slot of its pool for it
+    run rdkrun -d --name rm1 --runtime=aisbx "$IMG" sh -c "echo started; $LONG_RUNNING"
+    [ "$status" -eq 0 ]
+    wait_until 10 rlogged rm1 started
+    pid=$(rdk inspect -f '{{.State.Pid}}' rm1)
+    id=$(rdk inspect -f '{{.Id}}' rm1)
+    [ "$(tr -s ' ' <"/proc/$pid/uid_map")" = " 0 $sub $n" ]
+    [ "$(host_uid "$pid")" = "$sub" ]
+    [ "$(userns_of "$pid")" != "$(readlink /proc/self/ns/user)" ]
+    [ -z "$(find /run/aisbx-userns -name "*-$id" 2>/dev/null)" ]
+    run rdk exec rm1 sh -c 'id -u; readlink /proc/self/ns/user'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 0 ]
+    [ "${lines[1]}" = "$(userns_of "$pid")" ]
+    run rdk exec rm1 sh -c "$OVERLAY_PROBE"
+    [ "$status" -eq 0 ]
+    assert_overlay "$output"
+    # -u 1000: host uid $sub+1000; docker's remap is daemon-wide, so the same map
+    run rdkrun -d --name rm2 --runtime=aisbx -u 1000 "$IMG" sleep 1000
+    [ "$status" -eq 0 ]
+    wait_until 10 rstatus_is rm2 running
+    pid2=$(rdk inspect -f '{{.State.Pid}}' rm2)
+    [ "$(tr -s ' ' <"/proc/$pid2/uid_map")" = " 0 $sub $n" ]
+    [ "$(host_uid "$pid2")" = $((sub + 1000)) ]
+
+    # --userns=host asks for no user namespace: then aisbx gives its own (the pool)
+    run rdkrun --rm --runtime=aisbx --userns=host "$IMG" sh -c 'tr -s " " </proc/self/uid_map'
+    echo "# --userns=host: $output" >&2
+    [ "$status" -eq 0 ]
+    [[ "$output" =~ ^\ 0\ ([0-9]+)\ 65536$ ]]
+    [ "${BASH_REMATCH[1]}" -ge "$(userns_pool_base)" ]
+    run rdk rm -f rm1 rm2
+    [ "$status" -eq 0 ]
+}
+
 @test "nothing left behind: cgroups and runtime state of removed containers" {
     local f id left=
     for f in "$E"/cids/*; do
@@ -561,6 +730,18 @@ ran" ]
         [ ! -e "$E/exec/runtime-runc/moby/$id" ] || left="$left state:$id"
     done
     [ -z "$(mounts_under "$E/data/overlay2" | grep merged)" ] || left="$left mounts:$(mounts_under "$E/data/overlay2" | grep merged)"
+    # the userns-remap test's daemon, temp dir (and its mounts) and user are gone
+    [ ! -e "$E/remap-dir" ] || left="$left remap-dir:$(cat "$E/remap-dir")"
+    if [ -s "$E/remap-dir-removed" ]; then
+        f=$(cat "$E/remap-dir-removed")
+        [ -z "$(mounts_under "$f")" ] || left="$left mounts:$(mounts_under "$f")"
+        [ -n "${AISBX_ENG_KEEP:-}" ] || [ ! -e "$f" ] || left="$left dir:$f"
+        ! pgrep -f -- "$f/" >/dev/null || left="$left procs:$(pgrep -f -- "$f/" | tr '\n' ' ')"
+    fi
+    if [ -e "$E/remap-user-removed" ]; then
+        ! id "$REMAP_USER" >/dev/null 2>&1 || left="$left user:$REMAP_USER"
+        ! grep -qs "^$REMAP_USER:" /etc/subuid /etc/subgid || left="$left subuid:$REMAP_USER"
+    fi
     # runtime call errors the engine logged (kill/delete failures, bad ps output)
     grep -E 'did not terminate successfully|invalid character' "$E/dockerd.log" >&2 || true
     echo "# left: $left" >&2
