@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -269,6 +270,32 @@ void cgroup_self_join_close(struct cgroup_self_join *sj)
     if (sj->unified_fd >= 0)
         close(sj->unified_fd);
     sj->unified_fd = -1;
+}
+
+int cgroup_way_in_open(const char *path, struct cgroup_self_join *sj, int *clone_fd,
+                       aisbx_error **err)
+{
+    *clone_fd = -1;
+    if (cgroup_version() == CGROUP_V2) {
+        if ((*clone_fd = cgroup_open_for_clone(path)) < 0)
+            log_debug("open cgroup %s for clone3: %s; moving by pid", path, strerror(errno));
+        return 0;
+    }
+    if (cgroup_self_join_open(path, sj, err) < 0)
+        return -1;
+    if (!sj->n) { /* in no v1 hierarchy: cgroup_enter says what is wrong */
+        cgroup_self_join_close(sj);
+        return 0;
+    }
+    *clone_fd = sj->unified_fd; /* the caller's now */
+    sj->unified_fd = -1;
+    return 0;
+}
+
+bool cgroup_way_in_by_pid(void)
+{
+    const char *off = getenv("AISBX_CLONE_INTO_CGROUP");
+    return off && !strcmp(off, "0");
 }
 
 int cgroup_open_for_clone(const char *path)

@@ -75,6 +75,18 @@ int cgroup_self_join_open(const char *path, struct cgroup_self_join *sj, aisbx_e
 /* In the process that moves, single-threaded: "0" to every tasks fd. */
 int cgroup_self_join(const struct cgroup_self_join *sj, aisbx_error **err);
 void cgroup_self_join_close(struct cgroup_self_join *sj);
+/* The way into the existing cgroup at path that needs no move by pid, for
+ * a process about to be cloned (create's init, exec's joining process):
+ * *clone_fd for clone3(CLONE_INTO_CGROUP) (v2: the cgroup; v1: a hybrid
+ * host's unified one; -1: none) and on v1 sj's tasks fds, which the
+ * process writes "0" into (cgroup_self_join; sj->n 0: none). What is left
+ * (neither opened, clone3 refused) is the caller's move by pid
+ * (cgroup_enter). -1 with err only when v1's fds cannot be opened. */
+int cgroup_way_in_open(const char *path, struct cgroup_self_join *sj, int *clone_fd,
+                       aisbx_error **err);
+/* AISBX_CLONE_INTO_CGROUP=0: only the move by pid, the way before the
+ * above (benchmarks compare the two, tests cover both). */
+bool cgroup_way_in_by_pid(void);
 /* Joins an existing cgroup (exec). */
 int cgroup_enter(const char *path, pid_t pid, aisbx_error **err);
 /* Fields that are absent or zero are left unchanged (docker sends zeros).

@@ -261,38 +261,22 @@ __attribute__((noreturn)) static void exec_intermediate(struct exec_launch *j,
 }
 
 /* How the joining process comes into the container's cgroup without the
- * parent moving it by pid (a wait for an RCU grace period, cgroup.h), as
- * create's init does: v2, *fd is the cgroup's directory and it is born in
- * it (clone_into.h); v1, it writes "0" to every hierarchy's tasks through
- * sj (opened here, from the mounts the runtime judged) and says
- * SYNC_JOINED, and on a hybrid host *fd is the unified directory it is born
- * in. Rootless and --systemd-cgroup containers, a container without a
- * cgroup, and AISBX_CLONE_INTO_CGROUP=0 keep the move by pid (sj empty, *fd
- * -1); so does anything that cannot be opened. */
+ * parent moving it by pid (cgroup_way_in_open: born in it, or moving
+ * itself on v1 and saying SYNC_JOINED), as create's init does. Rootless
+ * and --systemd-cgroup containers, a container without a cgroup, and
+ * AISBX_CLONE_INTO_CGROUP=0 keep the move by pid (sj empty, *fd -1); so
+ * does anything that cannot be opened. */
 static void exec_cgroup_ways(const struct exec_launch *j, struct cgroup_self_join *sj, int *fd)
 {
     const char *path = j->state->cgroup_path;
-    const char *off = getenv("AISBX_CLONE_INTO_CGROUP");
     aisbx_error *e = NULL;
     *fd = -1;
-    if (!path || !*path || j->rootless || j->state->systemd_cgroup || (off && !strcmp(off, "0")))
+    if (!path || !*path || j->rootless || j->state->systemd_cgroup || cgroup_way_in_by_pid())
         return;
-    if (cgroup_version() == CGROUP_V2) {
-        if ((*fd = cgroup_open_for_clone(path)) < 0)
-            log_debug("open cgroup %s for clone3: %s; attaching by pid", path, strerror(errno));
-        return;
-    }
-    if (cgroup_self_join_open(path, sj, &e) < 0) {
-        log_debug("%s; attaching by pid", e ? e->msg : strerror(errno));
+    if (cgroup_way_in_open(path, sj, fd, &e) < 0) {
+        log_debug("%s; moving by pid", e ? e->msg : strerror(errno));
         aisbx_error_free(&e);
-        return;
     }
-    if (!sj->n) { /* in no v1 hierarchy: cgroup_enter says what is wrong */
-        cgroup_self_join_close(sj);
-        return;
-    }
-    *fd = sj->unified_fd; /* the clone's, closed by the caller */
-    sj->unified_fd = -1;
 }
 
 int exec_launch_spawn(struct exec_launch *j, aisbx_error **err)

@@ -267,26 +267,16 @@ static int leave_born_in(int *restore, aisbx_error **err)
 static int job_cgroup_before_clone(struct create_job *j, int *fd, aisbx_error **err)
 {
     const struct spec_config *c = j->b.cfg;
-    const char *off = getenv("AISBX_CLONE_INTO_CGROUP");
-    int v = cgroup_version();
     *fd = -1;
-    if (j->plan.nproc_max || j->cgroup_early || j->st.systemd_cgroup || (off && !strcmp(off, "0")))
+    if (j->plan.nproc_max || j->cgroup_early || j->st.systemd_cgroup || cgroup_way_in_by_pid())
         return 0;
     if (cgroup_create(j->st.cgroup_path, c->linux_ ? c->linux_->resources : NULL, 0, err) < 0)
         return -1;
     j->cgroup_created = true;
-    if (v == CGROUP_V1) {
-        if (cgroup_self_join_open(j->st.cgroup_path, &j->self_join, err) < 0)
-            return -1;
-        j->cgroup_self_joining = true;
-        j->cgroup_unified = j->self_join.unified_fd >= 0;
-        *fd = j->self_join.unified_fd; /* job_clone's now */
-        j->self_join.unified_fd = -1;
-        return 0;
-    }
-    if ((*fd = cgroup_open_for_clone(j->st.cgroup_path)) < 0)
-        log_debug("open cgroup %s for clone3: %s; attaching after the clone", j->st.cgroup_path,
-                  strerror(errno));
+    if (cgroup_way_in_open(j->st.cgroup_path, &j->self_join, fd, err) < 0)
+        return -1;
+    j->cgroup_self_joining = j->self_join.n > 0;
+    j->cgroup_unified = j->cgroup_self_joining && *fd >= 0;
     return 0;
 }
 
