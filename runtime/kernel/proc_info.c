@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,6 +114,17 @@ bool proc_is_alive(pid_t pid, uint64_t start_time)
     if (read_state_and_start(pid, &state, &t) < 0)
         return false;
     return state != 'Z' && state != 'X' && state != 'x' && t == start_time;
+}
+
+int proc_pidfd_checked(pid_t pid, uint64_t start_time)
+{
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd >= 0 && !proc_is_alive(pid, start_time)) {
+        close(fd);
+        errno = ESRCH;
+        return -1;
+    }
+    return fd;
 }
 
 static char *format_now(bool nanos)

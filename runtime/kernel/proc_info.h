@@ -15,6 +15,11 @@
 int proc_start_time(pid_t pid, uint64_t *t, aisbx_error **err);
 /* Exists, has the same start time, and is not a zombie (Z) or dead (X). */
 bool proc_is_alive(pid_t pid, uint64_t start_time);
+/* A pidfd of pid while it is still the process started at start_time (the
+ * pidfd pins it; then the start time is checked), so that a recycled pid
+ * is never signalled, followed or joined. -1 with errno: ESRCH when gone
+ * or recycled, ENOSYS without pidfd_open (kernels before 5.3, valgrind). */
+int proc_pidfd_checked(pid_t pid, uint64_t start_time);
 /* Field 3 (R, S, D, Z, T, t, X, I, ...). Returns 0, or -1 with errno. */
 int proc_state_char(pid_t pid, char *c);
 /* "2026-11-25T05:39:16.123456789Z": UTC, nanoseconds, like runc's `created`

@@ -7,7 +7,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -122,18 +121,6 @@ static long long now_ns(void)
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* A pidfd of the init (readable once it exits), checked against the start
- * time so that a reused pid is never followed; -1 when it is gone. */
-static int open_init(pid_t pid, uint64_t start_time)
-{
-    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-    if (fd >= 0 && !proc_is_alive(pid, start_time)) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
-}
-
 static int stream(struct stream *s, int pidfd, long long interval, aisbx_error **err)
 {
     int watch = -1;
@@ -214,7 +201,7 @@ int container_events(const struct aisbx_context *ctx, const char *id,
     if (o->stats_only) {
         r = emit_stats(&s, err);
     } else {
-        int pidfd = open_init(pid, start);
+        int pidfd = proc_pidfd_checked(pid, start); /* readable once it exits */
         /* A stats event first, at once (runc's first comes one interval
          * later; its own tests read the first line as stats), then the
          * overlay's. */

@@ -13,15 +13,10 @@
 
 static int signal_init(const struct spec_state *s, int sig, aisbx_error **err)
 {
-    int pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+    int pidfd = proc_pidfd_checked(s->pid, s->pid_start_time);
     if (pidfd < 0)
         return errno == ESRCH ? aisbx_error_make(err, 0, "container not running")
                               : aisbx_error_make(err, errno, "pidfd_open %d", s->pid);
-    /* The pid is pinned by the pidfd; now check it is still our init. */
-    if (!proc_is_alive(s->pid, s->pid_start_time)) {
-        close(pidfd);
-        return aisbx_error_make(err, 0, "container not running");
-    }
     int r = (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
     int e = errno;
     close(pidfd);

@@ -5,7 +5,6 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "runtime/cgroup/cgroup.h"
@@ -92,16 +91,21 @@ int container_ps_view(const struct aisbx_context *ctx, const char *id, aisbx_err
         /* the pidfd pins the init we check: a recycled pid is not joined;
          * without pidfd_open (valgrind, kernels before 5.3) the namespace's
          * own fd, opened first and the init checked after */
-        int pidfd = (int)syscall(SYS_pidfd_open, h.state->pid, 0);
+        int pidfd = proc_pidfd_checked(h.state->pid, h.state->pid_start_time);
         if (pidfd < 0 && errno == ENOSYS) {
             char path[64];
             snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)h.state->pid);
-            pidfd = open(path, O_RDONLY | O_CLOEXEC);
+            if ((pidfd = open(path, O_RDONLY | O_CLOEXEC)) >= 0 &&
+                !proc_is_alive(h.state->pid, h.state->pid_start_time)) {
+                close(pidfd);
+                pidfd = -1;
+                errno = ESRCH;
+            }
         }
-        if (pidfd < 0)
-            r = aisbx_error_make(err, errno, "open the container init %d", (int)h.state->pid);
-        else if (!proc_is_alive(h.state->pid, h.state->pid_start_time))
+        if (pidfd < 0 && errno == ESRCH)
             r = aisbx_error_make(err, ESRCH, "the container init %d is gone", (int)h.state->pid);
+        else if (pidfd < 0)
+            r = aisbx_error_make(err, errno, "open the container init %d", (int)h.state->pid);
         else if (setns(pidfd, CLONE_NEWUSER) < 0)
             r = aisbx_error_make(err, errno, "join the container's user namespace");
         else if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
