@@ -339,20 +339,10 @@ logged_times() { [ "$(docker logs "$1" 2>&1 | grep -c "$2")" = "$3" ]; } # NAME 
 
 @test "userns: the container runs in a user namespace of its own (uid 0 = a high host uid)" {
     start_bg un1
-    local pid h
-    pid=$(inspect un1 '{{.State.Pid}}')
-    h=$(userns_host_root "$pid")
-    [ "$(host_uid "$pid")" = "$h" ]
-    # what the container sees: the same map, and it is root in it
-    run dk exec un1 sh -c 'tr -s " " </proc/self/uid_map; id -u; readlink /proc/self/ns/user'
-    [ "$status" -eq 0 ]
-    [ "${lines[0]}" = " 0 $h 65536" ]
-    [ "${lines[1]}" = 0 ]
-    # the exec'd process joined the container's namespace, not a new one
-    [ "${lines[2]}" = "$(userns_of "$pid")" ]
+    expect_own_userns dk un1
     # a second container gets a range of its own
     start_bg un1b
-    [ "$(userns_host_root "$(inspect un1b '{{.State.Pid}}')")" != "$h" ]
+    [ "$(userns_host_root "$(inspect un1b '{{.State.Pid}}')")" != "$USERNS_HOST_ROOT" ]
 }
 
 @test "userns: docker run -u 1000 and docker exec -u 1000 run as 1000 (high+1000 on the host)" {
@@ -510,6 +500,18 @@ into-stopped
 ran" ]
 }
 
+# run_peer KIND SCRIPT: a container run with --KIND=container:shx1 prints its
+# user and KIND namespaces, then runs SCRIPT (its output from lines[2] on); both
+# namespaces must be X's (the caller's $xu and $xp).
+run_peer() {
+    run dkrun --rm --runtime=aisbx "--$1=container:shx1" "$IMG" sh -c \
+        "readlink /proc/self/ns/user; readlink /proc/self/ns/$1; $2"
+    echo "$output" >&2
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "$xu" ]
+    [ "${lines[1]}" = "$(readlink "/proc/$xp/ns/$1")" ]
+}
+
 @test "userns: --pid/--ipc/--net=container:X share X's user namespace; kill and IPC work across" {
     run dkrun -d --name shx1 --ipc=shareable --runtime=aisbx "$IMG" sh -c \
         'trap "echo got-usr1" USR1; trap "echo got-term; exit 143" TERM; echo started; while true; do sleep 1 & wait $!; done'
@@ -530,24 +532,14 @@ ran" ]
     # --ipc=container:X on a shareable X: one /dev/shm, both ways
     run dk exec shx1 sh -c 'echo from-x >/dev/shm/x'
     [ "$status" -eq 0 ]
-    run dkrun --rm --runtime=aisbx --ipc=container:shx1 "$IMG" sh -c \
-        'readlink /proc/self/ns/user; readlink /proc/self/ns/ipc; cat /dev/shm/x; echo from-peer >/dev/shm/p'
-    echo "$output" >&2
-    [ "$status" -eq 0 ]
-    [ "${lines[0]}" = "$xu" ]
-    [ "${lines[1]}" = "$(readlink "/proc/$xp/ns/ipc")" ]
+    run_peer ipc 'cat /dev/shm/x; echo from-peer >/dev/shm/p'
     [ "${lines[2]}" = from-x ]
     run dk exec shx1 cat /dev/shm/p
     [ "$output" = from-peer ]
     # --net=container:X: localhost between them
     run dk exec -d shx1 sh -c 'echo pong | nc -l -p 5556 127.0.0.1'
     [ "$status" -eq 0 ]
-    run dkrun --rm --runtime=aisbx --net=container:shx1 "$IMG" sh -c \
-        'readlink /proc/self/ns/user; readlink /proc/self/ns/net; for i in $(seq 50); do nc 127.0.0.1 5556 </dev/null 2>/dev/null && break; sleep 0.1; done'
-    echo "$output" >&2
-    [ "$status" -eq 0 ]
-    [ "${lines[0]}" = "$xu" ]
-    [ "${lines[1]}" = "$(readlink "/proc/$xp/ns/net")" ]
+    run_peer net 'for i in $(seq 50); do nc 127.0.0.1 5556 </dev/null 2>/dev/null && break; sleep 0.1; done'
     [ "${lines[2]}" = pong ]
     # SIGTERM from a container that joined X's pid namespace ends X. Its init
     # is the namespace's: when it exits the kernel kills every other process

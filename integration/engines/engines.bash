@@ -288,3 +288,19 @@ host_uid() { ps -o uid= -p "$1" | tr -d ' '; }
 
 # userns_of PID: the inode of PID's user namespace (user:[N]).
 userns_of() { readlink "/proc/$1/ns/user"; }
+
+# expect_own_userns ENGINE NAME: NAME (the suite's `inspect`) runs in a user
+# namespace of its own: its init is the range's root on the host, and a process
+# `ENGINE exec` starts (dk, pm) sees the same map, is root in it and joined it
+# (not a new one). Sets USERNS_HOST_ROOT to that root's host uid.
+expect_own_userns() {
+    local engine=$1 name=$2 pid
+    pid=$(inspect "$name" '{{.State.Pid}}')
+    USERNS_HOST_ROOT=$(userns_host_root "$pid")
+    [ "$(host_uid "$pid")" = "$USERNS_HOST_ROOT" ]
+    run "$engine" exec "$name" sh -c 'tr -s " " </proc/self/uid_map; id -u; readlink /proc/self/ns/user'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = " 0 $USERNS_HOST_ROOT 65536" ]
+    [ "${lines[1]}" = 0 ]
+    [ "${lines[2]}" = "$(userns_of "$pid")" ]
+}

@@ -215,15 +215,8 @@ logged() { podman logs "$1" 2>&1 | grep -q "$2"; } # NAME TEXT: the container's 
 
 @test "userns: podman run/exec/top: the container runs in a user namespace of its own" {
     start_bg un1
-    local pid h
-    pid=$(inspect un1 '{{.State.Pid}}')
-    h=$(userns_host_root "$pid")
-    [ "$(host_uid "$pid")" = "$h" ]
-    run pm exec un1 sh -c 'tr -s " " </proc/self/uid_map; id -u; readlink /proc/self/ns/user'
-    [ "$status" -eq 0 ]
-    [ "${lines[0]}" = " 0 $h 65536" ]
-    [ "${lines[1]}" = 0 ]
-    [ "${lines[2]}" = "$(userns_of "$pid")" ]
+    expect_own_userns pm un1
+    local pid h=$USERNS_HOST_ROOT
     run pm exec -u 1000 un1 id -u
     [ "$status" -eq 0 ]
     [ "$output" = 1000 ]
