@@ -39,8 +39,9 @@
 # create decides its time. (A fixed rotation a,b,c,d / b,c,d,a / ... gave
 # every runtime the same predecessor in every round: b always paid what a
 # left it.) State roots are on tmpfs under /run, as engines keep them
-# (/run/docker/runtime-runc, /run/containerd), not on the temp dir's disk. Results: the table on stdout (median,
-# p25-p90 and median ratio against the baseline runtime, crun by default), the same
+# (/run/docker/runtime-runc, /run/containerd), not on the temp dir's disk.
+# Results: the table on stdout (median, p25-p90 and median ratio against
+# the baseline runtime, crun by default), the same
 # table in docs/bench.md, a chart in docs/bench.png (gnuplot), raw samples with
 # -o DIR. Nothing outside our temp dir, our state roots and our cgroups
 # (/sys/fs/cgroup/*/aisbx-bench/<token>; --systemd-cgroup: the transient
