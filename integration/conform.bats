@@ -216,6 +216,38 @@ load helpers
     [[ "$output" == *dev-ro* ]]
 }
 
+@test "conform: proc and sysfs are refused on a mount point that is a symlink or a file" {
+    # runc's mask.bats: proc mounted where an image's /proc symlink points
+    # would not be where the masked paths are set up by name. Both ways in:
+    # with the user namespace (create makes the mount points) and without.
+    local target mp userns
+    echo '{"userns": "off"}' >"$TESTDIR/nouserns.json"
+    for userns in on off; do
+        for mp in proc sys; do
+            for target in /symlink /tmp /etc/passwd file; do
+                rm -rf "${BUNDLE:?}/rootfs/$mp"
+                if [ "$target" = file ]; then : >"$BUNDLE/rootfs/$mp"; else ln -s "$target" "$BUNDLE/rootfs/$mp"; fi
+                if [ $userns = on ]; then run_sh true; else AISBX_POLICY=$TESTDIR/nouserns.json run_sh true; fi
+                echo "# userns $userns /$mp -> $target: $status $output" >&2
+                [ "$status" -eq 1 ]
+                [[ "$output" == *"must be mounted on an ordinary directory: /$mp in the rootfs is a "* ]]
+                [ "$(echo "$output" | wc -l)" -eq 1 ]
+                # nothing left behind: no state, and the image's entry untouched
+                run aisbx list -q
+                [ -z "$output" ]
+                [ "$target" = file ] || [ "$(readlink "$BUNDLE/rootfs/$mp")" = "$target" ]
+            done
+            rm -f "$BUNDLE/rootfs/$mp"
+            mkdir "$BUNDLE/rootfs/$mp"
+        done
+    done
+    # the plain directories still work, and a missing /proc is made
+    rmdir "$BUNDLE/rootfs/proc"
+    run_sh 'grep -c "^proc /proc proc" /proc/mounts'
+    [ "$status" -eq 0 ]
+    [ "$output" = 1 ]
+}
+
 @test "conform: a bind of the host's /proc is replaced by the container's own; the container runs" {
     # runc's "rootless with host pidns" config: no pid namespace, /proc bound
     # from the host. The floor forces the pid namespace and removes the bind.

@@ -41,6 +41,8 @@ int rootfs_precreate_mountpoints(const struct spec_config *c, const char *rootfs
         const struct spec_mount *m = &c->mounts[i];
         if (!m->destination || !*m->destination || below_earlier(c, i))
             continue;
+        if (rootfs_check_kernel_fs_mountpoint(rootfd, m, err) < 0)
+            return aisbx_error_wrap(err, "mount point %s", m->destination);
         bool dir = true;
         struct stat st;
         if (spec_mount_is_bind(m) && src_fds && src_fds[i] >= 0 && fstat(src_fds[i], &st) == 0)

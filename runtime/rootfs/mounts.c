@@ -242,6 +242,36 @@ static int mount_cgroup(const struct spec_mount *m, const struct mount_opts *o, 
     return mount_cgroup_v1(m, o, rootfd, err);
 }
 
+/* ---- proc and sysfs: only on a real directory --------------------------- */
+
+/* An image whose /proc (or /sys) is a symlink would have proc mounted where
+ * the link points, while masked and read-only paths are set up by name
+ * under /proc: the two must agree, so the mount point itself (the last
+ * component, not followed) must be a directory or not exist yet. runc
+ * refuses the same images (CVE-2019-19921's class). */
+int rootfs_check_kernel_fs_mountpoint(int rootfd, const struct spec_mount *m, aisbx_error **err)
+{
+    if (spec_mount_is_bind(m) || !m->type || (strcmp(m->type, "proc") && strcmp(m->type, "sysfs")))
+        return 0;
+    cleanup_free char *name_buf = NULL;
+    const char *name = NULL;
+    cleanup_error aisbx_error *ignored = NULL;
+    cleanup_close int parent =
+        resolve_parent_in_root(rootfd, m->destination, false, &name_buf, &name, &ignored);
+    if (parent < 0)
+        return 0; /* a missing parent is made with the mount point */
+    struct stat st;
+    if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0
+                               : aisbx_error_make(err, errno, "stat %s in rootfs", m->destination);
+    if (!S_ISDIR(st.st_mode))
+        return aisbx_error_make(err, EINVAL,
+                                "filesystem %s must be mounted on an ordinary directory: %s in "
+                                "the rootfs is a %s",
+                                m->type, m->destination, S_ISLNK(st.st_mode) ? "symlink" : "file");
+    return 0;
+}
+
 /* ---- everything else --------------------------------------------------- */
 
 static int mount_fs(const struct spec_mount *m, const struct mount_opts *o, int rootfd,
@@ -311,6 +341,8 @@ int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle,
         r = aisbx_error_make(err, EINVAL, "mount without a type");
     } else if (!strcmp(m->type, "cgroup")) {
         r = mount_cgroup(m, &o, rootfd, err);
+    } else if (rootfs_check_kernel_fs_mountpoint(rootfd, m, err) < 0) {
+        r = -1;
     } else {
         r = mount_fs(m, &o, rootfd, err);
     }

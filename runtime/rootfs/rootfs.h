@@ -45,6 +45,9 @@ int rootfs_precreate_mountpoints(const struct spec_config *c, const char *rootfs
  * source is opened here (relative to the bundle) and cloned. */
 int rootfs_mount_all(const struct spec_config *c, const char *rootfs, const char *bundle,
                      const int *src_fds, aisbx_error **err);
+/* A proc or sysfs mount whose mount point in the rootfs exists and is not a
+ * directory (a symlink, a file) is refused; anything else passes. */
+int rootfs_check_kernel_fs_mountpoint(int rootfd, const struct spec_mount *m, aisbx_error **err);
 /* One mount; src_fd as one entry of src_fds above, or -1. */
 int rootfs_mount_one(const struct spec_mount *m, int rootfd, const char *bundle, int src_fd,
                      const char *mount_label, aisbx_error **err);
