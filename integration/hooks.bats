@@ -194,6 +194,20 @@ set_all_hooks() {
     [ "$(cat "$HOOKS/cc.out")" = genuine ]
 }
 
+@test "hooks: createContainer runs from the rootfs, after the mounts (runc: ./lib/... names the image)" {
+    local rootfs
+    rootfs=$BUNDLE/$(jq -r .root.path "$BUNDLE/config.json")
+    echo image-marker >"$rootfs/cc-marker"
+    update_config '.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c", $s]}]' \
+        --arg s "pwd > $HOOKS/cc.pwd; cat ./cc-marker > $HOOKS/cc.marker; [ -d ./hooks ] && echo mounted > $HOOKS/cc.mounts"
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$HOOKS/cc.pwd")" = "$(readlink -f "$rootfs")" ]
+    [ "$(cat "$HOOKS/cc.marker")" = image-marker ]
+    [ "$(cat "$HOOKS/cc.mounts")" = mounted ]
+}
+
 # --- startContainer hooks: the container process's privileges (issue 10 item 2)
 
 # A startContainer hook resolves inside the image; it must not run with more

@@ -239,6 +239,10 @@ static int step_hooks(struct init_ctx *c, aisbx_error **err)
     if (a->hooks_roundtrip && (sync_send(a->sync_fd, SYNC_HOOKS, 0, NULL, err) < 0 ||
                                sync_expect(a->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0))
         r = -1;
+    /* runc runs them from the rootfs (not yet pivoted): hooks written for
+     * runc name image files as ./lib/... */
+    if (r == 0 && h && h->create_container.n && chdir(a->rootfs) < 0)
+        r = aisbx_error_make(err, errno, "chdir to rootfs %s", a->rootfs);
     if (r == 0 && h && h->create_container.n)
         r = run_hooks_inside(a, &h->create_container, c->cc_fds, "createContainer", "creating",
                              err);

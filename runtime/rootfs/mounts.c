@@ -266,8 +266,8 @@ int rootfs_check_kernel_fs_mountpoint(int rootfd, const struct spec_mount *m, ai
                                : aisbx_error_make(err, errno, "stat %s in rootfs", m->destination);
     if (!S_ISDIR(st.st_mode))
         return aisbx_error_make(err, EINVAL,
-                                "filesystem %s must be mounted on an ordinary directory: %s in "
-                                "the rootfs is a %s",
+                                "filesystem \"%s\" must be mounted on ordinary directory: %s "
+                                "in the rootfs is a %s",
                                 m->type, m->destination, S_ISLNK(st.st_mode) ? "symlink" : "file");
     return 0;
 }
