@@ -242,8 +242,10 @@ rl_run_sh() {
         </dev/null >"$TESTDIR/host.pids" 2>/dev/null
     [ "$(grep -c . "$TESTDIR/host.pids")" -eq 20 ]
     cat "$TESTDIR/host.pids" >>"$TESTDIR/bg.pids"
-    rl_run_sh '(i=0; while :; do sleep 3 & i=$((i+1)); echo $i >/tmp/n; done) 2>/tmp/err
-        read n </tmp/n; echo forks=$n; echo soft=$(ulimit -u) hard=$(ulimit -H -u)
+    # only builtins after the loop (its sleeps hold the count for 3 s)
+    rl_run_sh 'echo soft=$(ulimit -u) hard=$(ulimit -H -u)
+        (i=0; while :; do sleep 3 & i=$((i+1)); echo $i >/tmp/n; done) 2>/tmp/err
+        read n </tmp/n; echo forks=$n
         ulimit -H -u 100000 2>/dev/null && echo raised=yes || echo raised=no' --policy "$RL/policy16.json"
     echo "$output"
     [ "$status" -eq 0 ]
