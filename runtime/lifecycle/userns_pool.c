@@ -91,7 +91,7 @@ static int check_overlap(const struct subid_entry *e, const char *where, void *a
                          aisbx_error **err)
 {
     const struct userns_pool *p = arg;
-    uint64_t lo = p->base, hi = lo + (uint64_t)p->slots * USERNS_RANGE;
+    uint64_t lo = p->base, hi = lo + (uint64_t)p->slots * USERNS_RANGE_SIZE;
     if (strcmp(e->owner, USERNS_POOL_OWNER) == 0 || e->start >= hi || lo >= e->start + e->count)
         return 0;
     return aisbx_error_make(err, 0, "%s: %s's ids %" PRIu64 "-%" PRIu64 " overlap the pool", where,
@@ -118,7 +118,8 @@ int userns_pool_from_subid(const char *subuid, const char *subgid, struct userns
                                 " entries of /etc/subuid and /etc/subgid differ (they must be "
                                 "the same range)");
     if (u.n) {
-        if (u.found.start % USERNS_RANGE || u.found.count < USERNS_RANGE || u.found.start == 0)
+        if (u.found.start % USERNS_RANGE_SIZE || u.found.count < USERNS_RANGE_SIZE ||
+            u.found.start == 0)
             return aisbx_error_make(err, 0,
                                     "userns pool: /etc/subuid " USERNS_POOL_OWNER ":%" PRIu64
                                     ":%" PRIu64
@@ -126,20 +127,20 @@ int userns_pool_from_subid(const char *subuid, const char *subgid, struct userns
                                     "least 65536 ids",
                                     u.found.start, u.found.count);
         p->base = (uint32_t)u.found.start;
-        p->slots = (uint32_t)(u.found.count / USERNS_RANGE);
+        p->slots = (uint32_t)(u.found.count / USERNS_RANGE_SIZE);
     } else {
         p->base = USERNS_POOL_DEFAULT_BASE;
-        p->slots = USERNS_POOL_DEFAULT_SIZE / USERNS_RANGE;
+        p->slots = USERNS_POOL_DEFAULT_SIZE / USERNS_RANGE_SIZE;
     }
     /* 4294967295 is the kernel's "no id": never hand it out. */
-    if ((uint64_t)p->base + (uint64_t)p->slots * USERNS_RANGE > 0xFFFFFFFFULL)
-        p->slots = (uint32_t)((0xFFFFFFFFULL - p->base) / USERNS_RANGE);
+    if ((uint64_t)p->base + (uint64_t)p->slots * USERNS_RANGE_SIZE > 0xFFFFFFFFULL)
+        p->slots = (uint32_t)((0xFFFFFFFFULL - p->base) / USERNS_RANGE_SIZE);
     if (p->slots == 0)
         return aisbx_error_make(err, 0, "userns pool: no complete 65536-id slot");
     if (for_each_entry(subuid, "/etc/subuid", check_overlap, p, err) < 0 ||
         for_each_entry(subgid, "/etc/subgid", check_overlap, p, err) < 0)
         return aisbx_error_wrap(err, "userns pool %" PRIu32 "-%" PRIu64, p->base,
-                                (uint64_t)p->base + (uint64_t)p->slots * USERNS_RANGE - 1);
+                                (uint64_t)p->base + (uint64_t)p->slots * USERNS_RANGE_SIZE - 1);
     return 0;
 }
 

@@ -11,9 +11,9 @@
 
 #include <stdint.h>
 
+#include "runtime/userns_range.h"
 #include "specs/error.h"
 
-#define USERNS_RANGE 65536u
 #define USERNS_POOL_DEFAULT_BASE 0x70000000u
 #define USERNS_POOL_DEFAULT_SIZE 0x10000000u /* 4096 slots, up to 0x7FFFFFFF */
 #define USERNS_POOL_OWNER "aisbx"
@@ -35,7 +35,7 @@ int userns_pool_load(const char *subuid_path, const char *subgid_path, struct us
 /* Host id where slot k starts. */
 static inline uint32_t userns_pool_slot_base(const struct userns_pool *p, uint32_t slot)
 {
-    return p->base + slot * USERNS_RANGE;
+    return p->base + slot * USERNS_RANGE_SIZE;
 }
 
 #endif

@@ -38,7 +38,7 @@ static bool single_range(const char *text, uint32_t *base)
     int used = 0;
     if (!text || sscanf(text, " %llu %llu %llu %n", &in, &out, &n, &used) != 3 || text[used])
         return false;
-    if (in != 0 || n != USERNS_SIZE || out < USERNS_SIZE || out % USERNS_SIZE ||
+    if (in != 0 || n != USERNS_RANGE_SIZE || out < USERNS_RANGE_SIZE || out % USERNS_RANGE_SIZE ||
         out + n > 0xFFFFFFFFULL)
         return false;
     *base = (uint32_t)out;
@@ -128,9 +128,9 @@ int userns_setup_claim(const struct aisbx_context *ctx, const char *id,
         f->userns_base = b->userns_base = peer_base;
         f->userns_joined = true;
         uint64_t off = (uint64_t)peer_base - pool.base;
-        if (peer_base >= pool.base && off / USERNS_SIZE < pool.slots) {
+        if (peer_base >= pool.base && off / USERNS_RANGE_SIZE < pool.slots) {
             /* a range of our pool: hold it too while this container runs */
-            b->userns_slot = (uint32_t)(off / USERNS_SIZE);
+            b->userns_slot = (uint32_t)(off / USERNS_RANGE_SIZE);
             if (userns_slot_join(USERNS_SLOTS_DIR, b->userns_slot, ctx->root, id, err) < 0)
                 return -1;
             b->userns_claimed = true;
@@ -313,7 +313,7 @@ int userns_setup_mounts(struct hardened_bundle *b, bool dry_run, aisbx_error **e
         return v ? idmap_root(b, err) : 0;
     if (v && b->userns_fd < 0) {
         struct spec_id_mapping m = {
-            .container_id = 0, .host_id = b->userns_base, .size = USERNS_SIZE};
+            .container_id = 0, .host_id = b->userns_base, .size = USERNS_RANGE_SIZE};
         /* owned by the container's host root uid: its quotas are its own */
         if (userns_make(&m, 1, &m, 1, true, b->userns_base, &b->userns_fd, err) < 0)
             return -1;

@@ -11,6 +11,7 @@
 
 #include "runtime/overlay/overlay_facts.h"
 #include "runtime/overlay/policy.h"
+#include "runtime/userns_range.h"
 #include "specs/config.h"
 #include "specs/error.h"
 
@@ -32,9 +33,8 @@ struct overlay_changes {
  * value e.g. "applied; 12 changes". */
 #define OVERLAY_ANNOTATION "run.aisbx.overlay"
 /* The user namespace the overlay gave the container (overlay_userns.c):
- * the host id of container id 0; the range is USERNS_SIZE ids. */
+ * the host id of container id 0; the range is USERNS_RANGE_SIZE ids. */
 #define USERNS_ANNOTATION "run.aisbx.userns"
-#define USERNS_SIZE 65536u
 
 /* The whole config (create). facts may be NULL: every namespace path and
  * bind source is then judged by its text alone, and unverifiable namespace

@@ -87,10 +87,10 @@ static void translate_ids(struct spec_mount *m, uint32_t base, bool add_root)
         unsigned long v = strtoul(o + 4, &end, 10);
         have_uid |= u;
         have_gid |= g;
-        if (!*end && v >= base && v - base < USERNS_SIZE)
+        if (!*end && v >= base && v - base < USERNS_RANGE_SIZE)
             continue;
-        if (*end || v >= USERNS_SIZE) /* outside the range: nobody's */
-            v = USERNS_SIZE - 2;
+        if (*end || v >= USERNS_RANGE_SIZE) /* outside the range: nobody's */
+            v = USERNS_RANGE_SIZE - 2;
         m->options.v[i] = xasprintf("%s=%" PRIu32, u ? "uid" : "gid", base + (uint32_t)v);
         free(o);
     }
@@ -123,7 +123,7 @@ static void userns_mounts(struct spec_config *c, const struct overlay_facts *fac
             if (cl == BIND_NEVER)
                 continue;
             uint32_t first = cl == BIND_FULL ? 0 : 1;
-            set_mapping(m, first, base + first, USERNS_SIZE - first);
+            set_mapping(m, first, base + first, USERNS_RANGE_SIZE - first);
             char *nv =
                 xasprintf("idmapped: on-disk %" PRIu32 "-65535 = container %" PRIu32 "-65535%s",
                           first, first, cl == BIND_FULL ? "" : " (root not mapped)");
@@ -200,7 +200,7 @@ int ov_userns(struct spec_config *c, const struct overlay_facts *facts,
                               ? "joined: the namespace of the container it shares namespaces with"
                               : "new";
         char *nv = xasprintf("(%s, entered last: container 0-65535 = host %" PRIu32 "-%" PRIu32 ")",
-                             how, base, base + USERNS_SIZE - 1);
+                             how, base, base + USERNS_RANGE_SIZE - 1);
         ov_change(ch, "userns", "(absent)", nv, "linux.namespaces[user]");
         free(nv);
         ov_change(ch, "userns", "(no idmap)", "idmapped: on-disk 0-65535 = container 0-65535",

@@ -14,6 +14,7 @@
 
 #include "runtime/log.h"
 #include "runtime/rootfs/resolve_in_root.h"
+#include "runtime/userns_range.h"
 
 struct node {
     const char *path;
@@ -86,7 +87,7 @@ static int bind_host_node_ro(int parent, const char *name, const struct node *n,
 /* A container id as the host sees it (rootfs_setup_dev's owner_base). */
 static unsigned host_id(unsigned id, uint32_t base)
 {
-    return base && id < 65536 ? base + id : id;
+    return base && id < USERNS_RANGE_SIZE ? base + id : id;
 }
 
 static int create_node(int rootfd, const struct node *n, uint32_t base, aisbx_error **err)
