@@ -194,6 +194,35 @@ set_all_hooks() {
     [ "$(cat "$HOOKS/cc.out")" = genuine ]
 }
 
+@test "hooks: prestart, createRuntime, poststart and poststop run from the bundle (runc's cwd)" {
+    # runc chdirs to the bundle before it runs them; aisbx leaves its own
+    # directory alone and gives the hooks the bundle
+    local h
+    for h in prestart createRuntime poststart poststop; do
+        update_config ".hooks.$h = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \$s]}]" \
+            --arg s "pwd > $HOOKS/$h.pwd"
+    done
+    update_config '.process.args = ["true"]'
+    # called from elsewhere: the hooks' directory is the bundle, not the caller's
+    cd /
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    rt_bg start "$ID"
+    [ "$status" -eq 0 ]
+    wait_for_status "$ID" stopped
+    run aisbx delete "$ID"
+    [ "$status" -eq 0 ]
+    cd "$TESTDIR"
+    local hooks=(prestart createRuntime poststart poststop)
+    # runc 1.1 runs poststart at create; its `delete` runs poststop from the
+    # caller's directory (engines call it from the bundle anyway)
+    [ "$AISBX_IT_RUNTIME" != runc ] || hooks=(prestart createRuntime poststart)
+    for h in "${hooks[@]}"; do
+        echo "# $h: $(cat "$HOOKS/$h.pwd")" >&2
+        [ "$(cat "$HOOKS/$h.pwd")" = "$(readlink -f "$BUNDLE")" ]
+    done
+}
+
 @test "hooks: createContainer runs from the rootfs, after the mounts (runc: ./lib/... names the image)" {
     local rootfs
     rootfs=$BUNDLE/$(jq -r .root.path "$BUNDLE/config.json")

@@ -126,7 +126,7 @@ static void test_hooks_args_env_stdin(void **state)
                              make_hook("/bin/true", NULL, NULL, 0)};
     struct spec_hooklist l = {.v = h, .n = 2};
     aisbx_error *err = NULL;
-    int r = hooks_run(&l, "prestart", "{\"ociVersion\":\"1.2.0\",\"id\":\"c1\"}", &err);
+    int r = hooks_run(&l, NULL, "prestart", "{\"ociVersion\":\"1.2.0\",\"id\":\"c1\"}", &err);
     close(77);
     if (r < 0)
         fail_msg("%s", err->msg);
@@ -147,7 +147,7 @@ static void test_hooks_args_env_stdin(void **state)
     write_script(script2, body2);
     struct spec_hook h2 = make_hook(script2, NULL, NULL, 0);
     struct spec_hooklist l2 = {.v = &h2, .n = 1};
-    assert_int_equal(hooks_run(&l2, "poststop", "{}", &err), 0);
+    assert_int_equal(hooks_run(&l2, NULL, "poststop", "{}", &err), 0);
     got = slurp(out);
     /* dash exports nothing but PWD from an empty environment. */
     if (strcmp(got, "env=\nstdin={}\n") != 0)
@@ -175,7 +175,7 @@ static void test_hooks_failures(void **state)
                              make_hook("/bin/true", NULL, NULL, 0)};
     struct spec_hooklist l = {.v = h, .n = 3};
     aisbx_error *err = NULL;
-    assert_int_equal(hooks_run(&l, "createRuntime", "{}", &err), -1);
+    assert_int_equal(hooks_run(&l, NULL, "createRuntime", "{}", &err), -1);
     char *want = xasprintf("createRuntime hook #1 (%s) failed: exit status 3", script);
     assert_string_equal(err->msg, want);
     free(want);
@@ -185,7 +185,7 @@ static void test_hooks_failures(void **state)
     const char *kargs[] = {"sh", "-c", "kill -USR1 $$", NULL};
     struct spec_hook k = make_hook("/bin/sh", kargs, NULL, 0);
     struct spec_hooklist kl = {.v = &k, .n = 1};
-    assert_int_equal(hooks_run(&kl, "poststart", "{}", &err), -1);
+    assert_int_equal(hooks_run(&kl, NULL, "poststart", "{}", &err), -1);
     assert_string_equal(
         err->msg,
         "poststart hook #0 (/bin/sh) failed: killed by signal 10 (user defined signal 1)");
@@ -195,7 +195,7 @@ static void test_hooks_failures(void **state)
     /* exec failure names the hook and the cause. */
     struct spec_hook m = make_hook("/nonexistent/hook", NULL, NULL, 0);
     struct spec_hooklist ml = {.v = &m, .n = 1};
-    assert_int_equal(hooks_run(&ml, "prestart", "{}", &err), -1);
+    assert_int_equal(hooks_run(&ml, NULL, "prestart", "{}", &err), -1);
     assert_int_equal(err->errnum, ENOENT);
     assert_non_null(strstr(err->msg, "prestart hook #0 (/nonexistent/hook) failed: exec"));
     aisbx_error_free(&err);
@@ -208,10 +208,10 @@ static void test_hooks_failures(void **state)
     memset(json, ' ', big);
     struct spec_hook t = make_hook("/bin/true", NULL, NULL, 0);
     struct spec_hooklist tl = {.v = &t, .n = 1};
-    assert_int_equal(hooks_run(&tl, "prestart", json, &err), 0);
+    assert_int_equal(hooks_run(&tl, NULL, "prestart", json, &err), 0);
     free(json);
     free_hook(&t);
-    assert_int_equal(hooks_run(NULL, "prestart", "{}", &err), 0);
+    assert_int_equal(hooks_run(NULL, NULL, "prestart", "{}", &err), 0);
 
     for (int i = 0; i < 3; i++)
         free_hook(&h[i]);
@@ -234,7 +234,7 @@ static void test_hooks_timeout(void **state)
     aisbx_error *err = NULL;
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
-    assert_int_equal(hooks_run(&l, "prestart", "{}", &err), -1);
+    assert_int_equal(hooks_run(&l, NULL, "prestart", "{}", &err), -1);
     clock_gettime(CLOCK_MONOTONIC, &b);
     char *want = xasprintf("prestart hook #0 (%s) timed out after 1 s", script);
     assert_string_equal(err->msg, want);
@@ -258,7 +258,7 @@ static void test_hooks_timeout(void **state)
     const char *sargs[] = {"sleep", "10", NULL};
     struct spec_hook s = make_hook("/bin/sleep", sargs, NULL, 1);
     struct spec_hooklist sl = {.v = &s, .n = 1};
-    assert_int_equal(hooks_run(&sl, "poststop", "{}", &err), -1);
+    assert_int_equal(hooks_run(&sl, NULL, "poststop", "{}", &err), -1);
     assert_string_equal(err->msg, "poststop hook #0 (/bin/sleep) timed out after 1 s");
     aisbx_error_free(&err);
     assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* nothing left unreaped */

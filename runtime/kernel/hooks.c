@@ -42,11 +42,17 @@ static int pidfd_open_compat(pid_t pid)
 /* In the forked child: never returns. Reports an exec failure as an errno
  * on errfd (fd 3 after the shuffle below) so the parent can say why. */
 static void __attribute__((noreturn))
-hook_child(const struct spec_hook *h, int exec_fd, int stdin_fd, int errfd)
+hook_child(const struct spec_hook *h, int exec_fd, const char *cwd, int stdin_fd, int errfd)
 {
     int e;
     /* Own process group: a timeout kills the hook's children too. */
     setpgid(0, 0);
+    /* runc runs its host-side hooks from the bundle (it chdirs there
+     * first); hooks written for it may name files relative to it. Best
+     * effort: a bundle already removed (poststop after an engine's cleanup)
+     * leaves the hook where the runtime was called from. */
+    if (cwd && chdir(cwd) < 0)
+        errno = 0;
     signals_reset_all();
     if (dup2(stdin_fd, 0) < 0 || dup2(errfd, 3) < 0)
         goto fail;
@@ -146,8 +152,8 @@ static int wait_hook(pid_t pid, int wfd, const char *data, size_t len, int timeo
     return 0;
 }
 
-static int run_one(const struct spec_hook *h, int exec_fd, const char *kind, size_t idx,
-                   const char *state, aisbx_error **err)
+static int run_one(const struct spec_hook *h, int exec_fd, const char *cwd, const char *kind,
+                   size_t idx, const char *state, aisbx_error **err)
 {
     int in[2], ep[2];
     if (!h->path || !*h->path)
@@ -175,7 +181,7 @@ static int run_one(const struct spec_hook *h, int exec_fd, const char *kind, siz
         return aisbx_error_make(err, e, "%s hook #%zu (%s): fork", kind, idx, h->path);
     }
     if (pid == 0)
-        hook_child(h, exec_fd, in[0], ep[1]);
+        hook_child(h, exec_fd, cwd, in[0], ep[1]);
     setpgid(pid, pid); /* as the child does: no window where a kill(-pid) misses */
     close(in[0]);
     close(ep[1]);
@@ -222,10 +228,15 @@ static int run_one(const struct spec_hook *h, int exec_fd, const char *kind, siz
     return 0;
 }
 
-int hooks_run(const struct spec_hooklist *hooks, const char *kind, const char *state_json,
-              aisbx_error **err)
+int hooks_run(const struct spec_hooklist *hooks, const char *cwd, const char *kind,
+              const char *state_json, aisbx_error **err)
 {
-    return hooks_run_fds(hooks, NULL, kind, state_json, err);
+    if (!hooks)
+        return 0;
+    for (size_t i = 0; i < hooks->n; i++)
+        if (run_one(&hooks->v[i], -1, cwd, kind, i, state_json, err) < 0)
+            return -1;
+    return 0;
 }
 
 int hooks_run_fds(const struct spec_hooklist *hooks, const int *exec_fds, const char *kind,
@@ -234,19 +245,20 @@ int hooks_run_fds(const struct spec_hooklist *hooks, const int *exec_fds, const 
     if (!hooks)
         return 0;
     for (size_t i = 0; i < hooks->n; i++)
-        if (run_one(&hooks->v[i], exec_fds ? exec_fds[i] : -1, kind, i, state_json, err) < 0)
+        if (run_one(&hooks->v[i], exec_fds ? exec_fds[i] : -1, NULL, kind, i, state_json, err) < 0)
             return -1;
     return 0;
 }
 
-int hooks_run_all(const struct spec_hooklist *hooks, const char *kind, const char *state_json)
+int hooks_run_all(const struct spec_hooklist *hooks, const char *cwd, const char *kind,
+                  const char *state_json)
 {
     int failed = 0;
     if (!hooks)
         return 0;
     for (size_t i = 0; i < hooks->n; i++) {
         aisbx_error *e = NULL;
-        if (run_one(&hooks->v[i], -1, kind, i, state_json, &e) < 0) {
+        if (run_one(&hooks->v[i], -1, cwd, kind, i, state_json, &e) < 0) {
             log_warning("%s", e ? e->msg : "hook failed");
             failed++;
         }

@@ -18,11 +18,15 @@
  *   "killed by signal N (bad system call)" (strsignal's text, lower case)
  *   "<kind> hook #<i> (<path>) timed out after N s" (the hook is SIGKILLed
  *   and reaped). hooks may be NULL. No SIGCHLD handler is needed: the
- * wait polls a pidfd (or waitpid(WNOHANG) on kernels without pidfd_open). */
-int hooks_run(const struct spec_hooklist *hooks, const char *kind, const char *state_json,
-              aisbx_error **err);
+ * wait polls a pidfd (or waitpid(WNOHANG) on kernels without pidfd_open).
+ * cwd (may be NULL: the caller's): the hooks' working directory, the bundle
+ * for the host-side hooks, as runc runs them (best effort: a missing
+ * directory leaves the caller's). */
+int hooks_run(const struct spec_hooklist *hooks, const char *cwd, const char *kind,
+              const char *state_json, aisbx_error **err);
 
-/* As hooks_run, but hooks->v[i] is the binary already open as exec_fds[i]
+/* As hooks_run (in the caller's directory: the init's is the rootfs), but
+ * hooks->v[i] is the binary already open as exec_fds[i]
  * (O_PATH, from hooks_open_all), run with execveat(AT_EMPTY_PATH): what a
  * later mount puts at the path can no longer substitute it. exec_fds NULL:
  * as hooks_run. */
@@ -32,7 +36,8 @@ int hooks_run_fds(const struct spec_hooklist *hooks, const int *exec_fds, const 
 /* For the hooks the spec says MUST all run (poststart, poststop): runs every
  * hook even after a failure, logs each failure as a warning and returns
  * how many failed. */
-int hooks_run_all(const struct spec_hooklist *hooks, const char *kind, const char *state_json);
+int hooks_run_all(const struct spec_hooklist *hooks, const char *cwd, const char *kind,
+                  const char *state_json);
 
 /* Opens each hook's path O_PATH|O_CLOEXEC now, in the caller's view of the
  * filesystem; *fds gets one entry per hook: the fd, or -errno if the open

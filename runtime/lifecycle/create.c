@@ -454,9 +454,9 @@ static int run_runtime_hooks(struct create_job *j, aisbx_error **err)
     int r;
     if (state_json(j, "creating", &json, err) < 0)
         return -1;
-    r = hooks_run(&h->prestart, "prestart", json, err);
+    r = hooks_run(&h->prestart, j->b.bundle, "prestart", json, err);
     if (r == 0)
-        r = hooks_run(&h->create_runtime, "createRuntime", json, err);
+        r = hooks_run(&h->create_runtime, j->b.bundle, "createRuntime", json, err);
     free(json);
     return r;
 }

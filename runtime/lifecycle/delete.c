@@ -110,7 +110,7 @@ static void run_poststop(struct container_handle *h)
     handle_set_status(h, CS_STOPPED);
     if (handle_load_config(h, &cfg, &e) == 0 && cfg->hooks && cfg->hooks->poststop.n &&
         spec_state_generate(h->state, false, false, &json, &len, &e) == 0)
-        hooks_run_all(&cfg->hooks->poststop, "poststop", json);
+        hooks_run_all(&cfg->hooks->poststop, h->state->bundle, "poststop", json);
     /* The spec: a failing poststop hook is logged, the ones after it still
      * run and delete goes on. */
     if (e)

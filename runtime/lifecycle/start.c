@@ -68,7 +68,7 @@ int start_container_handle(struct container_handle *h, aisbx_error **err)
         /* The spec: a failing poststart hook is logged, not fatal, and the
          * ones after it still run. */
         if (spec_state_generate(h->state, false, false, &json, &len, &e) == 0)
-            hooks_run_all(&cfg->hooks->poststart, "poststart", json);
+            hooks_run_all(&cfg->hooks->poststart, h->state->bundle, "poststart", json);
         if (e)
             log_warning("%s", e->msg);
         aisbx_error_free(&e);
