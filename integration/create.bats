@@ -73,6 +73,15 @@ load helpers
     [ "$status" -ne 0 ]
     [ "$(state_field "$ID" status)" = created ]
     [ "$(ctr_pid)" = "$pid" ]
+    # checked first, as runc does: one line, and nothing of the first
+    # container looked at (no "cgroup is not empty" warning about it); a
+    # second bundle asking other limits changes none of the first's
+    [ "$output" = "aisbx: container with given ID already exists" ] ||
+        [[ "$AISBX_IT_RUNTIME" == runc && "$output" == *'container with given ID already exists"' ]]
+    update_config '.linux.resources.pids.limit = 7'
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [ "$(cat "$(cgroup_file pids pids.max)")" != 7 ]
 }
 
 @test "create: a bundle without config.json fails and leaves no state" {

@@ -80,7 +80,7 @@ static int save_state(struct create_job *j, const char *status, aisbx_error **er
 static int job_prepare(struct create_job *j, aisbx_error **err)
 {
     const struct create_options *o = j->o;
-    if (container_id_validate(j->id, err) < 0)
+    if (container_id_validate(j->id, err) < 0 || state_dir_check_free(j->ctx->root, j->id, err) < 0)
         return -1;
     if (o->console_socket && console_check_socket(o->console_socket, err) < 0)
         return -1;

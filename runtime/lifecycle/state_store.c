@@ -88,6 +88,17 @@ int state_dir_create(const char *root, const char *id, int *dirfd, aisbx_error *
     return 0;
 }
 
+int state_dir_check_free(const char *root, const char *id, aisbx_error **err)
+{
+    struct stat st;
+    char *path = xasprintf("%s/%s", root, id);
+    int r = lstat(path, &st);
+    free(path);
+    if (r == 0)
+        return aisbx_error_make_exact(err, EEXIST, "container with given ID already exists");
+    return 0;
+}
+
 int state_dir_open(const char *root, const char *id, int *dirfd, aisbx_error **err)
 {
     if (open_dir(root, id, dirfd) == 0)

@@ -21,6 +21,11 @@ int state_root_ensure(const char *root, aisbx_error **err);
  * ID already exists" (runc 1.1's exact text, errnum EEXIST, no strerror
  * suffix). *dirfd is O_DIRECTORY|O_CLOEXEC. */
 int state_dir_create(const char *root, const char *id, int *dirfd, aisbx_error **err);
+/* The same error when <root>/<id> exists already, before any work: create
+ * checks first, as runc does, so a taken id neither loads the bundle nor
+ * looks at (and warns about) the other container's cgroup. A race with
+ * another create is still settled by state_dir_create's mkdir. */
+int state_dir_check_free(const char *root, const char *id, aisbx_error **err);
 /* Missing -> `container "<id>" does not exist` (errnum ENOENT but no strerror
  * suffix; engines match "does not exist"). */
 int state_dir_open(const char *root, const char *id, int *dirfd, aisbx_error **err);
