@@ -30,6 +30,55 @@ load helpers
     [ "$output" = ok ]
 }
 
+@test "conform: a created container can be paused and resumed (runc); start is refused until resumed" {
+    set_long_running
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    rt_bg pause "$ID"
+    [ "$status" -eq 0 ]
+    [ "$(state_field "$ID" status)" = paused ]
+    run aisbx start "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"cannot start a container in the paused state"* ]]
+    run aisbx exec "$ID" true
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"cannot exec in a paused container"* ]]
+    run aisbx delete "$ID"
+    [ "$status" -eq 1 ]
+    rt_bg resume "$ID"
+    [ "$status" -eq 0 ]
+    [ "$(state_field "$ID" status)" = created ]
+    rt_bg start "$ID"
+    [ "$status" -eq 0 ]
+    wait_for_status "$ID" running
+    # paused again while running, then killed: delete --force still ends it
+    rt_bg pause "$ID"
+    [ "$status" -eq 0 ]
+    run aisbx delete --force "$ID"
+    [ "$status" -eq 0 ]
+}
+
+@test "conform: runc's texts for pause, resume, start and exec in the wrong state" {
+    update_config '.process.args = ["true"]'
+    rt_bg create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    run aisbx resume "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"container not paused"* ]]
+    rt_bg start "$ID"
+    [ "$status" -eq 0 ]
+    wait_for_status "$ID" stopped
+    run aisbx pause "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"container not running"* ]]
+    run aisbx exec "$ID" true
+    [ "$status" -eq 255 ]
+    [[ "$output" == *"cannot exec in a stopped container"* ]]
+    run aisbx start "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"cannot start a container that has stopped"* ]]
+}
+
 @test "conform: create and run into a pre-existing frozen cgroup are refused" {
     local f
     if cgroup_v2; then

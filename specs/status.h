@@ -37,9 +37,10 @@ static inline bool cs_is_live(enum container_status s)
     return s == CS_RUNNING || s == CS_PAUSED;
 }
 
+/* runc pauses a created container too (start then refuses until resume). */
 static inline bool cs_can_pause(enum container_status s)
 {
-    return s == CS_RUNNING;
+    return s == CS_RUNNING || s == CS_CREATED;
 }
 
 static inline bool cs_can_resume(enum container_status s)

@@ -65,7 +65,7 @@ static void test_predicates(void **state)
         bool start, live, pause, resume, delete_no_force, processes, poststop;
     } rows[] = {
         {CS_CREATING, false, false, false, false, true, true, false},
-        {CS_CREATED, true, false, false, false, true, true, true},
+        {CS_CREATED, true, false, true, false, true, true, true}, /* runc pauses it too */
         {CS_RUNNING, false, true, true, false, false, true, true},
         {CS_PAUSED, false, true, false, true, false, true, true},
         {CS_STOPPED, false, false, false, false, true, false, true},

@@ -208,8 +208,12 @@ int container_exec(const struct aisbx_context *ctx, const char *id, const struct
     /* A created container counts (runc allows it): its init is waiting in
      * its namespaces; the exec'd process gets the same launch plan. */
     if (!cs_is_live(j.h.status) && j.h.status != CS_CREATED) {
-        aisbx_error_make(err, 0, "cannot exec in a container that is %s",
-                         container_status_name(j.h.status));
+        /* runc's text, which scripts and error classifiers match */
+        if (j.h.status == CS_STOPPED)
+            aisbx_error_make(err, 0, "cannot exec in a stopped container");
+        else
+            aisbx_error_make(err, 0, "cannot exec in a container that is %s",
+                             container_status_name(j.h.status));
         goto out;
     }
     /* The new process would join the frozen cgroup and wait with it: a

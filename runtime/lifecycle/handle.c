@@ -17,11 +17,12 @@ enum container_status handle_status(const struct container_handle *h)
     aisbx_error *err = NULL;
     if (s->pid <= 0 || !proc_is_alive(s->pid, s->pid_start_time))
         return CS_STOPPED;
-    if (faccessat(h->dirfd, EXEC_FIFO, F_OK, 0) == 0)
-        return CS_CREATED;
+    /* A created container may be paused too (runc allows it); resumed, it
+     * is created again, its init still waiting on the fifo. */
+    bool created = faccessat(h->dirfd, EXEC_FIFO, F_OK, 0) == 0;
     if (s->cgroup_path && *s->cgroup_path && cgroup_is_frozen(s->cgroup_path, &frozen, &err) < 0)
         aisbx_error_free(&err);
-    return frozen ? CS_PAUSED : CS_RUNNING;
+    return frozen ? CS_PAUSED : created ? CS_CREATED : CS_RUNNING;
 }
 
 int handle_open(const struct aisbx_context *ctx, const char *id, struct container_handle *h,

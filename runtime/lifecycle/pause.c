@@ -9,10 +9,12 @@ int container_pause(const struct aisbx_context *ctx, const char *id, bool pause,
     int r;
     if (handle_open(ctx, id, &h, err) < 0)
         return -1;
+    /* runc's words first ("container not running" / "container not
+     * paused"): scripts match them; then what it is. */
     if (pause ? !cs_can_pause(h.status) : !cs_can_resume(h.status))
-        r = aisbx_error_make(err, 0, "container %s is %s, not %s", id,
-                             container_status_name(h.status),
-                             container_status_name(pause ? CS_RUNNING : CS_PAUSED));
+        r = aisbx_error_make(err, 0, "container not %s: %s is %s",
+                             container_status_name(pause ? CS_RUNNING : CS_PAUSED), id,
+                             container_status_name(h.status));
     else if (!*h.state->cgroup_path)
         r = aisbx_error_make(err, 0,
                              "container %s has no cgroup (rootless without a writable cgroup): "

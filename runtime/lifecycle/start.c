@@ -50,10 +50,11 @@ int start_container_handle(struct container_handle *h, aisbx_error **err)
 {
     struct spec_config *cfg = NULL;
     if (!cs_can_start(h->status))
-        return aisbx_error_make(err, 0,
-                                h->status == CS_STOPPED
-                                    ? "cannot start a container that has stopped"
-                                    : "cannot start an already running container");
+        return aisbx_error_make(
+            err, 0,
+            h->status == CS_STOPPED  ? "cannot start a container that has stopped"
+            : h->status == CS_PAUSED ? "cannot start a container in the paused state"
+                                     : "cannot start an already running container");
     if (handle_load_config(h, &cfg, err) < 0)
         return -1;
     if (release_init(h, err) < 0) {
