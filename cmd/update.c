@@ -66,7 +66,7 @@ static int read_resources(const char *path, struct spec_resources **r, aisbx_err
 COMMAND(update)
 {
     const char *resources = NULL, *memory = NULL, *reservation = NULL, *swap = NULL, *kmem = NULL,
-               *kmem_tcp = NULL, *cpus = NULL, *mems = NULL;
+               *kmem_tcp = NULL, *cpus = NULL, *mems = NULL, *l3 = NULL, *mem_bw = NULL;
     long long pids = 0, shares = 0, quota = 0, period = 0, rt_period = 0, rt_runtime = 0,
               weight = 0;
     const struct opt t[] = {
@@ -85,6 +85,8 @@ COMMAND(update)
         {"cpuset-cpus", 0, OPT_STRING, &cpus},
         {"cpuset-mems", 0, OPT_STRING, &mems},
         {"blkio-weight", 0, OPT_INT, &weight},
+        {"l3-cache-schema", 0, OPT_STRING, &l3},
+        {"mem-bw-schema", 0, OPT_STRING, &mem_bw},
         {NULL, 0, 0, NULL},
     };
     struct spec_resources *r = NULL;
@@ -92,6 +94,10 @@ COMMAND(update)
     if (args_parse_anywhere(argc, argv, i, t, &i, err) < 0 ||
         args_want(argc, i, 1, 1, "update", err) < 0)
         return -1;
+    /* runc's flags, refused by name rather than as unknown ones */
+    if (l3 || mem_bw)
+        return aisbx_error_make(err, 0, "--%s: Intel RDT is not supported",
+                                l3 ? "l3-cache-schema" : "mem-bw-schema");
     if (resources) {
         if (read_resources(resources, &r, err) < 0)
             return -1;

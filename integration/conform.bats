@@ -181,6 +181,20 @@ load helpers
 
 # --- -h / --help for every subcommand (item 5) -------------------------------
 
+@test "conform: run --no-subreaper runs (what it asks is always so); update's RDT flags are refused by name" {
+    update_config '.process.args = ["sh", "-c", "echo ran; exit 3"]'
+    run aisbx run --no-subreaper --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -eq 3 ]
+    [ "$output" = ran ]
+    requires_aisbx "aisbx's refusal of Intel RDT"
+    local f
+    for f in l3-cache-schema mem-bw-schema; do
+        run aisbx update --$f "L3:0=f" "$ID"
+        [ "$status" -eq 1 ]
+        [ "$output" = "aisbx: --$f: Intel RDT is not supported" ]
+    done
+}
+
 @test "conform: CMD -h and CMD --help print the usage and exit 0" {
     requires_aisbx "the usage names the binary"
     local c
