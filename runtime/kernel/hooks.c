@@ -228,26 +228,27 @@ static int run_one(const struct spec_hook *h, int exec_fd, const char *cwd, cons
     return 0;
 }
 
-int hooks_run(const struct spec_hooklist *hooks, const char *cwd, const char *kind,
-              const char *state_json, aisbx_error **err)
+static int run_list(const struct spec_hooklist *hooks, const int *exec_fds, const char *cwd,
+                    const char *kind, const char *state_json, aisbx_error **err)
 {
     if (!hooks)
         return 0;
     for (size_t i = 0; i < hooks->n; i++)
-        if (run_one(&hooks->v[i], -1, cwd, kind, i, state_json, err) < 0)
+        if (run_one(&hooks->v[i], exec_fds ? exec_fds[i] : -1, cwd, kind, i, state_json, err) < 0)
             return -1;
     return 0;
+}
+
+int hooks_run(const struct spec_hooklist *hooks, const char *cwd, const char *kind,
+              const char *state_json, aisbx_error **err)
+{
+    return run_list(hooks, NULL, cwd, kind, state_json, err);
 }
 
 int hooks_run_fds(const struct spec_hooklist *hooks, const int *exec_fds, const char *kind,
                   const char *state_json, aisbx_error **err)
 {
-    if (!hooks)
-        return 0;
-    for (size_t i = 0; i < hooks->n; i++)
-        if (run_one(&hooks->v[i], exec_fds ? exec_fds[i] : -1, NULL, kind, i, state_json, err) < 0)
-            return -1;
-    return 0;
+    return run_list(hooks, exec_fds, NULL, kind, state_json, err);
 }
 
 int hooks_run_all(const struct spec_hooklist *hooks, const char *cwd, const char *kind,
