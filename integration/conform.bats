@@ -195,6 +195,25 @@ load helpers
     done
 }
 
+@test "conform: an environment entry without NAME= is refused (runc's text), not passed for a shell to drop" {
+    update_config '.process.env += ["FOO"]'
+    run_sh 'echo ran'
+    [ "$status" -eq 1 ]
+    [[ "$output" == *'invalid environment variable: '*FOO* ]] # runc's logrus escapes the quotes
+    [[ "$output" != *ran* ]]
+    run aisbx list -q
+    [ -z "$output" ]
+    update_config '.process.env -= ["FOO"]'
+    set_long_running
+    start_ctr
+    run aisbx exec -e FOO "$ID" true
+    [ "$status" -eq 255 ]
+    [[ "$output" == *'invalid environment variable: '*FOO* ]] # runc's logrus escapes the quotes
+    run aisbx exec -e A=1 -e B= "$ID" sh -c 'echo "$A-$B-"'
+    [ "$status" -eq 0 ]
+    [ "$output" = "1--" ]
+}
+
 @test "conform: CMD -h and CMD --help print the usage and exit 0" {
     requires_aisbx "the usage names the binary"
     local c

@@ -379,6 +379,10 @@ int spec_ns_type_from_name(const char *name);       /* -1 if unknown */
 void spec_strlist_push(struct spec_strlist *l, const char *s);
 void spec_strlist_free(struct spec_strlist *l);
 bool spec_strlist_contains(const struct spec_strlist *l, const char *s);
+/* Every entry NAME=VALUE with a non-empty NAME, else runc's error
+ * `invalid environment variable: "X"` (POSIX environ strings; a shell
+ * would silently drop the rest). */
+int spec_env_check(const struct spec_strlist *env, aisbx_error **err);
 /* Each element split on commas (outside double quotes: SELinux
  * context="...:c1,c2"), empty pieces dropped: ["nosuid,size=1k", "ro"] ->
  * [nosuid size=1k ro]. out->v is never NULL; the caller frees it. The one

@@ -55,6 +55,17 @@ bool spec_strlist_contains(const struct spec_strlist *l, const char *s)
     return false;
 }
 
+int spec_env_check(const struct spec_strlist *env, aisbx_error **err)
+{
+    for (size_t i = 0; env && i < env->n; i++) {
+        const char *e = env->v[i], *eq = e ? strchr(e, '=') : NULL;
+        if (!eq || eq == e)
+            return aisbx_error_make(err, 0, "invalid environment variable: \"%s\" (%s)", e ? e : "",
+                                    eq ? "empty name" : "want NAME=VALUE");
+    }
+    return 0;
+}
+
 void spec_mount_options_split(const struct spec_strlist *in, struct spec_strlist *out)
 {
     memset(out, 0, sizeof(*out));

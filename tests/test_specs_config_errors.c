@@ -266,6 +266,34 @@ static char *nested(int depth)
     return s;
 }
 
+/* process.env entries are NAME=VALUE (runc refuses the rest too). */
+static void test_env_check(void **state)
+{
+    (void)state;
+    const char *good[] = {"A=1", "PATH=/bin", "E=", "X==y"};
+    const char *badenv[][2] = {{"FOO", "\"FOO\" (want NAME=VALUE)"},
+                               {"=x", "\"=x\" (empty name)"},
+                               {"", "\"\" (want NAME=VALUE)"}};
+    struct spec_strlist l = {0};
+    aisbx_error *err = NULL;
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        spec_strlist_push(&l, good[i]);
+    assert_int_equal(spec_env_check(&l, &err), 0);
+    assert_int_equal(spec_env_check(NULL, &err), 0);
+    for (size_t i = 0; i < sizeof(badenv) / sizeof(badenv[0]); i++) {
+        struct spec_strlist b = {0};
+        spec_strlist_push(&b, "OK=1");
+        spec_strlist_push(&b, badenv[i][0]);
+        assert_int_equal(spec_env_check(&b, &err), -1);
+        assert_non_null(err);
+        assert_non_null(strstr(err->msg, "invalid environment variable: "));
+        assert_non_null(strstr(err->msg, badenv[i][1]));
+        aisbx_error_free(&err);
+        spec_strlist_free(&b);
+    }
+    spec_strlist_free(&l);
+}
+
 static void test_depth_limit(void **state)
 {
     struct spec_config *c = NULL;
@@ -294,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_malformed_json_one_line),
         cmocka_unit_test(test_size_limit),
         cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_env_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

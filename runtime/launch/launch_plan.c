@@ -25,6 +25,8 @@ int launch_plan_prepare(struct launch_plan *p, const struct spec_config *cfg,
     p->seccomp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
     const char *base = spec_kvlist_get(&cfg->annotations, USERNS_ANNOTATION);
     p->userns_base = base ? (uint32_t)strtoul(base, NULL, 10) : 0;
+    if (spec_env_check(&proc->env, err) < 0)
+        return -1;
     if (proc->terminal && !console_socket && relay_fd < 0)
         return aisbx_error_make(err, 0,
                                 "cannot allocate tty if aisbx will detach without "
