@@ -241,11 +241,10 @@ static int step_hooks(struct init_ctx *c, aisbx_error **err)
         r = -1;
     /* runc runs them from the rootfs (not yet pivoted): hooks written for
      * runc name image files as ./lib/... */
-    if (r == 0 && h && h->create_container.n && chdir(a->rootfs) < 0)
-        r = aisbx_error_make(err, errno, "chdir to rootfs %s", a->rootfs);
     if (r == 0 && h && h->create_container.n)
-        r = run_hooks_inside(a, &h->create_container, c->cc_fds, "createContainer", "creating",
-                             err);
+        r = chdir(a->rootfs) < 0 ? aisbx_error_make(err, errno, "chdir to rootfs %s", a->rootfs)
+                                 : run_hooks_inside(a, &h->create_container, c->cc_fds,
+                                                    "createContainer", "creating", err);
     if (c->cc_fds)
         hooks_close_all(&h->create_container, c->cc_fds);
     c->cc_fds = NULL;

@@ -20,6 +20,11 @@ static int error_not_exist(aisbx_error **err, const char *id)
     return aisbx_error_make_exact(err, ENOENT, "container \"%s\" does not exist", id);
 }
 
+static int error_exists(aisbx_error **err)
+{
+    return aisbx_error_make_exact(err, EEXIST, "container with given ID already exists");
+}
+
 int state_root_ensure(const char *root, aisbx_error **err)
 {
     if (!root || !*root)
@@ -74,7 +79,7 @@ int state_dir_create(const char *root, const char *id, int *dirfd, aisbx_error *
     free(path);
     if (r < 0) {
         if (e == EEXIST)
-            return aisbx_error_make_exact(err, EEXIST, "container with given ID already exists");
+            return error_exists(err);
         return aisbx_error_make(err, e, "create state directory %s/%s", root, id);
     }
     if (open_dir(root, id, dirfd) < 0)
@@ -94,9 +99,7 @@ int state_dir_check_free(const char *root, const char *id, aisbx_error **err)
     char *path = xasprintf("%s/%s", root, id);
     int r = lstat(path, &st);
     free(path);
-    if (r == 0)
-        return aisbx_error_make_exact(err, EEXIST, "container with given ID already exists");
-    return 0;
+    return r == 0 ? error_exists(err) : 0;
 }
 
 int state_dir_open(const char *root, const char *id, int *dirfd, aisbx_error **err)
