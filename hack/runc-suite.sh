@@ -116,11 +116,24 @@ watch_frozen() { # a freezer cgroup of the suite frozen > 120 s
             \( -name freezer.state -o -name cgroup.freeze \) 2>/dev/null)
     done
 }
+# The host's standard device nodes, as they were: a runtime under test may
+# change them (crun 1.8.1's exec --user chowns the caller's /dev/null), and
+# the host must be left as it was.
+devs=(/dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty /dev/ptmx)
+devstat=$(stat -c '%n %u %g %a' "${devs[@]}")
+restore_devs() {
+    local n u g a
+    while read -r n u g a; do
+        [ "$(stat -c '%u %g %a' "$n")" = "$u $g $a" ] && continue
+        echo "runc-suite: WARNING: $(basename "$rt") changed the host's $n to $(stat -c '%u:%g %a' "$n"); put back to $u:$g $a" >&2
+        chown "$u:$g" "$n" && chmod "$a" "$n"
+    done <<<"$devstat"
+}
 watch_calls &
 w1=$!
 watch_frozen &
 w2=$!
-trap 'kill $w1 $w2 2>/dev/null; [ -n "${bin:-}" ] && rm -rf "$bin"' EXIT
+trap 'kill $w1 $w2 2>/dev/null; [ -n "${bin:-}" ] && rm -rf "$bin"; restore_devs' EXIT
 
 cd "$src/tests/integration" || exit 1
 files=("$@")

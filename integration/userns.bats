@@ -392,3 +392,33 @@ members_of() { find "$SLOTS" -mindepth 2 -maxdepth 2 -name "*-$1" 2>/dev/null; }
     [[ "$output" == *" / ro,"*idmapped* ]]
     [[ "$output" != *shared:* ]]
 }
+
+# An id past the container's 65536-id range is not mapped: setresuid would
+# fail only after the whole setup, and a terminal would first be chowned to a
+# host id of another container's range. Refused before anything is made.
+@test "userns: a process uid, gid or additional gid past the range is refused at run and exec, nothing left" {
+    update_config '.process.user.uid = 70000 | .process.args = ["id"]'
+    run aisbx run --bundle "$BUNDLE" "$ID" </dev/null
+    [ "$status" -eq 1 ]
+    [ "$output" = "aisbx: process uid 70000 is not mapped in the container's user namespace (ids 0-65535)" ]
+    [ -z "$(our_cgroups "$AISBX_IT_RUN-$ID")" ]
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+    [ -z "$(members_of "$ID")" ]
+
+    update_config '.process.user = {"uid": 0, "gid": 0}'
+    set_long_running
+    start_ctr
+    run aisbx exec -u 1:70000 "$ID" id
+    [ "$status" -eq 255 ]
+    [[ "$output" == *"process gid 70000 is not mapped in the container's user namespace"* ]]
+    run aisbx exec -u 1000:1000 --additional-gids 65536 "$ID" id
+    [ "$status" -eq 255 ]
+    [[ "$output" == *"process additional gid 65536 is not mapped"* ]]
+    run aisbx exec -t -u 65536 "$ID" id
+    [ "$status" -eq 255 ]
+    [[ "$output" == *"process uid 65536 is not mapped"* ]]
+    # the last id of the range is the container's
+    run aisbx exec -u 65535:65535 --additional-gids 65535 "$ID" id
+    [ "$status" -eq 0 ]
+    [ "$output" = "uid=65535 gid=65535 groups=65535" ]
+}

@@ -13,6 +13,30 @@
 #include "runtime/launch/process_final.h"
 #include "runtime/log.h"
 #include "runtime/overlay/overlay.h"
+#include "runtime/userns_range.h"
+
+/* In the range aisbx gives a container, an id past it is not mapped: the
+ * process could not take it (setresuid fails, after the whole setup), and
+ * its terminal would first be chowned to a host id of another container's
+ * range. Refused before anything is made. */
+static int check_ids_mapped(const struct spec_user *u, aisbx_error **err)
+{
+    const char *what = NULL;
+    uint32_t id = 0;
+    if (u->uid >= USERNS_RANGE_SIZE)
+        what = "uid", id = u->uid;
+    else if (u->gid >= USERNS_RANGE_SIZE)
+        what = "gid", id = u->gid;
+    for (size_t i = 0; !what && i < u->n_additional_gids; i++)
+        if (u->additional_gids[i] >= USERNS_RANGE_SIZE)
+            what = "additional gid", id = u->additional_gids[i];
+    if (!what)
+        return 0;
+    return aisbx_error_make(err, 0,
+                            "process %s %u is not mapped in the container's user namespace "
+                            "(ids 0-%u)",
+                            what, id, USERNS_RANGE_SIZE - 1);
+}
 
 int launch_plan_prepare(struct launch_plan *p, const struct spec_config *cfg,
                         const struct spec_process *proc, const char *console_socket, int relay_fd,
@@ -26,6 +50,8 @@ int launch_plan_prepare(struct launch_plan *p, const struct spec_config *cfg,
     const char *base = spec_kvlist_get(&cfg->annotations, USERNS_ANNOTATION);
     p->userns_base = base ? (uint32_t)strtoul(base, NULL, 10) : 0;
     if (spec_env_check(&proc->env, err) < 0)
+        return -1;
+    if (p->userns_base && check_ids_mapped(&proc->user, err) < 0)
         return -1;
     if (proc->terminal && !console_socket && relay_fd < 0)
         return aisbx_error_make(err, 0,
@@ -101,7 +127,7 @@ int launch_console(const struct launch_plan *p, bool bind_dev_console, aisbx_err
      * namespace that does not map the owner refuses: left as it is. In
      * the container's own namespace (still to be joined) the owner is the
      * host id of the process's uid, its root included. */
-    uid_t owner = p->userns_base ? p->userns_base + proc->user.uid : proc->user.uid;
+    uid_t owner = userns_host_id(proc->user.uid, p->userns_base);
     if (owner != 0 && fchown(STDIN_FILENO, owner, (gid_t)-1) < 0)
         log_debug("chown the terminal to %u: %s", owner, strerror(errno));
     /* /dev/console is the conventional name of the container's terminal;

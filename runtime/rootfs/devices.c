@@ -84,12 +84,6 @@ static int bind_host_node_ro(int parent, const char *name, const struct node *n,
     return 0;
 }
 
-/* A container id as the host sees it (rootfs_setup_dev's owner_base). */
-static unsigned host_id(unsigned id, uint32_t base)
-{
-    return base && id < USERNS_RANGE_SIZE ? base + id : id;
-}
-
 static int create_node(int rootfd, const struct node *n, uint32_t base, aisbx_error **err)
 {
     mode_t type;
@@ -136,8 +130,8 @@ static int create_node(int rootfd, const struct node *n, uint32_t base, aisbx_er
         log_debug("mknod %s not permitted, binding the host node read-only", n->path);
         return bind_host_node_ro(parent, name, n, err);
     }
-    if (fchownat(parent, name, host_id(n->uid, base), host_id(n->gid, base), AT_SYMLINK_NOFOLLOW) <
-        0)
+    if (fchownat(parent, name, userns_host_id(n->uid, base), userns_host_id(n->gid, base),
+                 AT_SYMLINK_NOFOLLOW) < 0)
         return aisbx_error_make(err, errno, "chown %s", n->path);
     return 0;
 }
