@@ -17,6 +17,9 @@
 #   --criu      a directory with criu (e.g. Debian's package unpacked with dpkg -x,
 #               without installing it): put on PATH with its libraries.
 #   --out       where the TAP files go (default /tmp/runc-suite.<runtime name>).
+#   --hide-unified  run in a private mount namespace with a tmpfs over
+#               /sys/fs/cgroup/unified, so the runtime sees cgroup v1 only
+#               (crun 1.8.1 refuses the hybrid layout; the README's crun row).
 #
 # Each file runs under script(1) (runc wants a controlling terminal) and an outer
 # timeout, not BATS_TEST_TIMEOUT: bats 1.8 runs that watchdog as a background
@@ -27,7 +30,8 @@
 set -uo pipefail
 
 die() { echo "runc-suite: $*" >&2; exit 1; }
-src='' busybox='' debian='' criu='' out=''
+src='' busybox='' debian='' criu='' out='' hide=0
+orig_args=("$@")
 while [ $# -gt 0 ]; do
     case $1 in
     --runc-src) src=$2; shift 2 ;;
@@ -35,7 +39,8 @@ while [ $# -gt 0 ]; do
     --debian) debian=$2; shift 2 ;;
     --criu) criu=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --hide-unified) hide=1; shift ;;
+    -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) break ;;
     esac
@@ -45,6 +50,16 @@ rt=$(command -v "$1") || die "runtime $1 not found"
 rt=$(readlink -f "$rt")
 shift
 [ "$(id -u)" = 0 ] || die "must run as root (runc's suite mounts and makes cgroups)"
+if [ "$hide" = 1 ] && [ -z "${RUNC_SUITE_HIDDEN:-}" ]; then
+    [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] ||
+        die "--hide-unified: no cgroup2 at /sys/fs/cgroup/unified"
+    args=()
+    for a in "${orig_args[@]}"; do [ "$a" = --hide-unified ] || args+=("$a"); done
+    # shellcheck disable=SC2016
+    exec env RUNC_SUITE_HIDDEN=1 unshare -m sh -c 'mount --make-rprivate / &&
+        mount -t tmpfs -o mode=755,size=4m runc-suite-hide /sys/fs/cgroup/unified &&
+        exec "$0" "$@"' "$0" "${args[@]}"
+fi
 [ -d "$src/tests/integration" ] || die "--runc-src: no tests/integration in '$src'"
 [ -f "$busybox" ] || die "--busybox: no file '$busybox'"
 for t in bats script jq timeout xz; do command -v $t >/dev/null || die "missing $t"; done
