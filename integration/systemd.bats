@@ -101,6 +101,23 @@ nothing_left() { # ID UNIT_PATH
     nothing_left "$ID" "/system.slice/aisbx-$ID.scope"
 }
 
+# aisbx builds the helper's argv itself; a helper that cannot parse it is
+# from another build (a copied aisbx beside an old helper). One line says so.
+@test "systemd-cgroup: a helper from another build (its usage line) -> one line saying so, nothing left" {
+    local dir=$TESTDIR/bin
+    mkdir -p "$dir"
+    cp "$AISBX_BIN" "$dir/aisbx"
+    printf '#include <stdio.h>\nint main(void) { fputs("aisbx-systemd: usage: aisbx-systemd start UNIT SLICE PID DESCRIPTION\\n", stderr); return 2; }\n' >"$TESTDIR/old.c"
+    cc -o "$dir/aisbx-systemd" "$TESTDIR/old.c"
+    update_config 'del(.linux.cgroupsPath) | .process.args = ["true"]'
+    run --separate-stderr timeout 20 "$dir/aisbx" --root "$ROOT" --systemd-cgroup run --bundle "$BUNDLE" "$ID"
+    echo "status $status stderr: $stderr"
+    [ "$status" -eq 1 ]
+    [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+    [[ "$stderr" == *"$dir/aisbx-systemd does not take this aisbx's arguments (\"usage: aisbx-systemd start"*"install aisbx and aisbx-systemd from one build"* ]]
+    nothing_left "$ID" "/system.slice/aisbx-$ID.scope"
+}
+
 @test "systemd-cgroup: features says systemd is supported" {
     run aisbx features
     [ "$status" -eq 0 ]

@@ -167,7 +167,14 @@ static int run_helper(bool user, char *const *args, char **out, aisbx_error **er
             obuf[strcspn(obuf, "\n")] = '\0';
             *out = xstrdup(obuf);
         }
-    } else if (*last_line(buf))
+    } else if (strncmp(last_line(buf), "usage:", 6) == 0)
+        /* aisbx builds every argv itself: a helper that cannot parse one is
+         * from another build (a copied or half-upgraded install). */
+        aisbx_error_make(err, 0,
+                         "systemd cgroup driver: %s does not take this aisbx's arguments "
+                         "(\"%s\"): install aisbx and aisbx-systemd from one build",
+                         where, last_line(buf));
+    else if (*last_line(buf))
         aisbx_error_make(err, 0, "%s", last_line(buf));
     else
         aisbx_error_make(err, 0, "%s %s failed (status %d)", HELPER_NAME, args[0], status);
