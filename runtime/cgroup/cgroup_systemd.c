@@ -161,21 +161,22 @@ static int run_helper(bool user, char *const *args, char **out, aisbx_error **er
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    const char *line = last_line(buf); /* the helper's error, without its prefix */
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         ret = 0;
         if (out) {
             obuf[strcspn(obuf, "\n")] = '\0';
             *out = xstrdup(obuf);
         }
-    } else if (strncmp(last_line(buf), "usage:", 6) == 0)
+    } else if (strncmp(line, "usage:", 6) == 0)
         /* aisbx builds every argv itself: a helper that cannot parse one is
          * from another build (a copied or half-upgraded install). */
         aisbx_error_make(err, 0,
                          "systemd cgroup driver: %s does not take this aisbx's arguments "
                          "(\"%s\"): install aisbx and aisbx-systemd from one build",
-                         where, last_line(buf));
-    else if (*last_line(buf))
-        aisbx_error_make(err, 0, "%s", last_line(buf));
+                         where, line);
+    else if (*line)
+        aisbx_error_make(err, 0, "%s", line);
     else
         aisbx_error_make(err, 0, "%s %s failed (status %d)", HELPER_NAME, args[0], status);
 out:
